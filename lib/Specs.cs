@@ -1,0 +1,51 @@
+#nullable enable
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Specs: the immutable data the modules pass around. Defaults are the chapter's numbers.
+
+/// <summary>How to train: epochs, batch size, shuffling and how often to log.</summary>
+public sealed record TrainConfig(int Epochs = 100, int BatchSize = 20, bool Shuffle = true, int LogEvery = 10);
+
+/// <summary>An optimiser choice; <see cref="Optimizers.Create"/> turns it into a TorchSharp optimiser.</summary>
+public abstract record OptimizerSpec(double LearningRate);
+public sealed record Sgd(double LearningRate = 0.01, double Momentum = 0.0, double WeightDecay = 0.0) : OptimizerSpec(LearningRate);
+public sealed record Adam(double LearningRate = 0.001, double WeightDecay = 0.0) : OptimizerSpec(LearningRate);
+
+/// <summary>A loss choice; <see cref="Losses.Create"/> turns it into a loss function.</summary>
+public abstract record LossSpec;
+/// <summary>Cross-entropy on logits and integer class labels (classification).</summary>
+public sealed record CrossEntropy : LossSpec;
+/// <summary>Mean squared error on a single output column and real targets (regression).</summary>
+public sealed record MeanSquaredError : LossSpec;
+
+/// <summary>A multilayer perceptron: Linear layers of the given widths with an activation between them.</summary>
+public sealed record MlpSpec(int InputSize, int[] HiddenUnits, int OutputSize, Activation Activation = Activation.Sigmoid, bool Flatten = false);
+public enum Activation { Sigmoid, ReLU, Tanh }
+
+/// <summary>Features and labels as plain arrays (float64 like NumPy), before they become tensors.</summary>
+public sealed record ArrayData(double[,] X, double[] Y)
+{
+    public int Count => X.GetLength(0);
+    public int Features => X.GetLength(1);
+}
+
+/// <summary>A train/test (or train/valid) pair of anything.</summary>
+public sealed record TrainTest<T>(T Train, T Test);
+
+/// <summary>Features (float32) and targets as tensors. Owns them: dispose when done.</summary>
+public sealed record TensorData(Tensor X, Tensor Y) : IDisposable
+{
+    public long Count => X.shape[0];
+    public void Dispose() { X.Dispose(); Y.Dispose(); }
+}
+
+/// <summary>One epoch of training: mean train loss over batches, and validation numbers when there is a validation set.</summary>
+public sealed record EpochMetrics(int Epoch, double TrainLoss, double? TrainAccuracy, double? ValidLoss, double? ValidAccuracy, double LearningRate, double Seconds);
+
+/// <summary>Per-epoch metrics of one training run, in order; <see cref="Status"/> says how it ended.</summary>
+public sealed record History(IReadOnlyList<EpochMetrics> Epochs, string Status = "completed")
+{
+    public EpochMetrics? Last => Epochs.Count == 0 ? null : Epochs[^1];
+    public double Seconds => Epochs.Sum(e => e.Seconds);
+}
