@@ -4,4 +4,5 @@
 #r "nuget: ScottPlot, 5.1.59"
 #r "nuget: Deedle, 8.1.0"
 
+#load "Errors.cs"
 #load "Specs.cs"
