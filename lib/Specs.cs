@@ -1,4 +1,5 @@
 #nullable enable
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,11 +42,33 @@ public sealed record TensorData(Tensor X, Tensor Y) : IDisposable
 }
 
 /// <summary>One epoch of training: mean train loss over batches, and validation numbers when there is a validation set.</summary>
-public sealed record EpochMetrics(int Epoch, double TrainLoss, double? TrainAccuracy, double? ValidLoss, double? ValidAccuracy, double LearningRate, double Seconds);
+/// <remarks>Epochs count from 1, as the notebook prints them. JSON keys follow Lightning (<c>train_acc</c>, <c>valid_loss</c>…).</remarks>
+public sealed record EpochMetrics(
+    int Epoch,
+    [property: JsonPropertyName("train_loss")] double TrainLoss,
+    [property: JsonPropertyName("train_acc")] double? TrainAccuracy,
+    [property: JsonPropertyName("valid_loss")] double? ValidLoss,
+    [property: JsonPropertyName("valid_acc")] double? ValidAccuracy,
+    [property: JsonPropertyName("lr")] double LearningRate);
 
-/// <summary>Per-epoch metrics of one training run, in order; <see cref="Status"/> says how it ended.</summary>
-public sealed record History(IReadOnlyList<EpochMetrics> Epochs, string Status = "completed")
+/// <summary>
+/// Per-epoch metrics of one training run, in order (deterministic for a seed), how it ended
+/// (<see cref="TrainingStatus"/>) and how long the loop took (the only timing field).
+/// </summary>
+public sealed record History(IReadOnlyList<EpochMetrics> Epochs, string Status, double Seconds)
 {
     public EpochMetrics? Last => Epochs.Count == 0 ? null : Epochs[^1];
-    public double Seconds => Epochs.Sum(e => e.Seconds);
+}
+
+/// <summary>How a training run ended; the strings land in metrics.json.</summary>
+public static class TrainingStatus
+{
+    /// <summary>The status that matters most when a script trains several models: interrupted, diverged, then the rest.</summary>
+    public static string Worst(params History[] histories) =>
+        histories.Select(h => h.Status).OrderBy(s => s switch { Interrupted => 0, Diverged => 1, EarlyStopped => 2, _ => 3 }).FirstOrDefault() ?? Completed;
+
+    public const string Completed = "completed";
+    public const string EarlyStopped = "early_stopped";
+    public const string Diverged = "diverged";
+    public const string Interrupted = "interrupted";
 }

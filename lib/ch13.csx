@@ -6,3 +6,9 @@
 
 #load "Errors.cs"
 #load "Specs.cs"
+#load "Files.cs"
+#load "Nets.cs"
+#load "Modules.cs"
+#load "Training.cs"
+#load "Plots.cs"
+#load "Runs.cs"

@@ -1,0 +1,124 @@
+#nullable enable
+using ScottPlot;
+
+/// <summary>The figures the scripts write: training curves and decision regions, saved as PNG atomically.</summary>
+public static class Plots
+{
+    /// <summary>Class colours (blue, orange, green, …), the matplotlib defaults the book's figures use.</summary>
+    public static readonly Color[] ClassColors =
+        [Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#d62728"),
+         Color.FromHex("#9467bd"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"),
+         Color.FromHex("#bcbd22"), Color.FromHex("#17becf")];
+
+    static readonly MarkerShape[] ClassMarkers =
+        [MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledCircle, MarkerShape.FilledDiamond, MarkerShape.Cross];
+
+    /// <summary>
+    /// Loss (and accuracy, when any run has it) per epoch: one panel each, train solid and validation dashed,
+    /// one colour per run. Like the notebook's two-panel history figure.
+    /// </summary>
+    public static void History(string path, IReadOnlyList<(string Label, History History)> runs, string title, int width = 1400, int height = 500)
+    {
+        var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
+        var multiplot = new Multiplot();
+        var loss = multiplot.AddPlot();
+        AddCurves(loss, runs, e => e.TrainLoss, e => e.ValidLoss);
+        Label(loss, $"{title}: loss", "Epoch", "Loss");
+        if (hasAccuracy)
+        {
+            var accuracy = multiplot.AddPlot();
+            AddCurves(accuracy, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
+            Label(accuracy, $"{title}: accuracy", "Epoch", "Accuracy");
+            multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        }
+        Save(path, temp => multiplot.SavePng(temp, width, height));
+    }
+
+    static void AddCurves(Plot plot, IReadOnlyList<(string Label, History History)> runs,
+        Func<EpochMetrics, double?> train, Func<EpochMetrics, double?> valid)
+    {
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (label, history) = runs[i];
+            var prefix = runs.Count > 1 ? label + ": " : "";
+            AddLine(plot, history, train, $"{prefix}train", ClassColors[i % ClassColors.Length], LinePattern.Solid);
+            AddLine(plot, history, valid, $"{prefix}validation", ClassColors[i % ClassColors.Length], LinePattern.Dashed);
+        }
+        plot.ShowLegend(Alignment.UpperRight);
+    }
+
+    static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
+    {
+        var points = history.Epochs.Where(e => select(e) is double v && double.IsFinite(v)).ToArray();
+        if (points.Length == 0) return;
+        var line = plot.Add.ScatterLine(points.Select(e => (double)e.Epoch).ToArray(), points.Select(e => select(e)!.Value).ToArray(), color);
+        line.LegendText = label;
+        line.LineWidth = 2.5f;
+        line.LinePattern = pattern;
+    }
+
+    /// <summary>
+    /// Decision regions side by side, like mlxtend's <c>plot_decision_regions</c>: each panel colours a grid
+    /// over the points by the class its classifier predicts, then draws the points coloured and shaped by
+    /// their true class.
+    /// </summary>
+    public static void DecisionRegions(string path, IReadOnlyList<(string Title, Func<float[,], long[]> Predict)> panels,
+        ArrayData points, int gridSize = 200, int width = 1400, int height = 620)
+    {
+        var (xMin, xMax, yMin, yMax) = Bounds(points, margin: 0.5);
+        var grid = new float[gridSize * gridSize, 2];
+        for (var row = 0; row < gridSize; row++)
+            for (var col = 0; col < gridSize; col++)
+            {
+                grid[row * gridSize + col, 0] = (float)(xMin + (xMax - xMin) * (col + 0.5) / gridSize);
+                grid[row * gridSize + col, 1] = (float)(yMax - (yMax - yMin) * (row + 0.5) / gridSize); // row 0 at the top
+            }
+        var classes = points.Y.Select(y => (int)y).Distinct().Order().ToArray();
+        var multiplot = new Multiplot();
+        foreach (var (title, predict) in panels)
+        {
+            var plot = multiplot.AddPlot();
+            var predicted = predict(grid);
+            var cells = new double[gridSize, gridSize];
+            for (var i = 0; i < predicted.Length; i++) cells[i / gridSize, i % gridSize] = predicted[i];
+            var heatmap = plot.Add.Heatmap(cells);
+            heatmap.Colormap = new ScottPlot.Colormaps.CustomPalette(ClassColors.Take(Math.Max(2, classes.Max() + 1)).ToArray());
+            heatmap.ManualRange = new ScottPlot.Range(0, Math.Max(1, classes.Max()));
+            heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
+            heatmap.Opacity = 0.3;
+            foreach (var c in classes)
+            {
+                var rows = Enumerable.Range(0, points.Count).Where(i => (int)points.Y[i] == c).ToArray();
+                var markers = plot.Add.Markers(rows.Select(i => points.X[i, 0]).ToArray(), rows.Select(i => points.X[i, 1]).ToArray(),
+                    ClassMarkers[c % ClassMarkers.Length], 7, ClassColors[c % ClassColors.Length]);
+                markers.LegendText = $"class {c}";
+            }
+            plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+            plot.ShowLegend(Alignment.UpperRight);
+            Label(plot, title, "x₁", "x₂");
+        }
+        if (panels.Count > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        Save(path, temp => multiplot.SavePng(temp, width, height));
+    }
+
+    static (double XMin, double XMax, double YMin, double YMax) Bounds(ArrayData points, double margin)
+    {
+        var xs = Enumerable.Range(0, points.Count).Select(i => points.X[i, 0]).ToArray();
+        var ys = Enumerable.Range(0, points.Count).Select(i => points.X[i, 1]).ToArray();
+        return (xs.Min() - margin, xs.Max() + margin, ys.Min() - margin, ys.Max() + margin);
+    }
+
+    /// <summary>Title and axis labels, sized to read at a glance.</summary>
+    public static void Label(Plot plot, string title, string xLabel, string yLabel)
+    {
+        plot.Title(title, size: 18);
+        plot.XLabel(xLabel, size: 15);
+        plot.YLabel(yLabel, size: 15);
+    }
+
+    /// <summary>Saves through a temp file in the same folder, so a kill never leaves a half-written PNG.</summary>
+    public static void Save(string path, Action<string> savePng) => Files.WriteAtomic(path, savePng);
+
+    /// <summary>Saves one plot as a PNG of the given size.</summary>
+    public static void Save(Plot plot, string path, int width, int height) => Save(path, temp => plot.SavePng(temp, width, height));
+}

@@ -1,0 +1,319 @@
+#nullable enable
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+using TorchSharp;
+
+// Command-line options a script declares: a closed hierarchy, parsed by Runs.Parse.
+public abstract record OptionSpec(string Name, string Help);
+public sealed record IntOption(string Name, int Default, string Help, int Min = 1, int Max = int.MaxValue) : OptionSpec(Name, Help);
+public sealed record DoubleOption(string Name, double Default, string Help, double Min = 0, double Max = double.MaxValue, bool MinExclusive = true) : OptionSpec(Name, Help);
+public sealed record FlagOption(string Name, string Help) : OptionSpec(Name, Help);
+public sealed record TextOption(string Name, string? Default, string Help) : OptionSpec(Name, Help);
+
+/// <summary>Parsed option values by name (without the leading dashes).</summary>
+public sealed record ParsedArgs(IReadOnlyDictionary<string, object?> Values, bool HelpRequested)
+{
+    public int Int(string name) => (int)Values[name]!;
+    public double Double(string name) => (double)Values[name]!;
+    public bool Flag(string name) => (bool)Values[name]!;
+    public string? Text(string name) => (string?)Values[name];
+}
+
+/// <summary>One script run: who, where its files go, its seed and options, and when it started.</summary>
+public sealed record Run(
+    string Script,
+    string RepoRoot,
+    string OutDir,
+    int Seed,
+    int Epochs,
+    bool Quiet,
+    ParsedArgs Options,
+    IReadOnlyList<string> CommandLine,
+    DateTimeOffset StartedAt,
+    long StartTimestamp,
+    CancellationToken Cancel)
+{
+    public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
+    public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
+}
+
+/// <summary>
+/// The life of a script run: parse arguments (bad input → one clear line and exit code 2), seed torch once,
+/// prepare the output folder, then write <c>metrics.json</c> at the end with the environment and timings.
+/// </summary>
+public static class Runs
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The options every script takes, with the script's default epoch count.</summary>
+    public static IReadOnlyList<OptionSpec> CommonOptions(int epochs) =>
+    [
+        new IntOption("epochs", epochs, "number of training epochs"),
+        new IntOption("seed", 1, "torch.manual_seed for weights and shuffling", Min: 0),
+        new TextOption("out", null, "output folder (default: out/<script> in the repo)"),
+        new FlagOption("quiet", "print only the final results"),
+        new FlagOption("help", "show this help"),
+    ];
+
+    /// <summary>
+    /// Starts a run from a script: parses <paramref name="args"/> against the common options plus
+    /// <paramref name="options"/>; prints help (exit 0) or a usage error (exit 2) and ends the process;
+    /// otherwise seeds torch, creates the output folder (checking it is writable) and hooks Ctrl+C/SIGTERM to
+    /// <see cref="Run.Cancel"/> (a second Ctrl+C ends the process at once).
+    /// </summary>
+    public static Run Start(string script, IList<string> args, string description, int epochs,
+        IReadOnlyList<OptionSpec>? options = null, [CallerFilePath] string scriptPath = "")
+    {
+        var started = DateTimeOffset.Now;
+        var startTimestamp = Stopwatch.GetTimestamp();
+        var specs = CommonOptions(epochs).Concat(options ?? []).ToList();
+        ParsedArgs parsed;
+        try { parsed = Parse(script, args, specs); }
+        catch (Ch13Exception e) { Fail(e); throw; }
+        if (parsed.HelpRequested)
+        {
+            Out.WriteLine(Usage(script, description, specs));
+            Out.Flush();
+            Environment.Exit(0);
+        }
+
+        var root = RepoRoot(scriptPath);
+        var outDir = Path.GetFullPath(parsed.Text("out") ?? Path.Combine(root, "out", script));
+        try { EnsureWritable(outDir); }
+        catch (Ch13Exception e) { Fail(e); throw; }
+
+        var seed = parsed.Int("seed");
+        torch.manual_seed(seed);
+        return new Run(script, root, outDir, seed, parsed.Int("epochs"), parsed.Flag("quiet"), parsed,
+            args.ToList(), started, startTimestamp, CancelOnSignals());
+    }
+
+    /// <summary>Parses arguments; pure. Throws <see cref="Ch13Exception"/> (exit code 2) on bad input.</summary>
+    public static ParsedArgs Parse(string script, IList<string> args, IReadOnlyList<OptionSpec> specs)
+    {
+        var values = specs.ToDictionary(s => s.Name, s => s switch
+        {
+            IntOption o => (object?)o.Default,
+            DoubleOption o => o.Default,
+            FlagOption => false,
+            TextOption o => o.Default,
+            _ => null,
+        });
+        var byName = specs.ToDictionary(s => "--" + s.Name);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--") continue;
+            string? inlineValue = null;
+            var eq = arg.IndexOf('=');
+            if (arg.StartsWith("--") && eq > 2) (arg, inlineValue) = (arg[..eq], arg[(eq + 1)..]);
+            if (arg is "-h" or "-?") arg = "--help";
+            if (!byName.TryGetValue(arg, out var spec))
+                throw Usage(script, arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'", Closest(arg, byName.Keys));
+            if (spec is FlagOption)
+            {
+                if (inlineValue is not null) throw Usage(script, $"{arg} takes no value");
+                values[spec.Name] = true;
+                continue;
+            }
+            var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : throw Usage(script, $"{arg} needs a value ({Expected(spec)})"));
+            values[spec.Name] = ParseValue(script, spec, value);
+        }
+        return new ParsedArgs(values, (bool)values["help"]!);
+    }
+
+    static object? ParseValue(string script, OptionSpec spec, string value)
+    {
+        var name = "--" + spec.Name;
+        switch (spec)
+        {
+            case IntOption o:
+                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+                    throw Usage(script, $"{name} must be an integer ({Expected(o)}), got '{value}'");
+                if (n < o.Min || n > o.Max) throw Usage(script, $"{name} must be {Expected(o)}, got {n}");
+                return n;
+            case DoubleOption o:
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x))
+                    throw Usage(script, $"{name} must be a finite number ({Expected(o)}), got '{value}'");
+                if ((o.MinExclusive ? x <= o.Min : x < o.Min) || x > o.Max) throw Usage(script, $"{name} must be {Expected(o)}, got {value}");
+                return x;
+            default:
+                if (value.Length == 0) throw Usage(script, $"{name} needs a non-empty value");
+                return value;
+        }
+    }
+
+    static string Expected(OptionSpec spec) => spec switch
+    {
+        IntOption o when o.Max == int.MaxValue => $"an integer ≥ {o.Min}",
+        IntOption o => $"an integer from {o.Min} to {o.Max}",
+        DoubleOption o when o.Max == double.MaxValue => $"a number {(o.MinExclusive ? ">" : "≥")} {o.Min.ToString(CultureInfo.InvariantCulture)}",
+        DoubleOption o => $"a number {(o.MinExclusive ? ">" : "≥")} {o.Min.ToString(CultureInfo.InvariantCulture)} and ≤ {o.Max.ToString(CultureInfo.InvariantCulture)}",
+        _ => "a value",
+    };
+
+    static string? Closest(string arg, IEnumerable<string> names) =>
+        names.Where(n => n.Contains(arg.TrimStart('-'), StringComparison.OrdinalIgnoreCase) || arg.TrimStart('-').Contains(n.TrimStart('-')))
+             .FirstOrDefault();
+
+    static Ch13Exception Usage(string script, string problem, string? suggestion = null) =>
+        Ch13Exception.Usage($"{script}: {problem}{(suggestion is null ? "" : $" (did you mean {suggestion}?)")}. Try --help.");
+
+    /// <summary>The --help text: what the script does and every option with its default.</summary>
+    public static string Usage(string script, string description, IReadOnlyList<OptionSpec> specs)
+    {
+        var text = new StringBuilder($"{script}: {description}\n\nUsage: ./csx scripts/{script}.csx [options]\n\nOptions:\n");
+        foreach (var spec in specs)
+        {
+            var left = spec switch
+            {
+                IntOption => $"--{spec.Name} N",
+                DoubleOption => $"--{spec.Name} X",
+                TextOption => $"--{spec.Name} VALUE",
+                _ => $"--{spec.Name}",
+            };
+            var dflt = spec switch
+            {
+                IntOption o => $" (default {o.Default})",
+                DoubleOption o => $" (default {o.Default.ToString(CultureInfo.InvariantCulture)})",
+                _ => "",
+            };
+            text.Append($"  {left,-20} {spec.Help}{dflt}\n");
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Prints a user error (no stack trace) and ends the process with its exit code.</summary>
+    public static void Fail(Ch13Exception error)
+    {
+        Out.Flush();
+        Console.Error.WriteLine(error.Message);
+        Console.Error.Flush();
+        Environment.Exit(error.ExitCode);
+    }
+
+    /// <summary>The repository root: the nearest folder above the script holding lib/ch13.csx.</summary>
+    public static string RepoRoot(string scriptPath)
+    {
+        var start = string.IsNullOrEmpty(scriptPath) ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(scriptPath))!;
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "lib", "ch13.csx"))) return dir.FullName;
+        throw new Ch13Exception($"cannot find the ch13 repository above {start} (no lib/ch13.csx); run scripts from inside the repository.");
+    }
+
+    /// <summary>Creates the folder and proves it is writable, before any training time is spent.</summary>
+    public static void EnsureWritable(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Ch13Exception($"cannot write to the output folder {folder}: {e.Message}. Choose another with --out DIR.", 1, e);
+        }
+    }
+
+    static CancellationToken CancelOnSignals()
+    {
+        var source = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (source.IsCancellationRequested) return; // second Ctrl+C: let the process end now
+            e.Cancel = true;
+            Console.Error.WriteLine("\nInterrupted: stopping after the current batch (Ctrl+C again to quit now).");
+            source.Cancel();
+        };
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            source.Cancel();
+        });
+        return source.Token;
+    }
+
+    /// <summary>Prints a line unless the run is quiet.</summary>
+    public static void Log(Run run, string line)
+    {
+        if (!run.Quiet) Out.WriteLine(line);
+    }
+
+    /// <summary>The notebook's epoch line, <c>Epoch [1/100], Loss: 0.6937592625617981</c> (validation loss, Python float repr).</summary>
+    public static string EpochLine(EpochMetrics m, int epochs) =>
+        $"Epoch [{m.Epoch}/{epochs}], Loss: {Py(m.ValidLoss ?? m.TrainLoss)}";
+
+    /// <summary>True on the epochs the notebook logs: the first, then every <paramref name="every"/>.</summary>
+    public static bool IsLogEpoch(EpochMetrics m, int every) => every > 0 && (m.Epoch - 1) % every == 0;
+
+    /// <summary>A float32 loss as Python prints <c>loss.item()</c>: the shortest repr of the double.</summary>
+    public static string Py(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>What ran, where and how (all but the timings are the same for the same inputs).</summary>
+    public static object EnvironmentInfo() => new
+    {
+        torchsharp = typeof(torch).Assembly.GetName().Version?.ToString(3),
+        libtorch = torch.__version__,
+        torch_threads = torch.get_num_threads(),
+        os = RuntimeInformation.OSDescription,
+        architecture = RuntimeInformation.ProcessArchitecture.ToString(),
+        dotnet = Environment.Version.ToString(),
+        host = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "unknown",
+    };
+
+    /// <summary>
+    /// Ends a run: writes <c>metrics.json</c> (script, status, seed, arguments, config, results, environment,
+    /// and timings — the only part that differs between runs with the same seed) atomically, prints where the
+    /// files are, and returns the exit code for the script to return: 0 completed or early-stopped,
+    /// 3 diverged, 130 interrupted.
+    /// </summary>
+    public static int Finish(Run run, object config, object results, double trainSeconds, string status = TrainingStatus.Completed)
+    {
+        var metrics = new
+        {
+            script = run.Script,
+            status,
+            seed = run.Seed,
+            epochs = run.Epochs,
+            arguments = run.CommandLine,
+            config,
+            results,
+            environment = EnvironmentInfo(),
+            timings = new
+            {
+                started_at = run.StartedAt.ToString("o", CultureInfo.InvariantCulture),
+                train_seconds = Math.Round(trainSeconds, 4),
+                wall_seconds = Math.Round(run.WallSeconds, 4),
+            },
+        };
+        var path = run.OutPath("metrics.json");
+        Files.WriteAllTextAtomic(path, JsonSerializer.Serialize(metrics, Json) + "\n");
+        var files = Directory.GetFiles(run.OutDir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order();
+        Out.WriteLine($"Wrote {Relative(run, run.OutDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        return status switch
+        {
+            TrainingStatus.Diverged => 3,
+            TrainingStatus.Interrupted => 130,
+            _ => 0,
+        };
+    }
+
+    static string Relative(Run run, string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..") ? path : relative;
+    }
+}

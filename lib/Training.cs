@@ -1,0 +1,139 @@
+#nullable enable
+using System.Threading;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+/// <summary>Turns an <see cref="OptimizerSpec"/> into a TorchSharp optimiser (one switch, so choices stay closed).</summary>
+public static class Optimizers
+{
+    public static optim.Optimizer Create(OptimizerSpec spec, IEnumerable<Parameter> parameters) => spec switch
+    {
+        Sgd sgd => optim.SGD(parameters, sgd.LearningRate, momentum: sgd.Momentum, weight_decay: sgd.WeightDecay),
+        Adam adam => optim.Adam(parameters, adam.LearningRate, weight_decay: adam.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "unknown optimizer spec"),
+    };
+
+    /// <summary>The current learning rate of the first parameter group.</summary>
+    public static double LearningRate(optim.Optimizer optimizer) => optimizer.ParamGroups.First().LearningRate;
+}
+
+/// <summary>Loss functions from a <see cref="LossSpec"/>, and whether accuracy means anything for them.</summary>
+public static class Losses
+{
+    public static Func<Tensor, Tensor, Tensor> Create(LossSpec spec) => spec switch
+    {
+        CrossEntropy => (logits, labels) => nn.functional.cross_entropy(logits, labels),
+        // The notebook squeezes the single output column before comparing with the targets.
+        MeanSquaredError => (pred, target) => nn.functional.mse_loss(pred.dim() == 2 ? pred[.., 0] : pred, target),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "unknown loss spec"),
+    };
+
+    public static bool IsClassification(LossSpec spec) => spec is CrossEntropy;
+}
+
+/// <summary>
+/// The chapter's training loop, once: mini-batches in PyTorch's DataLoader order, then a validation pass
+/// per epoch. Pure apart from the model's weights (which it trains) and torch's random generator (which
+/// the shuffling advances exactly as PyTorch's would).
+/// </summary>
+public static class Training
+{
+    /// <summary>
+    /// Trains <paramref name="model"/> for <c>config.Epochs</c> epochs and returns the per-epoch history.
+    /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
+    /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
+    /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
+    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
+    /// </summary>
+    public static History Fit(
+        nn.Module<Tensor, Tensor> model,
+        TensorData train,
+        TensorData? valid,
+        TrainConfig config,
+        OptimizerSpec optimizerSpec,
+        LossSpec lossSpec,
+        Action<EpochMetrics>? onEpoch = null,
+        CancellationToken cancel = default)
+    {
+        using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel);
+    }
+
+    /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
+    public static History Fit(
+        nn.Module<Tensor, Tensor> model,
+        optim.Optimizer optimizer,
+        TensorData train,
+        TensorData? valid,
+        TrainConfig config,
+        LossSpec lossSpec,
+        Action<EpochMetrics>? onEpoch = null,
+        CancellationToken cancel = default)
+    {
+        var lossFn = Losses.Create(lossSpec);
+        var classification = Losses.IsClassification(lossSpec);
+        var epochs = new List<EpochMetrics>(config.Epochs);
+        var status = TrainingStatus.Completed;
+        var clock = Stopwatch.StartNew();
+
+        for (var epoch = 1; epoch <= config.Epochs && status == TrainingStatus.Completed; epoch++)
+        {
+            if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
+            model.train();
+            double lossSum = 0, accuracySum = 0;
+            var batches = 0;
+            foreach (var indices in Loader.BatchIndices(Loader.EpochOrder(train.Count, config.Shuffle), config.BatchSize))
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = Loader.Gather(train, indices);
+                optimizer.zero_grad();
+                var pred = model.call(x);
+                var loss = lossFn(pred, y);
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>();
+                if (classification) accuracySum += Accuracy(pred, y);
+                batches++;
+                if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
+            }
+            var trainLoss = lossSum / batches;
+            if (!double.IsFinite(trainLoss)) status = TrainingStatus.Diverged;
+
+            double? validLoss = null, validAccuracy = null;
+            if (valid is not null) (validLoss, validAccuracy) = Evaluate(model, valid, lossSpec);
+            var metrics = new EpochMetrics(epoch, trainLoss, classification ? accuracySum / batches : null,
+                validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
+            epochs.Add(metrics);
+            onEpoch?.Invoke(metrics);
+        }
+        return new History(epochs, status, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Loss and (for classification) accuracy over a whole data set, in eval mode without gradients.</summary>
+    public static (double Loss, double? Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TensorData data, LossSpec lossSpec)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.eval();
+        var pred = model.call(data.X);
+        var loss = Losses.Create(lossSpec)(pred, data.Y).item<float>();
+        return (loss, Losses.IsClassification(lossSpec) ? Accuracy(pred, data.Y) : null);
+    }
+
+    /// <summary>Predicted classes (argmax of the logits) for rows of float features, in eval mode.</summary>
+    public static long[] PredictClasses(nn.Module<Tensor, Tensor> model, float[,] points)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.eval();
+        return model.call(tensor(points)).argmax(1).data<long>().ToArray();
+    }
+
+    /// <summary>Share of rows whose argmax matches the label.</summary>
+    public static double Accuracy(Tensor logits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        return logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
+    }
+}

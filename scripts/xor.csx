@@ -1,0 +1,63 @@
+#load "../lib/ch13.csx"
+// Chapter 13 · Solving an XOR classification problem, and "Making model building more flexible with nn.Module".
+// A single linear layer cannot separate XOR; the chapter's MLP (MyModule: ModuleList + Predict) can.
+// Writes out/xor/: metrics.json, history.png, decision_regions.png.
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, options:
+[
+    new DoubleOption("lr", 0.015, "Adam learning rate"),
+    new IntOption("batch-size", 20, "mini-batch size"),
+]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 10);
+var optimizer = new Adam(LearningRate: run.Options.Double("lr"));
+var lossFn = new CrossEntropy();
+
+// --- The data: 1000 points uniform in [-1, 1]², class 1 where x₀·x₁ ≥ 0, split 70/30 into train/valid
+var data = Data.Xor();
+using var train = Data.ToTensors(data.Train);
+using var valid = Data.ToTensors(data.Test);
+Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
+
+// --- A single linear layer cannot solve XOR: its decision boundary is one straight line
+torch.manual_seed(run.Seed);
+using var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
+Runs.Log(run, Nets.Summary(linear));
+var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+
+// --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList
+torch.manual_seed(run.Seed);
+using var mlp = new MyModule();
+Runs.Log(run, "\n" + Nets.Summary(mlp));
+var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+
+// --- Results
+var linearFinal = linearHistory.Last;
+var mlpFinal = mlpHistory.Last;
+Console.WriteLine($"\nLinear model: train acc {linearFinal?.TrainAccuracy:F4}, valid acc {linearFinal?.ValidAccuracy:F4}");
+Console.WriteLine($"MLP (MyModule): train acc {mlpFinal?.TrainAccuracy:F4}, valid acc {mlpFinal?.ValidAccuracy:F4}");
+
+Plots.History(run.OutPath("history.png"), [("Linear(2, 2)", linearHistory), ("MLP 2-10-6-2", mlpHistory)], "XOR");
+Plots.DecisionRegions(run.OutPath("decision_regions.png"),
+[
+    ($"Linear(2, 2): valid acc {linearFinal?.ValidAccuracy:F3}", points => Training.PredictClasses(linear, points)),
+    ($"MLP 2-10-6-2: valid acc {mlpFinal?.ValidAccuracy:F3}", points => Training.PredictClasses(mlp, points)),
+], data.Test);
+
+return Runs.Finish(run,
+    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
+                  models = new { linear = Nets.Describe(linear), mlp = Nets.Describe(mlp) } },
+    results: new
+    {
+        linear = new { final = linearFinal, status = linearHistory.Status, history = linearHistory.Epochs },
+        mlp = new { final = mlpFinal, status = mlpHistory.Status, history = mlpHistory.Epochs },
+    },
+    trainSeconds: linearHistory.Seconds + mlpHistory.Seconds,
+    status: TrainingStatus.Worst(linearHistory, mlpHistory));
+
+void LogEpoch(EpochMetrics m)
+{
+    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
+}
