@@ -6,3 +6,6 @@
 
 #load "Errors.cs"
 #load "Specs.cs"
+#load "NumpyRandom.cs"
+#load "Data.cs"
+#load "Loader.cs"
