@@ -74,7 +74,13 @@ public static class Nets
     public static long CountParameters(nn.Module module, bool trainableOnly = false) =>
         module.parameters().Where(p => !trainableOnly || p.requires_grad).Sum(p => p.numel());
 
-    static string Name(nn.Module module) => module.GetName();
+    /// <summary>PyTorch's class name: TorchSharp reports some built-ins by their C++ name (torch::nn::SequentialImpl).</summary>
+    static string Name(nn.Module module)
+    {
+        var name = module.GetName();
+        if (name.StartsWith("torch::nn::")) name = name["torch::nn::".Length..];
+        return name.EndsWith("Impl") ? name[..^"Impl".Length] : name;
+    }
 
     static string ExtraRepr(nn.Module module) => module switch
     {

@@ -1,0 +1,101 @@
+using static TorchSharp.torch;
+
+namespace Ch13.Tests;
+
+[Collection(TorchGlobalState.Name)]
+public class TrainingTests
+{
+    static readonly TrainConfig Config = new(Epochs: 100, BatchSize: 20);
+
+    static History TrainOnXor(Func<nn.Module<Tensor, Tensor>> build, int epochs, int seed = 1)
+    {
+        var data = Data.Xor();
+        using var train = Data.ToTensors(data.Train);
+        using var valid = Data.ToTensors(data.Test);
+        manual_seed(seed);
+        using var model = build();
+        return Training.Fit(model, train, valid, Config with { Epochs = epochs }, new Adam(0.015), new CrossEntropy());
+    }
+
+    [Fact]
+    public void Linear_model_cannot_learn_xor()
+    {
+        var history = TrainOnXor(() => Nets.Mlp(new MlpSpec(2, [], 2)), epochs: 30);
+        history.Last!.ValidAccuracy.Should().BeLessThanOrEqualTo(0.75);
+    }
+
+    [Fact]
+    public void Mlp_learns_xor()
+    {
+        var history = TrainOnXor(() => new MyModule(), epochs: 100);
+        history.Status.Should().Be(TrainingStatus.Completed);
+        history.Epochs.Should().HaveCount(100);
+        history.Last!.ValidAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_history()
+    {
+        var a = TrainOnXor(() => new MyModule(), epochs: 5, seed: 3);
+        var b = TrainOnXor(() => new MyModule(), epochs: 5, seed: 3);
+        b.Epochs.Should().Equal(a.Epochs);
+        var c = TrainOnXor(() => new MyModule(), epochs: 5, seed: 4);
+        c.Epochs.Should().NotEqual(a.Epochs);
+    }
+
+    [Fact]
+    public void Fit_leaves_no_live_tensors_behind()
+    {
+        var data = Data.Xor(count: 200);
+        using var train = Data.ToTensors(data.Train);
+        using var valid = Data.ToTensors(data.Test);
+        using var model = new MyModule();
+        Training.Fit(model, train, valid, Config with { Epochs = 1 }, new Adam(0.015), new CrossEntropy()); // warm-up
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Training.Fit(model, train, valid, Config with { Epochs = 3 }, new Adam(0.015), new CrossEntropy());
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
+    }
+
+    [Fact]
+    public void A_huge_learning_rate_diverges_and_stops()
+    {
+        var data = Data.Blobs(count: 200);
+        using var train = Data.ToTensors(data.Train, labelsAsClasses: false);
+        using var valid = Data.ToTensors(data.Test, labelsAsClasses: false);
+        manual_seed(1);
+        using var model = Nets.Mlp(new MlpSpec(2, [10], 1, Activation.ReLU));
+        var history = Training.Fit(model, train, valid, Config with { Epochs = 50 }, new Sgd(1e6), new MeanSquaredError());
+        history.Status.Should().Be(TrainingStatus.Diverged);
+        history.Epochs.Count.Should().BeLessThan(50);
+    }
+
+    [Fact]
+    public void A_cancelled_run_stops_and_says_interrupted()
+    {
+        var data = Data.Xor(count: 200);
+        using var train = Data.ToTensors(data.Train);
+        using var model = new MyModule();
+        using var cancel = new CancellationTokenSource();
+        var history = Training.Fit(model, train, null, Config with { Epochs = 50 }, new Adam(0.015), new CrossEntropy(),
+            onEpoch: m => { if (m.Epoch == 2) cancel.Cancel(); }, cancel: cancel.Token);
+        history.Status.Should().Be(TrainingStatus.Interrupted);
+        history.Epochs.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void Evaluate_runs_in_eval_mode_without_tracking_gradients()
+    {
+        var data = Data.Xor(count: 100);
+        using var valid = Data.ToTensors(data.Test);
+        using var model = nn.Sequential(("0", nn.Linear(2, 2)), ("1", nn.Dropout(0.9)));
+        var first = Training.Evaluate(model, valid, new CrossEntropy());
+        var second = Training.Evaluate(model, valid, new CrossEntropy());
+        second.Should().Be(first); // dropout off in eval mode: deterministic
+        model.training.Should().BeFalse();
+        using (no_grad())
+        {
+            using var y = model.call(valid.X);
+            y.requires_grad.Should().BeFalse();
+        }
+    }
+}
