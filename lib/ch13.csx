@@ -12,6 +12,8 @@
 #load "Loader.cs"
 #load "Nets.cs"
 #load "Modules.cs"
+#load "NoisyLayers.cs"
+#load "TensorText.cs"
 #load "Training.cs"
 #load "Plots.cs"
 #load "Runs.cs"
