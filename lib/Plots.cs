@@ -19,19 +19,23 @@ public static class Plots
     /// </summary>
     public static void History(string path, IReadOnlyList<(string Label, History History)> runs, string title, int width = 1400, int height = 500)
     {
-        var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
         var multiplot = new Multiplot();
+        if (AddHistoryPanels(multiplot, runs, title) > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        Save(path, temp => multiplot.SavePng(temp, width, height));
+    }
+
+    /// <summary>The panels of <see cref="History"/> (loss, then accuracy when any run has it) added to a figure; returns how many.</summary>
+    public static int AddHistoryPanels(Multiplot multiplot, IReadOnlyList<(string Label, History History)> runs, string title)
+    {
+        var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
         var loss = multiplot.AddPlot();
         AddCurves(loss, runs, e => e.TrainLoss, e => e.ValidLoss);
         Label(loss, $"{title}: loss", "Epoch", "Loss");
-        if (hasAccuracy)
-        {
-            var accuracy = multiplot.AddPlot();
-            AddCurves(accuracy, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
-            Label(accuracy, $"{title}: accuracy", "Epoch", "Accuracy");
-            multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        }
-        Save(path, temp => multiplot.SavePng(temp, width, height));
+        if (!hasAccuracy) return 1;
+        var accuracy = multiplot.AddPlot();
+        AddCurves(accuracy, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
+        Label(accuracy, $"{title}: accuracy", "Epoch", "Accuracy");
+        return 2;
     }
 
     static void AddCurves(Plot plot, IReadOnlyList<(string Label, History History)> runs,
@@ -65,6 +69,15 @@ public static class Plots
     public static void DecisionRegions(string path, IReadOnlyList<(string Title, Func<float[,], long[]> Predict)> panels,
         ArrayData points, int gridSize = 200, int width = 1400, int height = 620)
     {
+        var multiplot = new Multiplot();
+        foreach (var (title, predict) in panels) AddDecisionRegionsPanel(multiplot.AddPlot(), title, predict, points, gridSize);
+        if (panels.Count > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        Save(path, temp => multiplot.SavePng(temp, width, height));
+    }
+
+    /// <summary>One panel of <see cref="DecisionRegions"/>, drawn on <paramref name="plot"/>.</summary>
+    public static void AddDecisionRegionsPanel(Plot plot, string title, Func<float[,], long[]> predict, ArrayData points, int gridSize = 200)
+    {
         var (xMin, xMax, yMin, yMax) = Bounds(points, margin: 0.5);
         var grid = new float[gridSize * gridSize, 2];
         for (var row = 0; row < gridSize; row++)
@@ -74,31 +87,24 @@ public static class Plots
                 grid[row * gridSize + col, 1] = (float)(yMax - (yMax - yMin) * (row + 0.5) / gridSize); // row 0 at the top
             }
         var classes = points.Y.Select(y => (int)y).Distinct().Order().ToArray();
-        var multiplot = new Multiplot();
-        foreach (var (title, predict) in panels)
+        var predicted = predict(grid);
+        var cells = new double[gridSize, gridSize];
+        for (var i = 0; i < predicted.Length; i++) cells[i / gridSize, i % gridSize] = predicted[i];
+        var heatmap = plot.Add.Heatmap(cells);
+        heatmap.Colormap = new ScottPlot.Colormaps.CustomPalette(ClassColors.Take(Math.Max(2, classes.Max() + 1)).ToArray());
+        heatmap.ManualRange = new ScottPlot.Range(0, Math.Max(1, classes.Max()));
+        heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
+        heatmap.Opacity = 0.3;
+        foreach (var c in classes)
         {
-            var plot = multiplot.AddPlot();
-            var predicted = predict(grid);
-            var cells = new double[gridSize, gridSize];
-            for (var i = 0; i < predicted.Length; i++) cells[i / gridSize, i % gridSize] = predicted[i];
-            var heatmap = plot.Add.Heatmap(cells);
-            heatmap.Colormap = new ScottPlot.Colormaps.CustomPalette(ClassColors.Take(Math.Max(2, classes.Max() + 1)).ToArray());
-            heatmap.ManualRange = new ScottPlot.Range(0, Math.Max(1, classes.Max()));
-            heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
-            heatmap.Opacity = 0.3;
-            foreach (var c in classes)
-            {
-                var rows = Enumerable.Range(0, points.Count).Where(i => (int)points.Y[i] == c).ToArray();
-                var markers = plot.Add.Markers(rows.Select(i => points.X[i, 0]).ToArray(), rows.Select(i => points.X[i, 1]).ToArray(),
-                    ClassMarkers[c % ClassMarkers.Length], 7, ClassColors[c % ClassColors.Length]);
-                markers.LegendText = $"class {c}";
-            }
-            plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-            plot.ShowLegend(Alignment.UpperRight);
-            Label(plot, title, "x₁", "x₂");
+            var rows = Enumerable.Range(0, points.Count).Where(i => (int)points.Y[i] == c).ToArray();
+            var markers = plot.Add.Markers(rows.Select(i => points.X[i, 0]).ToArray(), rows.Select(i => points.X[i, 1]).ToArray(),
+                ClassMarkers[c % ClassMarkers.Length], 7, ClassColors[c % ClassColors.Length]);
+            markers.LegendText = $"class {c}";
         }
-        if (panels.Count > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        Save(path, temp => multiplot.SavePng(temp, width, height));
+        plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+        plot.ShowLegend(Alignment.UpperRight);
+        Label(plot, title, "x₁", "x₂");
     }
 
     static (double XMin, double XMax, double YMin, double YMax) Bounds(ArrayData points, double margin)
