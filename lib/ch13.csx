@@ -16,4 +16,5 @@
 #load "TensorText.cs"
 #load "Training.cs"
 #load "Plots.cs"
+#load "Figures.cs"
 #load "Runs.cs"
