@@ -10,6 +10,7 @@
 #load "NumpyRandom.cs"
 #load "Data.cs"
 #load "Loader.cs"
+#load "TorchRandom.cs"
 #load "Nets.cs"
 #load "Modules.cs"
 #load "NoisyLayers.cs"
