@@ -20,18 +20,15 @@ public static class Plots
     public static void History(string path, IReadOnlyList<(string Label, History History)> runs, string title, int width = 1400, int height = 500)
     {
         var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
-        var multiplot = new Multiplot();
-        var loss = multiplot.AddPlot();
-        AddCurves(loss, runs, e => e.TrainLoss, e => e.ValidLoss);
-        Label(loss, $"{title}: loss", "Epoch", "Loss");
+        var (multiplot, plots) = Panels(hasAccuracy ? 2 : 1);
+        AddCurves(plots[0], runs, e => e.TrainLoss, e => e.ValidLoss);
+        Label(plots[0], $"{title}: loss", "Epoch", "Loss");
         if (hasAccuracy)
         {
-            var accuracy = multiplot.AddPlot();
-            AddCurves(accuracy, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
-            Label(accuracy, $"{title}: accuracy", "Epoch", "Accuracy");
-            multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+            AddCurves(plots[1], runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
+            Label(plots[1], $"{title}: accuracy", "Epoch", "Accuracy");
         }
-        Save(path, temp => multiplot.SavePng(temp, width, height));
+        Save(path, temp => multiplot.SavePng(temp, hasAccuracy ? width : width / 2 + 100, height));
     }
 
     static void AddCurves(Plot plot, IReadOnlyList<(string Label, History History)> runs,
@@ -44,7 +41,7 @@ public static class Plots
             AddLine(plot, history, train, $"{prefix}train", ClassColors[i % ClassColors.Length], LinePattern.Solid);
             AddLine(plot, history, valid, $"{prefix}validation", ClassColors[i % ClassColors.Length], LinePattern.Dashed);
         }
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
     }
 
     static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
@@ -74,10 +71,9 @@ public static class Plots
                 grid[row * gridSize + col, 1] = (float)(yMax - (yMax - yMin) * (row + 0.5) / gridSize); // row 0 at the top
             }
         var classes = points.Y.Select(y => (int)y).Distinct().Order().ToArray();
-        var multiplot = new Multiplot();
-        foreach (var (title, predict) in panels)
+        var (multiplot, plots) = Panels(panels.Count);
+        foreach (var ((title, predict), plot) in panels.Zip(plots))
         {
-            var plot = multiplot.AddPlot();
             var predicted = predict(grid);
             var cells = new double[gridSize, gridSize];
             for (var i = 0; i < predicted.Length; i++) cells[i / gridSize, i % gridSize] = predicted[i];
@@ -94,11 +90,10 @@ public static class Plots
                 markers.LegendText = $"class {c}";
             }
             plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Bottom);
             Label(plot, title, "x₁", "x₂");
         }
-        if (panels.Count > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        Save(path, temp => multiplot.SavePng(temp, width, height));
+        Save(path, temp => multiplot.SavePng(temp, panels.Count > 1 ? width : width / 2 + 100, height));
     }
 
     static (double XMin, double XMax, double YMin, double YMax) Bounds(ArrayData points, double margin)
@@ -106,6 +101,15 @@ public static class Plots
         var xs = Enumerable.Range(0, points.Count).Select(i => points.X[i, 0]).ToArray();
         var ys = Enumerable.Range(0, points.Count).Select(i => points.X[i, 1]).ToArray();
         return (xs.Min() - margin, xs.Max() + margin, ys.Min() - margin, ys.Max() + margin);
+    }
+
+    /// <summary>A figure of <paramref name="count"/> plots side by side (a new Multiplot already holds one).</summary>
+    public static (Multiplot Figure, Plot[] Plots) Panels(int count)
+    {
+        var multiplot = new Multiplot();
+        while (multiplot.Count() < count) multiplot.AddPlot();
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        return (multiplot, multiplot.GetPlots());
     }
 
     /// <summary>Title and axis labels, sized to read at a glance.</summary>
