@@ -6,3 +6,8 @@
 
 #load "Errors.cs"
 #load "Specs.cs"
+#load "DataFiles.cs"
+#load "Idx.cs"
+#load "Mnist.cs"
+#load "Features.cs"
+#load "AutoMpg.cs"
