@@ -9,7 +9,7 @@ using Deedle;
 public sealed record ColumnStats(string Column, int Count, double Mean, double Std, double Min, double Q25, double Median, double Q75, double Max);
 
 /// <summary>describe() of a frame: one <see cref="ColumnStats"/> per numeric column, in frame order.</summary>
-public sealed record Description(IReadOnlyList<ColumnStats> Columns)
+public sealed record FrameSummary(IReadOnlyList<ColumnStats> Columns)
 {
     public ColumnStats this[string column] => Columns.First(c => c.Column == column);
     public override string ToString() => AutoMpg.Format(this);
@@ -115,7 +115,7 @@ public static class AutoMpg
     }
 
     /// <summary>pandas' <c>describe()</c> of every column (missing values skipped).</summary>
-    public static Description Describe(Frame<int, string> frame) =>
+    public static FrameSummary Describe(Frame<int, string> frame) =>
         new(frame.ColumnKeys.Select(c => Stats(c, Features.Column(frame, c))).ToArray());
 
     /// <summary>Summary numbers of one column, computed as pandas does (numpy pairwise sums, linear quantiles).</summary>
@@ -146,28 +146,42 @@ public static class AutoMpg
     }
 
     /// <summary>
-    /// The describe() table, one row per column like the notebook's <c>describe().transpose()</c>.
+    /// The describe() table, one row per column like the notebook's <c>describe().transpose()</c>. Like pandas,
+    /// each statistic gets as many decimals (1..6) as its most precise value needs: "9.0", "23.404153".
     /// </summary>
-    public static string Format(Description description)
+    public static string Format(FrameSummary summary)
     {
         string[] header = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
-        var rows = description.Columns.Select(c => new[]
+        var values = summary.Columns.Select(c => new double[] { c.Count, c.Mean, c.Std, c.Min, c.Q25, c.Median, c.Q75, c.Max }).ToArray();
+        var cells = new string[values.Length][];
+        for (var i = 0; i < values.Length; i++) cells[i] = new string[header.Length];
+        var widths = header.Select(h => h.Length).ToArray();
+        for (var j = 0; j < header.Length; j++)
         {
-            c.Count.ToString("F1", CultureInfo.InvariantCulture),
-            Number(c.Mean), Number(c.Std), Number(c.Min), Number(c.Q25), Number(c.Median), Number(c.Q75), Number(c.Max),
-        }).ToArray();
-        var nameWidth = description.Columns.Select(c => c.Column.Length).DefaultIfEmpty(0).Max();
-        var widths = header.Select((h, j) => rows.Select(r => r[j].Length).Append(h.Length).Max()).ToArray();
+            var decimals = Math.Max(1, values.Select(row => Decimals(row[j])).DefaultIfEmpty(1).Max());
+            for (var i = 0; i < values.Length; i++)
+            {
+                cells[i][j] = double.IsNaN(values[i][j]) ? "NaN" : values[i][j].ToString("F" + decimals, CultureInfo.InvariantCulture);
+                widths[j] = Math.Max(widths[j], cells[i][j].Length);
+            }
+        }
+        var nameWidth = summary.Columns.Select(c => c.Column.Length).DefaultIfEmpty(0).Max();
         var text = new StringBuilder();
         text.Append(new string(' ', nameWidth));
         for (var j = 0; j < header.Length; j++) text.Append("  ").Append(header[j].PadLeft(widths[j]));
-        for (var i = 0; i < rows.Length; i++)
+        for (var i = 0; i < cells.Length; i++)
         {
-            text.Append('\n').Append(description.Columns[i].Column.PadRight(nameWidth));
-            for (var j = 0; j < header.Length; j++) text.Append("  ").Append(rows[i][j].PadLeft(widths[j]));
+            text.Append('\n').Append(summary.Columns[i].Column.PadRight(nameWidth));
+            for (var j = 0; j < header.Length; j++) text.Append("  ").Append(cells[i][j].PadLeft(widths[j]));
         }
         return text.ToString();
     }
 
-    static string Number(double value) => double.IsNaN(value) ? "NaN" : value.ToString("F6", CultureInfo.InvariantCulture);
+    // Decimals a value needs at pandas' display precision of 6 (trailing zeros dropped).
+    static int Decimals(double value)
+    {
+        if (!double.IsFinite(value)) return 0;
+        var text = value.ToString("F6", CultureInfo.InvariantCulture).TrimEnd('0');
+        return text.Length - text.IndexOf('.') - 1;
+    }
 }

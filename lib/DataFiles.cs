@@ -77,7 +77,7 @@ public static class DataFiles
         using var client = handler is null ? DefaultClient() : new HttpClient(handler, disposeHandler: false);
         foreach (var (file, path) in missing)
         {
-            var error = TryDownload(client, file, path, log ?? Error, log is null && !Console.IsErrorRedirected);
+            var error = TryDownload(client, file, path, log ?? Console.Error, log is null && !Console.IsErrorRedirected);
             if (error is not null) failures.Add(error);
         }
         if (failures.Count > 0) throw new Ch13Exception(OfflineMessage(root, missing.Where(m => !File.Exists(m.Path)).ToList(), failures));
