@@ -226,4 +226,24 @@ public class DataFilesTests : IDisposable
         var act = () => DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null);
         act.Should().Throw<Ch13Exception>();
     }
+
+    [Fact]
+    public void A_folder_marked_read_only_gets_no_stamp_files_even_when_running_as_root()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var file = Sample("https://example.org/sample.data");
+        var path = DataFiles.PathOf(temp.Path, file);
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(path, Content);
+        var mode = File.GetUnixFileMode(folder);
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
+            DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
+        }
+        finally { File.SetUnixFileMode(folder, mode); }
+        FilesIn("sample").Should().Equal("sample.data");
+    }
 }
