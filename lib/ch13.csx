@@ -15,3 +15,8 @@
 #load "Training.cs"
 #load "Plots.cs"
 #load "Runs.cs"
+#load "DataFiles.cs"
+#load "Idx.cs"
+#load "Mnist.cs"
+#load "Features.cs"
+#load "AutoMpg.cs"
