@@ -48,7 +48,7 @@ public static class CommandLine
                 return options with { Error = $"ch13-csx: unknown option '{arg}' (options go before the script path; see --help)" };
             return WithScript(options, args, i);
         }
-        return options with { Error = "ch13-csx: no script given" };
+        return options with { Error = $"ch13-csx: no script given\n\n{Usage}" };
     }
 
     // Like dotnet-script: the script's arguments are everything after its path, minus one leading "--".

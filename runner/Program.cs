@@ -19,7 +19,6 @@ public static class Program
         if (options.Error is not null)
         {
             Log.Error(options.Error);
-            Log.Error(CommandLine.Usage);
             return 2;
         }
 

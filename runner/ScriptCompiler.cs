@@ -89,8 +89,11 @@ public static class ScriptCompiler
         var message = diagnostic.GetMessage();
         if (diagnostic.Id == "CS0006" && diagnostic.Location.IsInSource)
         {
-            var literal = diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan).Trim().Trim('"');
-            if (references.Failures.TryGetValue(literal, out var why)) message = why;
+            // The location spans the whole directive: #r "text".
+            var directive = diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
+            var (open, close) = (directive.IndexOf('"'), directive.LastIndexOf('"'));
+            if (open >= 0 && close > open && references.Failures.TryGetValue(directive[(open + 1)..close], out var why))
+                message = why;
         }
         var severity = diagnostic.Severity == DiagnosticSeverity.Error ? "error" : "warning";
         if (!diagnostic.Location.IsInSource) return $"ch13-csx: {severity} {diagnostic.Id}: {message}";

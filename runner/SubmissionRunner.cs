@@ -47,8 +47,18 @@ public static class SubmissionRunner
             Log.Error(ex.Message);
             return exitCode;
         }
-        Log.Error(ex.ToString());
+        Log.Error(WithoutRunnerFrames(ex.ToString()));
         return 1;
+    }
+
+    // The last frames are the runner awaiting or invoking the script: noise under the script's own frames.
+    private static string WithoutRunnerFrames(string trace)
+    {
+        string[] noise = ["at Ch13.Runner.", "at System.Runtime", "at System.Reflection.", "--- End of stack trace from previous location"];
+        var lines = trace.Split('\n').ToList();
+        while (lines.Count > 1 && noise.Any(lines[^1].TrimStart().StartsWith))
+            lines.RemoveAt(lines.Count - 1);
+        return string.Join('\n', lines);
     }
 
     private static Exception Unwrap(Exception ex) => ex switch
@@ -62,7 +72,7 @@ public static class SubmissionRunner
     private static void ResolveByPath(IReadOnlyList<string> paths)
     {
         if (paths.Count == 0) return;
-        var byName = paths.ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);
+        var byName = paths.ToDictionary(p => AssemblyName.GetAssemblyName(p).Name ?? p, StringComparer.OrdinalIgnoreCase);
         AssemblyLoadContext.Default.Resolving += (context, name) =>
             name.Name is { } simple && byName.TryGetValue(simple, out var path) ? context.LoadFromAssemblyPath(path) : null;
     }
