@@ -67,7 +67,10 @@ public static class CompileCache
             var pdb = File.ReadAllBytes(Path.Combine(entry, PdbFile));
             var references = File.ReadAllBytes(Path.Combine(entry, ReferencesFile));
             if (File.ReadAllText(Path.Combine(entry, StampFile)) == Stamp(dll, pdb, references))
+            {
+                MarkUsed(entry);
                 return new CompiledScript(dll, pdb, Lines(references));
+            }
             log.Info($"cache entry damaged (stamp mismatch), rebuilding: {entry}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -93,6 +96,7 @@ public static class CompileCache
             {
                 Directory.Move(temp, entry);
                 log.Info($"cache stored: {entry}");
+                Prune(Path.GetDirectoryName(entry)!, log);
             }
             catch (IOException) when (Directory.Exists(entry))
             {
@@ -119,6 +123,33 @@ public static class CompileCache
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             log.Info($"could not remove damaged cache entry ({ex.Message})");
+        }
+    }
+
+    // Prune goes by the folder's time; a read-only cache just skips this.
+    private static void MarkUsed(string entry)
+    {
+        try { Directory.SetLastWriteTimeUtc(entry, DateTime.UtcNow); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Drops entries unused for 30 days (every runner rebuild or script edit leaves one behind) and leftovers of
+    /// interrupted writes. Runs only after a compile, which is slow anyway.
+    /// </summary>
+    private static void Prune(string root, Log log)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var dir in new DirectoryInfo(root).EnumerateDirectories())
+        {
+            var leftover = dir.Name.Contains(".tmp-") || dir.Name.Contains(".bad-");
+            if (now - dir.LastWriteTimeUtc < (leftover ? TimeSpan.FromDays(1) : TimeSpan.FromDays(30))) continue;
+            try
+            {
+                dir.Delete(recursive: true);
+                log.Info($"cache pruned: {dir.FullName}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
         }
     }
 
