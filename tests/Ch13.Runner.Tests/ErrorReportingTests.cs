@@ -84,6 +84,27 @@ public sealed class ErrorReportingTests : IDisposable
     }
 
     [Fact]
+    public void Help_and_version_print_to_stdout_and_exit_0()
+    {
+        var help = _runner.Run("--help");
+        var version = _runner.Run("--version");
+
+        help.ExitCode.Should().Be(0);
+        help.Output.Should().Contain("Usage: ch13-csx").And.Contain("--no-cache");
+        version.ExitCode.Should().Be(0);
+        version.Output.Should().StartWith("ch13-csx ").And.Contain("Roslyn 5.12.0");
+    }
+
+    [Fact]
+    public void Unknown_option_before_the_script_exits_2()
+    {
+        var result = _runner.Run("--bogus", Repo.Fixture("HelloWorld"));
+
+        result.ExitCode.Should().Be(2);
+        result.Errors.Should().Contain("unknown option '--bogus'");
+    }
+
+    [Fact]
     public void No_script_prints_usage_and_exits_2()
     {
         var result = _runner.Run();
