@@ -9,12 +9,12 @@ public static class Figures
     /// then the decision regions of <paramref name="predict"/> over <paramref name="points"/>, side by side.
     /// </summary>
     public static void HistoryAndDecisionRegions(string path, string title, History history, string regionsTitle,
-        Func<float[,], long[]> predict, ArrayData points, int width = 2100, int height = 560)
+        Func<float[,], long[]> predict, ArrayData points, int width = 2100, int height = 620)
     {
-        var figure = new Multiplot();
-        Plots.AddHistoryPanels(figure, [(title, history)], title);
-        Plots.AddDecisionRegionsPanel(figure.AddPlot(), regionsTitle, predict, points);
-        figure.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        var (figure, plots) = Plots.Panels(3);
+        Plots.LossPanel(plots[0], [(title, history)], title);
+        Plots.AccuracyPanel(plots[1], [(title, history)], title);
+        Plots.DecisionRegionsPanel(plots[2], regionsTitle, predict, points);
         Plots.Save(path, temp => figure.SavePng(temp, width, height));
     }
 }

@@ -19,23 +19,25 @@ public static class Plots
     /// </summary>
     public static void History(string path, IReadOnlyList<(string Label, History History)> runs, string title, int width = 1400, int height = 500)
     {
-        var multiplot = new Multiplot();
-        if (AddHistoryPanels(multiplot, runs, title) > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        Save(path, temp => multiplot.SavePng(temp, width, height));
+        var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
+        var (multiplot, plots) = Panels(hasAccuracy ? 2 : 1);
+        LossPanel(plots[0], runs, title);
+        if (hasAccuracy) AccuracyPanel(plots[1], runs, title);
+        Save(path, temp => multiplot.SavePng(temp, hasAccuracy ? width : width / 2 + 100, height));
     }
 
-    /// <summary>The panels of <see cref="History"/> (loss, then accuracy when any run has it) added to a figure; returns how many.</summary>
-    public static int AddHistoryPanels(Multiplot multiplot, IReadOnlyList<(string Label, History History)> runs, string title)
+    /// <summary>The loss panel of <see cref="History"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
+    public static void LossPanel(Plot plot, IReadOnlyList<(string Label, History History)> runs, string title)
     {
-        var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
-        var loss = multiplot.AddPlot();
-        AddCurves(loss, runs, e => e.TrainLoss, e => e.ValidLoss);
-        Label(loss, $"{title}: loss", "Epoch", "Loss");
-        if (!hasAccuracy) return 1;
-        var accuracy = multiplot.AddPlot();
-        AddCurves(accuracy, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
-        Label(accuracy, $"{title}: accuracy", "Epoch", "Accuracy");
-        return 2;
+        AddCurves(plot, runs, e => e.TrainLoss, e => e.ValidLoss);
+        Label(plot, $"{title}: loss", "Epoch", "Loss");
+    }
+
+    /// <summary>The accuracy panel of <see cref="History"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
+    public static void AccuracyPanel(Plot plot, IReadOnlyList<(string Label, History History)> runs, string title)
+    {
+        AddCurves(plot, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
+        Label(plot, $"{title}: accuracy", "Epoch", "Accuracy");
     }
 
     static void AddCurves(Plot plot, IReadOnlyList<(string Label, History History)> runs,
@@ -48,7 +50,7 @@ public static class Plots
             AddLine(plot, history, train, $"{prefix}train", ClassColors[i % ClassColors.Length], LinePattern.Solid);
             AddLine(plot, history, valid, $"{prefix}validation", ClassColors[i % ClassColors.Length], LinePattern.Dashed);
         }
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
     }
 
     static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
@@ -69,14 +71,13 @@ public static class Plots
     public static void DecisionRegions(string path, IReadOnlyList<(string Title, Func<float[,], long[]> Predict)> panels,
         ArrayData points, int gridSize = 200, int width = 1400, int height = 620)
     {
-        var multiplot = new Multiplot();
-        foreach (var (title, predict) in panels) AddDecisionRegionsPanel(multiplot.AddPlot(), title, predict, points, gridSize);
-        if (panels.Count > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        Save(path, temp => multiplot.SavePng(temp, width, height));
+        var (multiplot, plots) = Panels(panels.Count);
+        foreach (var ((title, predict), plot) in panels.Zip(plots)) DecisionRegionsPanel(plot, title, predict, points, gridSize);
+        Save(path, temp => multiplot.SavePng(temp, panels.Count > 1 ? width : width / 2 + 100, height));
     }
 
-    /// <summary>One panel of <see cref="DecisionRegions"/>, drawn on <paramref name="plot"/>.</summary>
-    public static void AddDecisionRegionsPanel(Plot plot, string title, Func<float[,], long[]> predict, ArrayData points, int gridSize = 200)
+    /// <summary>One panel of <see cref="DecisionRegions"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
+    public static void DecisionRegionsPanel(Plot plot, string title, Func<float[,], long[]> predict, ArrayData points, int gridSize = 200)
     {
         var (xMin, xMax, yMin, yMax) = Bounds(points, margin: 0.5);
         var grid = new float[gridSize * gridSize, 2];
@@ -103,7 +104,7 @@ public static class Plots
             markers.LegendText = $"class {c}";
         }
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
         Label(plot, title, "x₁", "x₂");
     }
 
@@ -112,6 +113,15 @@ public static class Plots
         var xs = Enumerable.Range(0, points.Count).Select(i => points.X[i, 0]).ToArray();
         var ys = Enumerable.Range(0, points.Count).Select(i => points.X[i, 1]).ToArray();
         return (xs.Min() - margin, xs.Max() + margin, ys.Min() - margin, ys.Max() + margin);
+    }
+
+    /// <summary>A figure of <paramref name="count"/> plots side by side (a new Multiplot already holds one).</summary>
+    public static (Multiplot Figure, Plot[] Plots) Panels(int count)
+    {
+        var multiplot = new Multiplot();
+        while (multiplot.Count() < count) multiplot.AddPlot();
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        return (multiplot, multiplot.GetPlots());
     }
 
     /// <summary>Title and axis labels, sized to read at a glance.</summary>

@@ -19,3 +19,8 @@
 #load "Plots.cs"
 #load "Figures.cs"
 #load "Runs.cs"
+#load "DataFiles.cs"
+#load "Idx.cs"
+#load "Mnist.cs"
+#load "Features.cs"
+#load "AutoMpg.cs"

@@ -2,6 +2,7 @@
 // Chapter 13 · Solving an XOR classification problem, and "Making model building more flexible with nn.Module".
 // A single linear layer cannot separate XOR; the chapter's MLP (MyModule: ModuleList + Predict) can.
 // Writes out/xor/: metrics.json, history.png, decision_regions.png.
+// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,19 +18,19 @@ var lossFn = new CrossEntropy();
 
 // --- The data: 1000 points uniform in [-1, 1]², class 1 where x₀·x₁ ≥ 0, split 70/30 into train/valid
 var data = Data.Xor();
-using var train = Data.ToTensors(data.Train);
-using var valid = Data.ToTensors(data.Test);
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- A single linear layer cannot solve XOR: its decision boundary is one straight line
 torch.manual_seed(run.Seed);
-using var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
+var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
 Runs.Log(run, Nets.Summary(linear));
 var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList
 torch.manual_seed(run.Seed);
-using var mlp = new MyModule();
+var mlp = new MyModule();
 Runs.Log(run, "\n" + Nets.Summary(mlp));
 var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
 

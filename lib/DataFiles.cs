@@ -1,0 +1,295 @@
+#nullable enable
+using System.IO.Compression;
+using System.Net.Http;
+using System.Security.Cryptography;
+
+// DataFiles: where the chapter's data sets live, and how a missing one gets there (download, gunzip, verify).
+
+/// <summary>
+/// One file of a data set as it sits on disk (uncompressed): <see cref="Set"/> is its folder under the data root.
+/// <see cref="Urls"/> are tried in order; a gzip download (magic 1f 8b) is decompressed before checking
+/// <see cref="Sha256"/> and <see cref="Size"/>, which are of the raw file.
+/// </summary>
+public sealed record DataFile(string Set, string Name, Uri[] Urls, string Sha256, long Size);
+
+/// <summary>The data catalogue and <see cref="Ensure"/>: a verified local copy of a file, downloaded if missing.</summary>
+public static class DataFiles
+{
+    /// <summary>Environment variable naming a data root to use instead of <c>&lt;repo&gt;/data</c>.</summary>
+    public const string EnvVar = "CH13_DATA";
+
+    // torchvision's mirror first: yann.lecun.com has been refusing downloads for years.
+    static readonly string[] MnistMirrors = ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"];
+
+    public static readonly DataFile AutoMpgFile = new("auto-mpg", "auto-mpg.data",
+        [new("http://archive.ics.uci.edu/ml/machine-learning-databases/auto-mpg/auto-mpg.data"),
+         new("https://archive.ics.uci.edu/ml/machine-learning-databases/auto-mpg/auto-mpg.data")],
+        "48b830e11feee5572525f8f1691ddb9d38d3d7b7063edcd8fca672c2a5e17d8d", 30286);
+
+    public static readonly DataFile MnistTrainImages = MnistFile("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 47040016);
+    public static readonly DataFile MnistTrainLabels = MnistFile("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 60008);
+    public static readonly DataFile MnistTestImages = MnistFile("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", 7840016);
+    public static readonly DataFile MnistTestLabels = MnistFile("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 10008);
+
+    /// <summary>The four MNIST files: train images, train labels, test images, test labels.</summary>
+    public static IReadOnlyList<DataFile> MnistFiles { get; } = [MnistTrainImages, MnistTrainLabels, MnistTestImages, MnistTestLabels];
+
+    /// <summary>Every known file, Auto MPG first then the four MNIST files.</summary>
+    public static IReadOnlyList<DataFile> Catalogue { get; } = [AutoMpgFile, MnistTrainImages, MnistTrainLabels, MnistTestImages, MnistTestLabels];
+
+    static DataFile MnistFile(string name, string sha256, long size) =>
+        new("mnist", name, MnistMirrors.Select(m => new Uri(m + name + ".gz")).ToArray(), sha256, size);
+
+    /// <summary>The data root: <c>$CH13_DATA</c> when set, else <c>&lt;repoRoot&gt;/data</c>.</summary>
+    public static string Root(string repoRoot) => Root(repoRoot, Environment.GetEnvironmentVariable(EnvVar));
+
+    /// <summary>The data root given the value of <c>CH13_DATA</c> (null or blank: not set).</summary>
+    public static string Root(string repoRoot, string? dataEnv) =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(dataEnv) ? Path.Combine(repoRoot, "data") : dataEnv);
+
+    /// <summary>Where <paramref name="file"/> belongs under <paramref name="root"/>, present or not.</summary>
+    public static string PathOf(string root, DataFile file) => Path.Combine(root, file.Set, file.Name);
+
+    /// <summary>
+    /// Path of a verified local copy of <paramref name="file"/>. A present file is checked against its sha256
+    /// (once: a stamp remembers size and mtime); a missing one is downloaded (progress on <paramref name="log"/>,
+    /// default stderr), gunzipped, verified, and only then moved into place. <paramref name="handler"/> replaces
+    /// the network (tests). Throws <see cref="Ch13Exception"/> for a corrupt file or a failed download.
+    /// </summary>
+    public static string Ensure(string root, DataFile file, HttpMessageHandler? handler = null, TextWriter? log = null) =>
+        EnsureAll(root, [file], handler, log)[0];
+
+    /// <summary>
+    /// <see cref="Ensure"/> for several files; when downloads fail, one error lists every file still missing.
+    /// </summary>
+    public static string[] EnsureAll(string root, IReadOnlyList<DataFile> files, HttpMessageHandler? handler = null, TextWriter? log = null)
+    {
+        var paths = files.Select(f => PathOf(root, f)).ToArray();
+        var missing = new List<(DataFile File, string Path)>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (File.Exists(paths[i])) Verify(paths[i], files[i]);
+            else missing.Add((files[i], paths[i]));
+        }
+        if (missing.Count == 0) return paths;
+
+        var failures = new List<string>();
+        using var client = handler is null ? DefaultClient() : new HttpClient(handler, disposeHandler: false);
+        foreach (var (file, path) in missing)
+        {
+            var error = TryDownload(client, file, path, log ?? Console.Error, log is null && !Console.IsErrorRedirected);
+            if (error is not null) failures.Add(error);
+        }
+        if (failures.Count > 0) throw new Ch13Exception(OfflineMessage(root, missing.Where(m => !File.Exists(m.Path)).ToList(), failures));
+        return paths;
+    }
+
+    /// <summary>sha256 of a file as lowercase hex.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    static HttpClient DefaultClient()
+    {
+        // Offline machines should fail fast rather than sit in connect().
+        var sockets = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15), AutomaticDecompression = DecompressionNone };
+        var client = new HttpClient(sockets) { Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("ch13-data/1.0");
+        return client;
+    }
+
+    // Keep the server's bytes as they are: a .gz download is gunzipped by us, after the gzip check.
+    static System.Net.DecompressionMethods DecompressionNone => System.Net.DecompressionMethods.None;
+
+    static void Verify(string path, DataFile file)
+    {
+        var info = new FileInfo(path);
+        var stamp = $"{file.Sha256} {info.Length} {info.LastWriteTimeUtc.Ticks}";
+        if (ReadStamp(path) == stamp) return;
+        var actual = info.Length == file.Size ? Sha256Of(path) : $"(not computed: {info.Length} bytes, expected {file.Size})";
+        if (actual != file.Sha256)
+            throw new Ch13Exception(
+                $"Data file {path} is corrupt or not the expected version.\n" +
+                $"  expected sha256 {file.Sha256} ({file.Size} bytes)\n" +
+                $"  actual   sha256 {actual}\n" +
+                $"Fix: delete {path} and run again to download it afresh from {file.Urls[0]}, " +
+                $"or replace it with a good copy (the sha256 must match).");
+        WriteStamp(path, stamp);
+    }
+
+    // The stamp sits beside the file; a folder marked read-only (CI's shared copy) keeps its stamps in the temp
+    // folder instead. The mode bits are checked because root could write there anyway.
+    static string[] StampPaths(string path)
+    {
+        var beside = path + ".sha256";
+        var elsewhere = Path.Combine(Path.GetTempPath(), "ch13-sha256",
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(path))))[..24] + ".sha256");
+        return MarkedWritable(Path.GetDirectoryName(Path.GetFullPath(path))!) ? [beside, elsewhere] : [elsewhere];
+    }
+
+    static bool MarkedWritable(string folder) =>
+        OperatingSystem.IsWindows() || (File.GetUnixFileMode(folder) & UnixFileMode.UserWrite) != 0;
+
+    static string? ReadStamp(string path)
+    {
+        foreach (var stamp in StampPaths(path))
+        {
+            try { if (File.Exists(stamp)) return File.ReadAllText(stamp).Trim(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return null;
+    }
+
+    static void WriteStamp(string path, string stamp)
+    {
+        foreach (var stampPath in StampPaths(path))
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(stampPath)!);
+                File.WriteAllText(stampPath, stamp + "\n");
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        // No writable place: the file is simply hashed again next run.
+    }
+
+    /// <summary>Downloads, gunzips and verifies one file into place; returns an error line, or null on success.</summary>
+    static string? TryDownload(HttpClient client, DataFile file, string path, TextWriter log, bool terminal)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Ch13Exception($"Cannot create the data folder {folder}: {e.Message}\n" +
+                                    $"Fix: make it writable, or set {EnvVar} to a writable folder holding mnist/ and auto-mpg/.", inner: e);
+        }
+        var tag = $".{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var download = Path.Combine(folder, file.Name + tag + ".download");
+        var raw = Path.Combine(folder, file.Name + tag + ".part");
+        var errors = new List<string>();
+        try
+        {
+            foreach (var url in file.Urls)
+            {
+                try
+                {
+                    log.WriteLine($"Downloading {url} -> {path}");
+                    Fetch(client, url, download, log, terminal);
+                    if (IsGzip(download)) Gunzip(download, raw, url);
+                    else File.Move(download, raw, overwrite: true);
+                    var actual = Sha256Of(raw);
+                    if (actual != file.Sha256)
+                    {
+                        errors.Add($"{url}: sha256 {actual} is not the expected {file.Sha256}");
+                        continue;
+                    }
+                    File.Move(raw, path, overwrite: true);
+                    WriteStamp(path, $"{file.Sha256} {new FileInfo(path).Length} {new FileInfo(path).LastWriteTimeUtc.Ticks}");
+                    return null;
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    errors.Add($"{url}: {e.Message}");
+                }
+            }
+            return $"{file.Set}/{file.Name}: " + string.Join("; ", errors);
+        }
+        finally
+        {
+            foreach (var temp in new[] { download, raw })
+                try { File.Delete(temp); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    static void Fetch(HttpClient client, Uri url, string target, TextWriter log, bool terminal)
+    {
+        using var response = client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+        var total = response.Content.Headers.ContentLength;
+        using var source = response.Content.ReadAsStream();
+        using var sink = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+        var progress = new Progress(log, terminal, total);
+        var buffer = new byte[1 << 16];
+        long done = 0;
+        int n;
+        while ((n = source.Read(buffer)) > 0)
+        {
+            sink.Write(buffer, 0, n);
+            done += n;
+            progress.Report(done);
+        }
+        progress.Finish(done);
+        if (total is long expected && done != expected)
+            throw new IOException($"connection closed after {done} of {expected} bytes");
+    }
+
+    static bool IsGzip(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return stream.ReadByte() == 0x1f && stream.ReadByte() == 0x8b;
+    }
+
+    static void Gunzip(string source, string target, Uri url)
+    {
+        try
+        {
+            using var input = new GZipStream(File.OpenRead(source), CompressionMode.Decompress);
+            using var output = new FileStream(target, FileMode.Create, FileAccess.Write);
+            input.CopyTo(output);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"the download is not valid gzip ({e.Message})", e);
+        }
+    }
+
+    static string OfflineMessage(string root, List<(DataFile File, string Path)> missing, List<string> failures)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Could not download {missing.Count} data file(s) (offline, or the server refused):");
+        foreach (var failure in failures) text.AppendLine("  " + failure);
+        text.AppendLine("Fix: download these yourself and put each at the path shown (decompress .gz files, e.g. with gunzip):");
+        foreach (var (file, path) in missing)
+        {
+            text.AppendLine($"  {path}");
+            foreach (var url in file.Urls) text.AppendLine($"      from {url}");
+        }
+        text.Append($"or set {EnvVar} to a folder that already holds auto-mpg/ and mnist/ with these files (now: {root}).");
+        return text.ToString();
+    }
+
+    /// <summary>A progress bar on a terminal; otherwise a line every 10%, so logs stay short.</summary>
+    sealed class Progress(TextWriter log, bool terminal, long? total)
+    {
+        int lastShown = -1;
+
+        public void Report(long done)
+        {
+            if (total is not long all || all <= 0) return;
+            var percent = (int)(100 * done / all);
+            if (terminal)
+            {
+                if (percent == lastShown) return;
+                var bar = new string('#', percent / 4).PadRight(25);
+                log.Write($"\r  [{bar}] {percent,3}%  {done / 1e6:F1}/{all / 1e6:F1} MB");
+            }
+            else
+            {
+                if (percent / 10 == lastShown / 10 && lastShown >= 0) return;
+                log.WriteLine($"  {percent}% of {all / 1e6:F1} MB");
+            }
+            lastShown = percent;
+        }
+
+        public void Finish(long done)
+        {
+            if (terminal && lastShown >= 0) log.WriteLine();
+            if (total is null) log.WriteLine($"  {done / 1e6:F1} MB");
+        }
+    }
+}

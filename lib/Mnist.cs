@@ -1,0 +1,60 @@
+#nullable enable
+using System.Net.Http;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Mnist: the four IDX files as tensors, the way the notebook feeds them (pixels as float, labels as int64).
+
+/// <summary>MNIST as tensors: X float32 [n, 28, 28] (0..255, or 0..1 when scaled), Y int64 [n].</summary>
+public static class Mnist
+{
+    public const int TrainSize = 60000;
+    public const int TestSize = 10000;
+
+    /// <summary>
+    /// The first <paramref name="trainCount"/> training and <paramref name="testCount"/> test images (all when null),
+    /// like the notebook's <c>train[:1000]</c> / <c>test[:200]</c> splits. Files come from
+    /// <see cref="DataFiles.EnsureAll"/> under <paramref name="root"/> (downloaded if missing).
+    /// <paramref name="scale"/> divides pixels by 255. The caller owns (disposes) the tensors.
+    /// </summary>
+    public static TrainTest<TensorData> Load(string root, int? trainCount = null, int? testCount = null, bool scale = false,
+                                             HttpMessageHandler? handler = null)
+    {
+        CheckCount("train", trainCount, TrainSize);
+        CheckCount("test", testCount, TestSize);
+        var paths = DataFiles.EnsureAll(root, DataFiles.MnistFiles, handler);
+        var train = FromFiles(paths[0], paths[1], trainCount, scale);
+        var test = FromFiles(paths[2], paths[3], testCount, scale);
+        return new TrainTest<TensorData>(train, test);
+    }
+
+    /// <summary>Reads one images/labels pair of IDX files (any size) into tensors.</summary>
+    public static TensorData FromFiles(string imagesPath, string labelsPath, int? count = null, bool scale = false)
+    {
+        var images = Idx.ReadImages(imagesPath, count);
+        var labels = Idx.ReadLabels(labelsPath, count);
+        if (labels.Length != images.Count)
+            throw new Ch13Exception($"MNIST files disagree: {imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels.\n" +
+                                    "Fix: delete both so the next run downloads a matching pair.");
+        return ToTensors(images, labels, scale);
+    }
+
+    /// <summary>Pixels as float32 [n, rows, cols] and labels as int64 [n]; no torch intermediates to dispose.</summary>
+    public static TensorData ToTensors(IdxImages images, byte[] labels, bool scale = false)
+    {
+        // Divide (not multiply by 1/255) so values equal torch's x / 255 bit for bit.
+        var pixels = new float[images.Pixels.Length];
+        for (var i = 0; i < pixels.Length; i++) pixels[i] = scale ? images.Pixels[i] / 255f : images.Pixels[i];
+        var targets = new long[labels.Length];
+        for (var i = 0; i < targets.Length; i++) targets[i] = labels[i];
+        var x = torch.tensor(pixels, new long[] { images.Count, images.Rows, images.Cols });
+        var y = torch.tensor(targets, new long[] { targets.Length });
+        return new TensorData(x, y);
+    }
+
+    static void CheckCount(string split, int? count, int available)
+    {
+        if (count is int n && (n < 0 || n > available))
+            throw Ch13Exception.Usage($"MNIST {split} count {n} is out of range: choose 0..{available}.");
+    }
+}
