@@ -17,27 +17,24 @@ var lossFn = new CrossEntropy();
 
 // --- NoisyLinear: the same input gives different outputs while training, and none of the noise in eval mode
 torch.manual_seed(run.Seed);
-using (torch.NewDisposeScope())
-{
-    using var noisyLayer = new NoisyLinear(inFeatures: 2, outFeatures: 3);
-    var x = torch.zeros(1, 2);
-    Runs.Log(run, Nets.Describe(noisyLayer));
-    noisyLayer.train();
-    Runs.Log(run, TensorText.Repr(noisyLayer.call(x), gradFn: "AddBackward0"));
-    Runs.Log(run, TensorText.Repr(noisyLayer.call(x), gradFn: "AddBackward0"));
-    noisyLayer.eval();
-    Runs.Log(run, TensorText.Repr(noisyLayer.call(x), gradFn: "AddBackward0"));
-}
+var noisyLayer = new NoisyLinear(inFeatures: 2, outFeatures: 3);
+var x = torch.zeros(1, 2);
+Runs.Log(run, Nets.Describe(noisyLayer));
+noisyLayer.train();
+PrintOutput(noisyLayer.call(x));
+PrintOutput(noisyLayer.call(x));
+noisyLayer.eval();
+PrintOutput(noisyLayer.call(x));
 
 // --- The XOR data, as in the XOR section: 700 train / 300 valid points
 var data = Data.Xor();
-using var train = Data.ToTensors(data.Train);
-using var valid = Data.ToTensors(data.Test);
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
 
 // --- MyNoisyModule: NoisyLinear(2, 10, 0.07) → sigmoid → 10 → 6 → sigmoid → 2. The notebook seeds before
 // building the model and again before training; Fit turns the noise on (train mode) and off for validation.
 torch.manual_seed(run.Seed);
-using var model = new MyNoisyModule();
+var model = new MyNoisyModule();
 Runs.Log(run, "\n" + Nets.Summary(model));
 torch.manual_seed(run.Seed);
 var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
@@ -58,4 +55,11 @@ return Runs.Finish(run,
 void LogEpoch(EpochMetrics m)
 {
     if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
+}
+
+// Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), then frees it.
+void PrintOutput(Tensor output)
+{
+    Runs.Log(run, TensorText.Repr(output, gradFn: "AddBackward0"));
+    output.Dispose();
 }

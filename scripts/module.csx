@@ -17,15 +17,15 @@ var lossFn = new CrossEntropy();
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
-using var train = Data.ToTensors(data.Train);
-using var valid = Data.ToTensors(data.Test);
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- MyModule. In the notebook it is built right after the nn.Sequential run (seeded with manual_seed(1)), so its
 // weights come from the generator as those 200 epochs of shuffling left it, and training goes on without a new seed.
 // Replaying those epochs' DataLoader draws (no training) puts the generator in the same state.
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
-using var model = new MyModule();
+var model = new MyModule();
 Runs.Log(run, Nets.Summary(model));
 var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
 

@@ -21,13 +21,13 @@ var lossFn = new CrossEntropy();
 // that log; a fresh process (TorchRandom.StartupSeed) would not.
 torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
-using var model = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [10, 6], OutputSize: 2));
+var model = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [10, 6], OutputSize: 2));
 Runs.Log(run, Nets.Summary(model) + "\n");
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
-using var train = Data.ToTensors(data.Train);
-using var valid = Data.ToTensors(data.Test);
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- Training: manual_seed before the DataLoader's first epoch, mini-batches of 20, validation after each epoch
