@@ -37,8 +37,9 @@ public static class RegressionPlots
         var xs = actual.Select(v => (double)v).ToArray();
         var markers = plot.Add.Markers(xs, predicted.Select(v => (double)v).ToArray(), MarkerShape.FilledCircle, 7, Plots.ClassColors[0]);
         markers.LegendText = "test samples";
-        var lo = Math.Min(actual.Min(), predicted.Min());
-        var hi = Math.Max(actual.Max(), predicted.Max());
+        // Limits from finite values only: a diverged model predicts NaN.
+        var finite = actual.Concat(predicted).Where(float.IsFinite).DefaultIfEmpty(0).ToArray();
+        var (lo, hi) = (finite.Min(), finite.Max());
         var diagonal = plot.Add.Line(lo, lo, hi, hi);
         diagonal.Color = Plots.ClassColors[1];
         diagonal.LineWidth = 2;
