@@ -110,4 +110,4 @@ void LogEpoch(EpochMetrics m)
     if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Invariant($"Epoch {m.Epoch - 1}  Loss {m.TrainLoss:F4}"));
 }
 
-static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
+string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
