@@ -24,3 +24,6 @@
 #load "Mnist.cs"
 #load "Features.cs"
 #load "AutoMpg.cs"
+#load "Tables.cs"
+#load "Regression.cs"
+#load "RegressionPlots.cs"
