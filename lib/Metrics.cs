@@ -32,6 +32,23 @@ public static class Metrics
     }
 
     /// <summary>
+    /// What the book's Lightning test reports as <c>test_acc</c>: it logs torchmetrics' <c>Accuracy.compute()</c>, the
+    /// accuracy accumulated so far, at every step, and Lightning averages those step values weighted by batch size.
+    /// Early batches count as much as late ones, so this differs from the plain accuracy.
+    /// </summary>
+    public static double RunningAccuracyMean(IReadOnlyList<long> actual, IReadOnlyList<long> predicted, int batchSize)
+    {
+        CheckLengths(actual, predicted);
+        double correct = 0, weighted = 0;
+        foreach (var (start, count) in Loader.BatchRanges(actual.Count, batchSize))
+        {
+            for (var i = start; i < start + count; i++) if (actual[(int)i] == predicted[(int)i]) correct++;
+            weighted += correct / (start + count) * count;
+        }
+        return actual.Count == 0 ? double.NaN : weighted / actual.Count;
+    }
+
+    /// <summary>
     /// Counts[true class, predicted class], as scikit-learn's <c>confusion_matrix</c> lays it out (rows are the truth,
     /// the diagonal is what is right).
     /// </summary>
