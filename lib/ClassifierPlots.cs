@@ -73,9 +73,9 @@ public static class ClassifierPlots
             {
                 var text = plot.Add.Text(counts[t, p].ToString(CultureInfo.InvariantCulture), p, classes - 1 - t);
                 text.Alignment = Alignment.MiddleCenter;
-                text.FontSize = 15;
-                text.Bold = t == p;
-                text.FontColor = counts[t, p] > max / 2 ? Colors.White : Colors.Black;
+                text.LabelFontSize = 15;
+                text.LabelBold = t == p;
+                text.LabelFontColor = counts[t, p] > max / 2 ? Colors.White : Colors.Black;
             }
         var positions = Enumerable.Range(0, classes).Select(i => (double)i).ToArray();
         var names = Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -129,9 +129,9 @@ public static class ClassifierPlots
             double tileTop = totalH - k / cols * tileH, left = k % cols * tileW + Gap / 2.0;
             var label = plot.Add.Text($"{actual[k]} → {predicted[k]}", left + width / 2.0, tileTop - Band / 2.0);
             label.Alignment = Alignment.MiddleCenter;
-            label.FontSize = 16;
-            label.Bold = mistake;
-            label.FontColor = mistake ? Colors.Red : Colors.Black;
+            label.LabelFontSize = 16;
+            label.LabelBold = mistake;
+            label.LabelFontColor = mistake ? Colors.Red : Colors.Black;
             if (mistake)
             {
                 var frame = plot.Add.Rectangle(left - 1, left + width + 1, tileTop - Band - height - 1, tileTop - Band + 1);

@@ -96,7 +96,7 @@ public sealed class Trainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         Model ??= task.Build();
-        Model.to(Device);
+        Devices.Move(Model, Device);
         Optimizer ??= task.ConfigureOptimizers(Model);
         var status = TrainingStatus.Completed;
         Each(c => c.OnFitStart(this));
@@ -138,7 +138,7 @@ public sealed class Trainer : IDisposable
             Checkpoints.Load(Model, path);
             if (Config.ProgressBar) Out.WriteLine($"Restoring states from the checkpoint path at {path}");
         }
-        Model.to(Device);
+        Devices.Move(Model, Device);
         BeginEpochLog();
         Each(c => c.OnTestStart(this));
         Each(c => c.OnTestEpochStart(this));
@@ -348,5 +348,15 @@ public static class Devices
             return device(lower);
         }
         throw Ch13Exception.Usage($"--device {name}: expected cpu, cuda or cuda:N.");
+    }
+
+    /// <summary>
+    /// Moves a module's parameters to <paramref name="device"/> unless they are all there already (TorchSharp's
+    /// <c>Module.to</c> leaves a handle per gradient behind even when nothing moves).
+    /// </summary>
+    public static void Move(nn.Module module, Device device)
+    {
+        if (module.parameters().All(p => p.device_type == device.type && p.device_index == device.index)) return;
+        module.to(device);
     }
 }
