@@ -7,7 +7,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, options:
+var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, quickEpochs: 20, options:
 [
     new DoubleOption("lr", 0.015, "Adam learning rate"),
     new IntOption("batch-size", 20, "mini-batch size"),
@@ -56,7 +56,8 @@ return Runs.Finish(run,
         mlp = new { final = mlpFinal, status = mlpHistory.Status, history = mlpHistory.Epochs },
     },
     trainSeconds: linearHistory.Seconds + mlpHistory.Seconds,
-    status: TrainingStatus.Worst(linearHistory, mlpHistory));
+    status: TrainingStatus.Worst(linearHistory, mlpHistory),
+    keyMetric: ("mlp_valid_acc", mlpFinal?.ValidAccuracy ?? double.NaN));
 
 void LogEpoch(EpochMetrics m)
 {

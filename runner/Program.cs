@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Ch13.Runner;
+
+/// <summary>
+/// ch13-csx: find the script's sources, reuse a cached build or compile one, then run it.
+/// The cached path never calls <see cref="ScriptCompiler"/>, so Roslyn stays unloaded and start-up stays short.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var clock = Stopwatch.StartNew();
+        var options = CommandLine.Parse(args);
+        if (options.Help) { Console.WriteLine(CommandLine.Usage); return 0; }
+        if (options.Version) { Console.WriteLine(VersionLine()); return 0; }
+        if (options.Error is not null)
+        {
+            Log.Error(options.Error);
+            return 2;
+        }
+
+        var log = new Log(options.Verbose);
+        var path = Path.GetFullPath(options.ScriptPath!);
+        if (!File.Exists(path))
+        {
+            Log.Error($"ch13-csx: script not found: {path}");
+            return 2;
+        }
+
+        var sources = LoadGraph.Read(path);
+        if (sources.Errors.Count > 0)
+        {
+            foreach (var error in sources.Errors) Log.Error(error);
+            return 1;
+        }
+
+        var entry = options.NoCache || !sources.Complete ? null : CompileCache.EntryFor(sources);
+        var factory = entry is null ? null : LoadCached(entry, log);
+        if (factory is null)
+        {
+            log.Info(entry is null ? "compiling (not cached)" : $"cache miss: {entry}");
+            var result = Compile(sources);
+            foreach (var warning in result.Warnings) log.Info(warning);
+            if (result.Script is null)
+            {
+                foreach (var error in result.Errors) Log.Error(error);
+                return 1;
+            }
+            log.Info($"compiled in {clock.ElapsedMilliseconds} ms");
+            if (entry is not null && result.Cacheable) CompileCache.Store(entry, result.Script, log);
+            factory = SubmissionRunner.Load(result.Script);
+        }
+        log.Info($"starting script after {clock.ElapsedMilliseconds} ms (Roslyn loaded: {RoslynLoaded()})");
+        return SubmissionRunner.Run(factory, options.ScriptArgs);
+    }
+
+    private static MethodInfo? LoadCached(string entry, Log log)
+    {
+        if (CompileCache.TryLoad(entry, log) is not { } cached) return null;
+        try
+        {
+            var factory = SubmissionRunner.Load(cached);
+            log.Info($"cache hit: {entry}");
+            return factory;
+        }
+        catch (BadImageFormatException ex)
+        {
+            log.Info($"cache entry damaged ({ex.Message}), rebuilding: {entry}");
+            CompileCache.Discard(entry, log);
+            return null;
+        }
+    }
+
+    // Kept out of Main so that JIT-compiling Main does not pull in Roslyn's assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static CompileResult Compile(ScriptSources sources) => ScriptCompiler.Compile(sources);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string VersionLine()
+    {
+        var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
+        return $"ch13-csx {version} (Roslyn {ScriptCompiler.CompilerVersion()}, .NET {Environment.Version})";
+    }
+
+    private static bool RoslynLoaded() =>
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.CodeAnalysis");
+}

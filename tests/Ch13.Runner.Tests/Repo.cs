@@ -1,0 +1,27 @@
+using System.Reflection;
+
+namespace Ch13.Runner.Tests;
+
+/// <summary>Where things are: the repo (found by walking up to ch13.slnx), the runner, the fixtures.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The runner built by this project's ProjectReference (same configuration as the tests).</summary>
+    public static string RunnerDll { get; } = typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RunnerDll").Value!;
+
+    /// <summary>The offline copy of the chapter's data sets that tests and CI use (../shared/data).</summary>
+    public static string SharedData { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+
+    public static string FixtureDir(string name) => Path.Combine(Root, "tests", "Ch13.Runner.Tests", "TestFixtures", name);
+
+    public static string Fixture(string name) => Path.Combine(FixtureDir(name), name + ".csx");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ch13.slnx"))) return dir.FullName;
+        throw new InvalidOperationException($"no ch13.slnx above {AppContext.BaseDirectory}");
+    }
+}

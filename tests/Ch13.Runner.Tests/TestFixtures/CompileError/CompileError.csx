@@ -1,0 +1,2 @@
+var fine = 1;
+WriteLine(undefinedName);

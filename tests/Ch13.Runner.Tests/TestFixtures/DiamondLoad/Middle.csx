@@ -1,0 +1,3 @@
+#load "Shared.cs"
+
+public static class Middle { public const string Name = "middle"; }

@@ -1,0 +1,2 @@
+#nullable enable
+public static class Shared { public const string Name = "shared"; }

@@ -1,0 +1,3 @@
+#load "lib/Broken.cs"
+
+WriteLine(Broken.Value);

@@ -1,0 +1,5 @@
+#nullable enable
+public static class Broken
+{
+    public static int Value => "not an int";
+}

@@ -1,0 +1,1 @@
+WriteLine("Hello world!");

@@ -1,0 +1,4 @@
+#load "Greeting.cs"
+
+WriteLine(Greeting.Echo(Args));
+return 3;

@@ -1,0 +1,3 @@
+#load "Other.csx"
+
+WriteLine("unreachable");

@@ -1,0 +1,3 @@
+#nullable enable
+string? maybe = Environment.GetEnvironmentVariable("CH13_SURELY_UNSET");
+WriteLine(maybe.Length);

@@ -1,0 +1,3 @@
+WriteLine("before");
+
+throw new InvalidOperationException("script failed here");

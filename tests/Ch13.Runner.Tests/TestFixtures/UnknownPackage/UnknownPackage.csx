@@ -1,0 +1,3 @@
+#r "nuget: Newtonsoft.Json, 13.0.3"
+
+WriteLine("unreachable");

@@ -1,0 +1,3 @@
+#r "nuget: ScottPlot, 5.0.0"
+
+WriteLine("unreachable");
