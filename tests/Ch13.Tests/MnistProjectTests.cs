@@ -33,16 +33,6 @@ public class MnistProjectTests : IDisposable
     public void The_notebooks_run_cuts_the_lr_at_epochs_23_and_34_and_stops_early_after_42()
     {
         // The notebook's train_model: scheduler.step(valid_loss), then the early-stop counter (30), best weights saved.
-        // One intra-op thread: 42 epochs of a tiny MLP take ~1.5 s that way, but 20 s or more when 2 threads fight
-        // for 2 busy cores. (Only speed changes; the events below are the same either way.)
-        var threads = get_num_threads();
-        set_num_threads(1);
-        try { RunNotebookSchedule(); }
-        finally { set_num_threads(threads); }
-    }
-
-    void RunNotebookSchedule()
-    {
         manual_seed(1);
         using var model = Nets.Mlp(Spec);
         using var optimizer = Optimizers.Create(new Adam(1e-3), model.parameters());
