@@ -44,7 +44,9 @@ public static class Training
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
     /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
-    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
+    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
+    /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
+    /// it may also step an LR scheduler on the caller's optimiser).
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -54,10 +56,11 @@ public static class Training
         OptimizerSpec optimizerSpec,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel);
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter);
     }
 
     /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
@@ -69,7 +72,8 @@ public static class Training
         TrainConfig config,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null)
     {
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
@@ -106,6 +110,7 @@ public static class Training
                 validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
+            if (status == TrainingStatus.Completed && stopAfter is not null && stopAfter(metrics)) status = TrainingStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
     }
