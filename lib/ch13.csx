@@ -15,6 +15,7 @@
 #load "Modules.cs"
 #load "NoisyLayers.cs"
 #load "TensorText.cs"
+#load "FlatOptimizers.cs"
 #load "Training.cs"
 #load "Plots.cs"
 #load "Figures.cs"

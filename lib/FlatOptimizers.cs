@@ -1,0 +1,280 @@
+#nullable enable
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+// Flat parameters: every parameter and its gradient become views of one buffer each, so zero_grad, SGD and Adam
+// are a handful of tensor ops per step instead of a handful per parameter tensor (TorchSharp has no foreach/fused
+// optimisers). The ops are the reference optimisers' own, in their order, so the numbers are the same.
+
+/// <summary>
+/// A model's parameters packed into one flat buffer (<see cref="Values"/>) and their gradients into another
+/// (<see cref="Grads"/>). Each parameter keeps its identity (the module still holds it); only its storage moves:
+/// it becomes a view of <see cref="Values"/>, and its <c>.grad</c> a view of <see cref="Grads"/>, so backward
+/// accumulates straight into the flat gradient. Each slice starts on a 64-byte boundary, as libtorch aligns
+/// separate tensors (BLAS kernels may round differently on other alignments); the padding stays zero.
+/// </summary>
+/// <remarks>
+/// The link holds as long as nothing replaces a parameter's storage or gradient: <c>module.to(device/dtype)</c>,
+/// <c>module.zero_grad()</c> (TorchSharp's sets grads to none) or a load that swaps tensors rather than copying into
+/// them. <see cref="IsIntact"/> checks it; the flat optimisers check it every epoch's first step (cheap) and fall back
+/// to the per-parameter update when it broke.
+/// </remarks>
+public sealed class FlatParameters : IDisposable
+{
+    const long Align = 16; // float32 elements per 64 bytes
+
+    public IReadOnlyList<Parameter> Parameters { get; }
+    public Tensor Values { get; }
+    public Tensor Grads { get; }
+    readonly long[] offsets;
+
+    FlatParameters(IReadOnlyList<Parameter> parameters, Tensor values, Tensor grads, long[] offsets)
+    {
+        Parameters = parameters;
+        Values = values;
+        Grads = grads;
+        this.offsets = offsets;
+    }
+
+    /// <summary>
+    /// Packs <paramref name="parameters"/> when they can share a buffer (at least one; all float32 or all float64,
+    /// one device, distinct, dense); otherwise null (the caller keeps the per-parameter path).
+    /// </summary>
+    public static FlatParameters? TryPack(IEnumerable<Parameter> parameters)
+    {
+        var list = parameters.ToList();
+        if (list.Count == 0) return null;
+        var dtype = list[0].dtype;
+        var device = list[0].device;
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64)) return null;
+        if (list.Any(p => p.dtype != dtype || p.device_type != device.type || p.device_index != device.index || p.is_sparse || !p.requires_grad)) return null;
+        if (list.Select(p => p.Handle).Distinct().Count() != list.Count) return null;
+
+        var offsets = new long[list.Count];
+        long total = 0;
+        for (var i = 0; i < list.Count; i++)
+        {
+            offsets[i] = total;
+            total += (list[i].numel() + Align - 1) / Align * Align;
+        }
+        using var noGrad = no_grad();
+        var values = zeros(total, dtype: dtype, device: device);
+        var grads = zeros(total, dtype: dtype, device: device);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var p = list[i];
+            using var view = values.narrow(0, offsets[i], p.numel()).view(p.shape);
+            view.copy_(p);
+            p.set_(view);
+            using var old = p.grad;
+            if (old is not null) grads.narrow(0, offsets[i], p.numel()).view(p.shape).copy_(old);
+            using var gradView = grads.narrow(0, offsets[i], p.numel()).view(p.shape);
+            p.grad = gradView;
+        }
+        return new FlatParameters(list, values, grads, offsets);
+    }
+
+    /// <summary>A view of <paramref name="buffer"/> (a tensor shaped like <see cref="Values"/>) shaped like parameter <paramref name="index"/>.</summary>
+    public Tensor Slice(Tensor buffer, int index) =>
+        buffer.narrow(0, offsets[index], Parameters[index].numel()).view(Parameters[index].shape);
+
+    /// <summary>True while every parameter and its gradient still live in the flat buffers.</summary>
+    public bool IsIntact()
+    {
+        var valuesStart = StorageStart(Values);
+        var gradsStart = StorageStart(Grads);
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            if (p.IsInvalid || StorageStart(p) != valuesStart || p.storage_offset() != offsets[i]) return false;
+            using var grad = p.grad;
+            if (grad is null || StorageStart(grad) != gradsStart || grad.storage_offset() != offsets[i]) return false;
+        }
+        return true;
+    }
+
+    static IntPtr StorageStart(Tensor t) => t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
+
+    public void Dispose()
+    {
+        Values.Dispose();
+        Grads.Dispose();
+    }
+}
+
+/// <summary>
+/// TorchSharp's SGD (same options, state, param groups and learning-rate control) with the update done on
+/// <see cref="FlatParameters"/>: <c>zero_grad</c> is one <c>zero_</c>, a step one <c>add_</c> (two or three with
+/// momentum/weight decay). Element for element the same operations as the reference, so the same numbers.
+/// </summary>
+public sealed class FlatSgd : TorchSharp.Modules.SGD
+{
+    readonly FlatParameters? flat;
+    Tensor? momentumBuffer;
+    int stepsSinceCheck;
+
+    public FlatSgd(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false)
+        : this(parameters.ToList(), lr, momentum, dampening, weightDecay, nesterov) { }
+
+    FlatSgd(List<Parameter> parameters, double lr, double momentum, double dampening, double weightDecay, bool nesterov)
+        : base(parameters, lr, momentum, dampening, weightDecay, nesterov)
+    {
+        flat = FlatParameters.TryPack(parameters);
+    }
+
+    /// <summary>The packed parameters, or null when they could not be packed (then this is plain SGD).</summary>
+    public FlatParameters? Flat => flat;
+
+    public override void zero_grad()
+    {
+        if (Usable()) flat!.Grads.zero_();
+        else base.zero_grad();
+    }
+
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        if (closure is not null || !Usable()) return base.step(closure!);
+        var options = (Options)_parameter_groups[0].Options;
+        var (momentum, dampening, weightDecay) = (options.momentum!.Value, options.dampening!.Value, options.weight_decay!.Value);
+        var lr = options.LearningRate!.Value;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var grad = flat!.Grads;
+        if (weightDecay != 0) grad = grad.add(flat.Values, alpha: weightDecay);
+        if (momentum != 0)
+        {
+            if (momentumBuffer is null)
+            {
+                momentumBuffer = grad.clone().detach().DetachFromDisposeScope();
+                ShareMomentumState();
+            }
+            else momentumBuffer.mul_(momentum).add_(grad, alpha: 1 - dampening);
+            grad = options.nesterov!.Value ? grad.add(momentumBuffer, alpha: momentum) : momentumBuffer;
+        }
+        flat.Values.add_(grad, alpha: options.maximize!.Value ? lr : -lr);
+        return null!;
+    }
+
+    // state_dict() sees per-parameter momentum buffers, as the reference keeps them.
+    void ShareMomentumState()
+    {
+        for (var i = 0; i < flat!.Parameters.Count; i++)
+            ((State)_state[flat.Parameters[i].Handle]).momentum_buffer = flat.Slice(momentumBuffer!, i).DetachFromDisposeScope();
+    }
+
+    bool Usable() => flat is not null && _parameter_groups.Count == 1 && FlatCheck.Ok(flat, ref stepsSinceCheck);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        momentumBuffer?.Dispose();
+        flat?.Dispose();
+    }
+}
+
+/// <summary>
+/// TorchSharp's Adam (same options, per-parameter state, param groups and learning-rate control) with the update
+/// done on <see cref="FlatParameters"/>: the reference's eight tensor ops once per step instead of once per parameter
+/// tensor, in its order (<c>exp_avg·β1 + (1−β1)·g</c>, <c>exp_avg_sq·β2 + (1−β2)·g²</c>, <c>√exp_avg_sq / √bc2 + ε</c>,
+/// <c>p −= lr/bc1 · exp_avg / denom</c>). The state tensors it reports are views of the flat moments.
+/// </summary>
+/// <remarks>
+/// One difference only for parameters that never get a gradient: the reference skips them (their step count stays
+/// 0); here their (zero) gradient gives a zero update, and their step count moves with the others.
+/// </remarks>
+public sealed class FlatAdam : TorchSharp.Modules.Adam
+{
+    readonly FlatParameters? flat;
+    readonly Tensor? expAvg;
+    readonly Tensor? expAvgSq;
+    long steps;
+    int stepsSinceCheck;
+
+    public FlatAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0)
+        : this(parameters.ToList(), lr, beta1, beta2, eps, weightDecay) { }
+
+    FlatAdam(List<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay)
+        : base(parameters, lr, beta1, beta2, eps, weightDecay)
+    {
+        flat = FlatParameters.TryPack(parameters);
+        if (flat is null) return;
+        expAvg = zeros_like(flat.Values);
+        expAvgSq = zeros_like(flat.Values);
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var state = (State)_state[parameters[i].Handle];
+            state.exp_avg.Dispose();
+            state.exp_avg_sq.Dispose();
+            state.exp_avg = flat.Slice(expAvg, i);
+            state.exp_avg_sq = flat.Slice(expAvgSq, i);
+        }
+    }
+
+    /// <summary>The packed parameters, or null when they could not be packed (then this is plain Adam).</summary>
+    public FlatParameters? Flat => flat;
+
+    public override void zero_grad()
+    {
+        if (Usable()) flat!.Grads.zero_();
+        else base.zero_grad();
+    }
+
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        if (closure is not null || !Usable()) return base.step(closure!);
+        var options = (Options)_parameter_groups[0].Options;
+        var (beta1, beta2, eps) = (options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+        var weightDecay = options.weight_decay!.Value;
+        var lr = options.LearningRate!.Value;
+
+        steps++;
+        foreach (var p in flat!.Parameters) ((State)_state[p.Handle]).step = steps;
+        var biasCorrection1 = 1 - Math.Pow(beta1, steps);
+        var biasCorrection2 = 1 - Math.Pow(beta2, steps);
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var grad = flat.Grads;
+        if (options.maximize!.Value) grad = -grad;
+        if (weightDecay != 0) grad = grad.add(flat.Values, alpha: weightDecay);
+        expAvg!.mul_(beta1).add_(grad, alpha: 1 - beta1);
+        expAvgSq!.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        var denom = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
+        flat.Values.addcdiv_(expAvg, denom, value: -(lr / biasCorrection1));
+        return null!;
+    }
+
+    // AMSGrad keeps a running maximum the flat path does not: the reference handles it.
+    bool Usable() => flat is not null && _parameter_groups.Count == 1 && !((Options)_parameter_groups[0].Options).amsgrad!.Value
+        && FlatCheck.Ok(flat, ref stepsSinceCheck);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing); // disposes the state views
+        if (!disposing) return;
+        expAvg?.Dispose();
+        expAvgSq?.Dispose();
+        flat?.Dispose();
+    }
+}
+
+/// <summary>How often the flat optimisers re-check that the parameters still live in their buffers.</summary>
+static class FlatCheck
+{
+    const int Every = 256;
+
+    /// <summary>True when the flat path may run: checked on the first call and every <see cref="Every"/> calls after.</summary>
+    public static bool Ok(FlatParameters flat, ref int callsSinceCheck)
+    {
+        if (callsSinceCheck-- > 0) return true;
+        if (!flat.IsIntact()) throw new InvalidOperationException(
+            "A flat optimiser's parameters no longer live in its buffer (the model was moved, re-typed or had its grads set to none " +
+            "after the optimiser was created). Create the optimiser after such changes.");
+        callsSinceCheck = Every - 1;
+        return true;
+    }
+}
