@@ -1,0 +1,73 @@
+using BenchmarkDotNet.Running;
+
+namespace Ch13.Bench;
+
+/// <summary>
+/// <c>ch13-bench [--smoke] [--only ids] [--repeat N] [--out FILE] [--no-scripts]</c>: the whole-workload benchmark
+/// (bench.json + table). <c>ch13-bench micro [BenchmarkDotNet args]</c>: the micro benchmarks. See bench/README.md.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        TorchSharp.torch.set_num_threads(1); // the scripts' default (Runs.Start), and the reference figures'
+        if (args.Length > 0 && args[0] == "micro")
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..], Micro.Config());
+            return 0;
+        }
+        BenchOptions options;
+        try { options = BenchOptions.Parse(args); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"ch13-bench: {e.Message}\n\n{BenchOptions.Usage}");
+            return 2;
+        }
+        if (options.Help) { Console.WriteLine(BenchOptions.Usage); return 0; }
+        var report = Workloads.Run(options, Console.Out);
+        return report.Failures.Count == 0 ? 0 : 1;
+    }
+}
+
+/// <summary>Command-line options of the workload benchmark.</summary>
+public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Repeat, string? OutFile, bool Scripts, string? Repo, bool Help,
+    string? Baseline = null)
+{
+    public const string Usage = """
+        ch13-bench [options]          the whole-workload benchmark: writes out/bench/bench.json and prints the table
+          --smoke                     tiny settings (few steps, --quick scripts, short loops): proves it works, times mean nothing
+          --only ID[,ID...]           only these parts: steps, loops, auto_mpg, mnist_subset, mnist_full, xor, startup
+          --repeat N                  timed runs of each script (default 3; 1 with --smoke)
+          --no-scripts                skip the ./csx script runs (in-process parts only)
+          --out FILE                  where to write the JSON (default <repo>/out/bench/bench.json)
+          --repo DIR                  the ch13 checkout (default: found above the current folder)
+          --baseline FILE             an earlier bench.json whose measured values fill the table's "before" column
+        ch13-bench micro [BenchmarkDotNet options]   micro benchmarks, e.g. micro --filter '*Step*'
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions(false, null, 3, null, true, null, false);
+        var repeatGiven = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--smoke" => options with { Smoke = true },
+                "--only" => options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
+                "--repeat" => int.TryParse(Value(), out var n) && n >= 1 ? (repeatGiven = true, options with { Repeat = n }).Item2
+                    : throw new ArgumentException("--repeat needs an integer ≥ 1"),
+                "--no-scripts" => options with { Scripts = false },
+                "--out" => options with { OutFile = Value() },
+                "--repo" => options with { Repo = Value() },
+                "--baseline" => options with { Baseline = Value() },
+                "--help" or "-h" => options with { Help = true },
+                var other => throw new ArgumentException($"unknown option '{other}'"),
+            };
+        }
+        return options.Smoke && !repeatGiven ? options with { Repeat = 1 } : options;
+    }
+
+    public bool Wants(string part) => Only is null || Only.Contains(part);
+}
