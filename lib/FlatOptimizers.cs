@@ -17,8 +17,8 @@ using static TorchSharp.torch;
 /// <remarks>
 /// The link holds as long as nothing replaces a parameter's storage or gradient: <c>module.to(device/dtype)</c>,
 /// <c>module.zero_grad()</c> (TorchSharp's sets grads to none) or a load that swaps tensors rather than copying into
-/// them. <see cref="IsIntact"/> checks it; the flat optimisers check it every epoch's first step (cheap) and fall back
-/// to the per-parameter update when it broke.
+/// them. <see cref="IsIntact"/> checks every parameter; the flat optimisers check one parameter per call, in turn
+/// (about 1 µs), and from the first broken link on do what TorchSharp's optimiser does, per parameter.
 /// </remarks>
 public sealed class FlatParameters : IDisposable
 {
@@ -59,39 +59,42 @@ public sealed class FlatParameters : IDisposable
             total += (list[i].numel() + Align - 1) / Align * Align;
         }
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope(); // the views and what in-place calls hand back; values and grads leave it
         var values = zeros(total, dtype: dtype, device: device);
         var grads = zeros(total, dtype: dtype, device: device);
         for (var i = 0; i < list.Count; i++)
         {
             var p = list[i];
-            using var view = values.narrow(0, offsets[i], p.numel()).view(p.shape);
+            var view = values.narrow(0, offsets[i], p.numel()).view(p.shape);
             view.copy_(p);
             p.set_(view);
-            using var old = p.grad;
-            if (old is not null) grads.narrow(0, offsets[i], p.numel()).view(p.shape).copy_(old);
-            using var gradView = grads.narrow(0, offsets[i], p.numel()).view(p.shape);
+            var gradView = grads.narrow(0, offsets[i], p.numel()).view(p.shape);
+            var old = p.grad;
+            if (old is not null) gradView.copy_(old);
             p.grad = gradView;
         }
+        values.DetachFromDisposeScope();
+        grads.DetachFromDisposeScope();
         return new FlatParameters(list, values, grads, offsets);
     }
 
     /// <summary>A view of <paramref name="buffer"/> (a tensor shaped like <see cref="Values"/>) shaped like parameter <paramref name="index"/>.</summary>
-    public Tensor Slice(Tensor buffer, int index) =>
-        buffer.narrow(0, offsets[index], Parameters[index].numel()).view(Parameters[index].shape);
+    public Tensor Slice(Tensor buffer, int index)
+    {
+        using var slice = buffer.narrow(0, offsets[index], Parameters[index].numel());
+        return slice.view(Parameters[index].shape);
+    }
 
     /// <summary>True while every parameter and its gradient still live in the flat buffers.</summary>
-    public bool IsIntact()
+    public bool IsIntact() => Enumerable.Range(0, Parameters.Count).All(IsIntact);
+
+    /// <summary>True while parameter <paramref name="index"/> and its gradient still live in the flat buffers.</summary>
+    public bool IsIntact(int index)
     {
-        var valuesStart = StorageStart(Values);
-        var gradsStart = StorageStart(Grads);
-        for (var i = 0; i < Parameters.Count; i++)
-        {
-            var p = Parameters[i];
-            if (p.IsInvalid || StorageStart(p) != valuesStart || p.storage_offset() != offsets[i]) return false;
-            using var grad = p.grad;
-            if (grad is null || StorageStart(grad) != gradsStart || grad.storage_offset() != offsets[i]) return false;
-        }
-        return true;
+        var p = Parameters[index];
+        if (p.IsInvalid || p.storage_offset() != offsets[index] || StorageStart(p) != StorageStart(Values)) return false;
+        using var grad = p.grad;
+        return grad is not null && grad.storage_offset() == offsets[index] && StorageStart(grad) == StorageStart(Grads);
     }
 
     static IntPtr StorageStart(Tensor t) => t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
@@ -111,8 +114,8 @@ public sealed class FlatParameters : IDisposable
 public sealed class FlatSgd : TorchSharp.Modules.SGD
 {
     readonly FlatParameters? flat;
+    readonly FlatLink link = new();
     Tensor? momentumBuffer;
-    int stepsSinceCheck;
 
     public FlatSgd(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false)
@@ -164,7 +167,7 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
             ((State)_state[flat.Parameters[i].Handle]).momentum_buffer = flat.Slice(momentumBuffer!, i).DetachFromDisposeScope();
     }
 
-    bool Usable() => flat is not null && _parameter_groups.Count == 1 && FlatCheck.Ok(flat, ref stepsSinceCheck);
+    bool Usable() => flat is not null && _parameter_groups.Count == 1 && link.Holds(flat);
 
     protected override void Dispose(bool disposing)
     {
@@ -190,8 +193,8 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     readonly FlatParameters? flat;
     readonly Tensor? expAvg;
     readonly Tensor? expAvgSq;
+    readonly FlatLink link = new();
     long steps;
-    int stepsSinceCheck;
 
     public FlatAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double eps = 1e-8, double weightDecay = 0)
@@ -202,15 +205,16 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     {
         flat = FlatParameters.TryPack(parameters);
         if (flat is null) return;
-        expAvg = zeros_like(flat.Values);
-        expAvgSq = zeros_like(flat.Values);
+        // Owned here whatever dispose scope the caller is in (as TorchSharp's optimisers own their state).
+        expAvg = zeros_like(flat.Values).DetachFromDisposeScope();
+        expAvgSq = zeros_like(flat.Values).DetachFromDisposeScope();
         for (var i = 0; i < parameters.Count; i++)
         {
             var state = (State)_state[parameters[i].Handle];
             state.exp_avg.Dispose();
             state.exp_avg_sq.Dispose();
-            state.exp_avg = flat.Slice(expAvg, i);
-            state.exp_avg_sq = flat.Slice(expAvgSq, i);
+            state.exp_avg = flat.Slice(expAvg, i).DetachFromDisposeScope();
+            state.exp_avg_sq = flat.Slice(expAvgSq, i).DetachFromDisposeScope();
         }
     }
 
@@ -250,7 +254,7 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
 
     // AMSGrad keeps a running maximum the flat path does not: the reference handles it.
     bool Usable() => flat is not null && _parameter_groups.Count == 1 && !((Options)_parameter_groups[0].Options).amsgrad!.Value
-        && FlatCheck.Ok(flat, ref stepsSinceCheck);
+        && link.Holds(flat);
 
     protected override void Dispose(bool disposing)
     {
@@ -262,19 +266,24 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     }
 }
 
-/// <summary>How often the flat optimisers re-check that the parameters still live in their buffers.</summary>
-static class FlatCheck
+/// <summary>
+/// Whether a flat optimiser's parameters still live in its buffers: one parameter checked per call, in turn; once a
+/// link is found broken the answer stays false (the optimiser then updates per parameter, like TorchSharp's).
+/// </summary>
+/// <remarks>
+/// Whole-model breaks (<c>module.zero_grad()</c> setting grads to none, <c>module.to(…)</c>) are seen on the next call,
+/// before any update. A single parameter's gradient swapped by hand is seen within one call per parameter.
+/// </remarks>
+sealed class FlatLink
 {
-    const int Every = 256;
+    int next;
+    bool broken;
 
-    /// <summary>True when the flat path may run: checked on the first call and every <see cref="Every"/> calls after.</summary>
-    public static bool Ok(FlatParameters flat, ref int callsSinceCheck)
+    public bool Holds(FlatParameters flat)
     {
-        if (callsSinceCheck-- > 0) return true;
-        if (!flat.IsIntact()) throw new InvalidOperationException(
-            "A flat optimiser's parameters no longer live in its buffer (the model was moved, re-typed or had its grads set to none " +
-            "after the optimiser was created). Create the optimiser after such changes.");
-        callsSinceCheck = Every - 1;
-        return true;
+        if (broken) return false;
+        if (flat.IsIntact(next)) { next = (next + 1) % flat.Parameters.Count; return true; }
+        broken = true;
+        return false;
     }
 }
