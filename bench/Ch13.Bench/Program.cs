@@ -31,7 +31,7 @@ public static class Program
 
 /// <summary>Command-line options of the workload benchmark.</summary>
 public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Repeat, string? OutFile, bool Scripts, string? Repo, bool Help,
-    string? Baseline = null)
+    string? Baseline = null, string? Data = null)
 {
     public const string Usage = """
         ch13-bench [options]          the whole-workload benchmark: writes out/bench/bench.json and prints the table
@@ -41,6 +41,7 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
           --no-scripts                skip the ./csx script runs (in-process parts only)
           --out FILE                  where to write the JSON (default <repo>/out/bench/bench.json)
           --repo DIR                  the ch13 checkout (default: found above the current folder)
+          --data DIR                  the data sets (default: CH13_DATA, else <repo>/data)
           --baseline FILE             an earlier bench.json whose measured values fill the table's "before" column
         ch13-bench micro [BenchmarkDotNet options]   micro benchmarks, e.g. micro --filter '*Step*'
         """;
@@ -62,6 +63,7 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
                 "--out" => options with { OutFile = Value() },
                 "--repo" => options with { Repo = Value() },
                 "--baseline" => options with { Baseline = Value() },
+                "--data" => options with { Data = Value() },
                 "--help" or "-h" => options with { Help = true },
                 var other => throw new ArgumentException($"unknown option '{other}'"),
             };

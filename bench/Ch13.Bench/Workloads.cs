@@ -40,7 +40,7 @@ public static class Workloads
     {
         var repo = Path.GetFullPath(options.Repo ?? FindRepo(Directory.GetCurrentDirectory()) ?? FindRepo(AppContext.BaseDirectory)
             ?? throw new ArgumentException("cannot find the ch13 checkout (lib/ch13.csx) above the current folder; pass --repo"));
-        var dataRoot = DataFiles.Root(repo);
+        var dataRoot = options.Data is null ? DataFiles.Root(repo) : Path.GetFullPath(options.Data);
         var failures = new List<string>();
         var loadBefore = LoadAverage();
         log.WriteLine($"ch13-bench ({(options.Smoke ? "smoke" : "full")}) in {repo}; load average {loadBefore}");
