@@ -45,6 +45,8 @@ public static class Training
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
     /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
     /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
+    /// An optional <paramref name="penalty"/> (e.g. λ·Σ|w|) is added to every batch's loss before backward; the
+    /// train loss then records the penalised objective, while validation stays the plain loss.
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -54,10 +56,11 @@ public static class Training
         OptimizerSpec optimizerSpec,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel);
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, penalty);
     }
 
     /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
@@ -69,7 +72,8 @@ public static class Training
         TrainConfig config,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
@@ -90,6 +94,7 @@ public static class Training
                 optimizer.zero_grad();
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
+                if (penalty is not null) loss = loss + penalty(model);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>();
