@@ -20,3 +20,8 @@
 #load "Mnist.cs"
 #load "Features.cs"
 #load "AutoMpg.cs"
+#load "TensorText.cs"
+#load "Autograd.cs"
+#load "Penalties.cs"
+#load "Init.cs"
+#load "LinePlots.cs"
