@@ -31,6 +31,7 @@ public sealed record Run(
     int Seed,
     int Epochs,
     bool Quiet,
+    bool Quick,
     ParsedArgs Options,
     IReadOnlyList<string> CommandLine,
     DateTimeOffset StartedAt,
@@ -61,8 +62,10 @@ public static class Runs
     [
         new IntOption("epochs", epochs, "number of training epochs"),
         new IntOption("seed", 1, "torch.manual_seed for weights and shuffling", Min: 0),
+        new IntOption("threads", 1, "torch CPU threads (1 is fastest for the chapter's small models)", Min: 1, Max: 256),
         new TextOption("out", null, "output folder (default: out/<script> in the repo)"),
         new FlagOption("quiet", "print only the final results"),
+        new FlagOption("quick", "small, fast settings (few epochs, small data) for smoke runs and ./run-all --quick"),
         new FlagOption("help", "show this help"),
     ];
 
@@ -72,8 +75,12 @@ public static class Runs
     /// otherwise seeds torch, creates the output folder (checking it is writable) and hooks Ctrl+C/SIGTERM to
     /// <see cref="Run.Cancel"/> (a second Ctrl+C ends the process at once).
     /// </summary>
+    /// <remarks>
+    /// With <c>--quick</c> the epoch count defaults to <paramref name="quickEpochs"/> (an explicit <c>--epochs</c>
+    /// wins); scripts read <see cref="Run.Quick"/> to shrink anything else (data size).
+    /// </remarks>
     public static Run Start(string script, IList<string> args, string description, int epochs,
-        IReadOnlyList<OptionSpec>? options = null, [CallerFilePath] string scriptPath = "")
+        IReadOnlyList<OptionSpec>? options = null, int quickEpochs = 2, [CallerFilePath] string scriptPath = "")
     {
         var started = DateTimeOffset.Now;
         var startTimestamp = Stopwatch.GetTimestamp();
@@ -94,8 +101,14 @@ public static class Runs
         catch (Ch13Exception e) { Fail(e); throw; }
 
         var seed = parsed.Int("seed");
+        // One thread: the chapter's models are tiny, and libtorch's intra-op threads cost more than they
+        // save there (and collapse when another process competes for the cores).
+        torch.set_num_threads(parsed.Int("threads"));
         torch.manual_seed(seed);
-        return new Run(script, root, outDir, seed, parsed.Int("epochs"), parsed.Flag("quiet"), parsed,
+        var quick = parsed.Flag("quick");
+        var epochsGiven = args.Any(a => a == "--epochs" || a.StartsWith("--epochs="));
+        var runEpochs = quick && !epochsGiven ? quickEpochs : parsed.Int("epochs");
+        return new Run(script, root, outDir, seed, runEpochs, parsed.Flag("quiet"), quick, parsed,
             args.ToList(), started, startTimestamp, CancelOnSignals());
     }
 
@@ -280,7 +293,9 @@ public static class Runs
     /// files are, and returns the exit code for the script to return: 0 completed or early-stopped,
     /// 3 diverged, 130 interrupted.
     /// </summary>
-    public static int Finish(Run run, object config, object results, double trainSeconds, string status = TrainingStatus.Completed)
+    /// <param name="keyMetric">The one number a summary table shows for this script (e.g. <c>("valid_acc", 0.99)</c>).</param>
+    public static int Finish(Run run, object config, object results, double trainSeconds, string status = TrainingStatus.Completed,
+        (string Name, double Value)? keyMetric = null)
     {
         var metrics = new
         {
@@ -288,6 +303,8 @@ public static class Runs
             status,
             seed = run.Seed,
             epochs = run.Epochs,
+            quick = run.Quick,
+            key_metric = keyMetric is { } key ? new { name = key.Name, value = key.Value } : null,
             arguments = run.CommandLine,
             config,
             results,

@@ -4,93 +4,75 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>
-/// Tensors printed the way PyTorch's <c>print(t)</c> shows small ones: <c>tensor(3.1400, requires_grad=True)</c>,
-/// <c>tensor([1., 2., 3.])</c>, <c>tensor([[ 0.4183,  0.1688], …])</c>. TorchSharp's own ToString shows only metadata.
+/// Tensors printed the way PyTorch's <c>print(t)</c> shows them (default print options: 4 decimals), e.g.
+/// <c>tensor([[-0.0235,  0.0468,  0.0170]], grad_fn=&lt;AddBackward0&gt;)</c> — TorchSharp's own ToString differs.
 /// </summary>
 public static class TensorText
 {
-    const int LineWidth = 80;
-    const int MaxElements = 1000; // PyTorch summarises larger tensors with "..."; the chapter never prints one
-
     /// <summary>
-    /// PyTorch's repr: values with four decimals (or <c>1.</c> when all are whole, or <c>1.0000e-05</c> when
-    /// magnitudes span too far), padded to one width, then <c>dtype=</c> for non-default dtypes and
-    /// <c>requires_grad=True</c> for leaves that need gradients. PyTorch would name a non-leaf's
-    /// <c>grad_fn</c> (e.g. <c>MulBackward0</c>); TorchSharp does not expose those names, so none is shown.
+    /// PyTorch's repr of <paramref name="t"/>: one shared width per tensor; floats as integers with a dot (<c>0.</c>)
+    /// when every value is whole, else fixed with <paramref name="precision"/> decimals, else scientific when the
+    /// magnitudes span more than 1000× (or leave [1e-4, 1e8]). TorchSharp does not expose a tensor's grad_fn, so the
+    /// caller names the operation that made it (<paramref name="gradFn"/>, e.g. <c>AddBackward0</c>); it is shown
+    /// only when the tensor requires grad, as PyTorch does. Prints every element (no "..." summarising).
     /// </summary>
-    public static string Repr(Tensor t)
+    public static string Repr(Tensor t, string? gradFn = null, int precision = 4)
     {
-        if (t.numel() > MaxElements) throw new ArgumentException($"Repr prints tensors of up to {MaxElements} elements; this one has {t.numel()}.", nameof(t));
-        const string prefix = "tensor(";
-        var values = Format(t);
-        var body = Nest(values, t.shape, 0, 0, prefix.Length);
-        var suffixes = new List<string>();
-        if (DtypeSuffix(t.dtype) is string dtype) suffixes.Add($"dtype={dtype}");
-        if (t.requires_grad && t.is_leaf) suffixes.Add("requires_grad=True");
-        return prefix + body + string.Concat(suffixes.Select(s => ", " + s)) + ")";
+        using var scope = NewDisposeScope();
+        var cpu = t.detach().cpu();
+        var floating = cpu.is_floating_point();
+        var values = floating ? cpu.to_type(ScalarType.Float64).data<double>().ToArray()
+                              : cpu.to_type(ScalarType.Int64).data<long>().Select(v => (double)v).ToArray();
+        var format = Formatter(values, floating, precision);
+        var width = values.Select(format).Select(s => s.Length).DefaultIfEmpty(1).Max();
+        var text = new StringBuilder("tensor(");
+        var index = 0;
+        AppendNested(text, cpu.shape, 0, values, v => format(v).PadLeft(width), ref index, indent: "tensor(".Length);
+        if (gradFn is not null && t.requires_grad) text.Append($", grad_fn=<{gradFn}>");
+        return text.Append(')').ToString();
     }
 
-    static string[] Format(Tensor t)
+    // PyTorch's _tensor_str._Formatter, reduced to the default print options.
+    static Func<double, string> Formatter(double[] values, bool floating, int precision)
     {
-        if (t.dtype == ScalarType.Bool) return t.data<bool>().Select(b => b ? "True" : "False").ToArray();
-        if (!t.is_floating_point())
+        var inv = CultureInfo.InvariantCulture;
+        if (!floating) return v => ((long)v).ToString(inv);
+        var nonzero = values.Where(v => double.IsFinite(v) && v != 0).Select(Math.Abs).ToArray();
+        if (nonzero.Length == 0) return v => Whole(v);
+        var (min, max) = (nonzero.Min(), nonzero.Max());
+        var whole = values.Where(double.IsFinite).All(v => v == Math.Ceiling(v));
+        var scientific = max / min > 1000.0 || max > 1.0e8 || (!whole && min < 1.0e-4);
+        if (scientific) return v => Scientific(v, precision);
+        if (whole) return v => Whole(v);
+        return v => double.IsFinite(v) ? v.ToString("F" + precision, inv) : NonFinite(v);
+    }
+
+    static string Whole(double v) => double.IsFinite(v) ? v.ToString("F0", CultureInfo.InvariantCulture) + "." : NonFinite(v);
+
+    // Python's "{:.4e}": mantissa, then a signed exponent of at least two digits (1.2345e-05).
+    static string Scientific(double v, int precision)
+    {
+        if (!double.IsFinite(v)) return NonFinite(v);
+        return v.ToString((precision == 0 ? "0" : "0." + new string('0', precision)) + "e+00", CultureInfo.InvariantCulture);
+    }
+
+    static string NonFinite(double v) => double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+
+    static void AppendNested(StringBuilder text, long[] shape, int dim, double[] values, Func<double, string> format, ref int index, int indent)
+    {
+        if (shape.Length == 0) { text.Append(format(values[index++])); return; }
+        text.Append('[');
+        for (long i = 0; i < shape[dim]; i++)
         {
-            using var asLong = t.to_type(ScalarType.Int64);
-            return Pad(asLong.data<long>().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray());
+            if (i > 0)
+            {
+                // Rows of a matrix go on new lines (one blank line more per extra dimension), aligned under the first.
+                var newlines = shape.Length - dim - 1;
+                text.Append(',').Append(newlines == 0 ? " " : new string('\n', newlines) + new string(' ', indent + dim + 1));
+            }
+            if (dim == shape.Length - 1) text.Append(format(values[index++]));
+            else AppendNested(text, shape, dim + 1, values, format, ref index, indent);
         }
-        using var detached = t.detach();
-        using var asDouble = detached.to_type(ScalarType.Float64);
-        var xs = asDouble.data<double>().ToArray();
-        var finite = xs.Where(double.IsFinite).Select(Math.Abs).Where(v => v != 0).ToArray();
-        var whole = xs.Where(double.IsFinite).All(v => v == Math.Ceiling(v));
-        var (min, max) = finite.Length == 0 ? (0.0, 0.0) : (finite.Min(), finite.Max());
-        var spread = finite.Length > 0 && (max / min > 1000 || max > 1e8);
-        var scientific = whole ? spread : spread || (finite.Length > 0 && min < 1e-4);
-        return Pad(xs.Select(v => FormatOne(v, whole, scientific)).ToArray());
+        text.Append(']');
     }
-
-    static string FormatOne(double v, bool whole, bool scientific)
-    {
-        if (double.IsNaN(v)) return "nan";
-        if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
-        if (scientific) return v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
-        return whole ? v.ToString("0", CultureInfo.InvariantCulture) + "." : v.ToString("0.0000", CultureInfo.InvariantCulture);
-    }
-
-    static string[] Pad(string[] items)
-    {
-        var width = items.Length == 0 ? 0 : items.Max(s => s.Length);
-        return items.Select(s => s.PadLeft(width)).ToArray();
-    }
-
-    // Rows of the last dimension wrap at 80 characters; outer dimensions go on new lines, indented past "tensor([".
-    static string Nest(string[] values, long[] shape, int dim, long offset, int indent)
-    {
-        if (shape.Length == 0) return values[0];
-        var size = shape[dim];
-        var stride = shape.Skip(dim + 1).Aggregate(1L, (a, b) => a * b);
-        if (dim == shape.Length - 1)
-        {
-            var items = Enumerable.Range(0, (int)size).Select(i => values[offset + i]).ToArray();
-            var perLine = Math.Max(1, (LineWidth - indent - 1) / ((items.Length == 0 ? 1 : items[0].Length) + 2));
-            var lines = items.Chunk(perLine).Select(chunk => string.Join(", ", chunk));
-            return "[" + string.Join(",\n" + new string(' ', indent + 1), lines) + "]";
-        }
-        var parts = Enumerable.Range(0, (int)size).Select(i => Nest(values, shape, dim + 1, offset + i * stride, indent + 1));
-        var separator = "," + new string('\n', shape.Length - dim - 1) + new string(' ', indent + 1);
-        return "[" + string.Join(separator, parts) + "]";
-    }
-
-    static string? DtypeSuffix(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float32 or ScalarType.Int64 or ScalarType.Bool => null,
-        ScalarType.Float64 => "torch.float64",
-        ScalarType.Float16 => "torch.float16",
-        ScalarType.BFloat16 => "torch.bfloat16",
-        ScalarType.Int32 => "torch.int32",
-        ScalarType.Int16 => "torch.int16",
-        ScalarType.Int8 => "torch.int8",
-        ScalarType.Byte => "torch.uint8",
-        _ => $"torch.{dtype.ToString().ToLowerInvariant()}",
-    };
 }

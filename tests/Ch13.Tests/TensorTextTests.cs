@@ -4,41 +4,52 @@ namespace Ch13.Tests;
 
 public class TensorTextTests
 {
+    // Expected strings are what PyTorch prints for the same tensors with default print options.
+
     [Fact]
-    public void Prints_scalars_and_vectors_like_pytorch()
+    public void Floats_print_with_four_decimals_and_a_shared_width()
     {
-        TensorText.Repr(tensor(3.14f, requires_grad: true)).Should().Be("tensor(3.1400, requires_grad=True)");
-        TensorText.Repr(tensor(new[] { 1.0f, 2.0f, 3.0f }, requires_grad: true)).Should().Be("tensor([1., 2., 3.], requires_grad=True)");
-        TensorText.Repr(tensor(-0.56f)).Should().Be("tensor(-0.5600)");
-        TensorText.Repr(tensor(new[] { 1L, 20L })).Should().Be("tensor([ 1, 20])");
+        using var t = tensor(new[] { 1.5f, -0.25f, 10.125f });
+        TensorText.Repr(t).Should().Be("tensor([ 1.5000, -0.2500, 10.1250])");
     }
 
     [Fact]
-    public void Prints_matrices_with_aligned_columns_like_pytorch()
+    public void Whole_floats_print_as_integers_with_a_dot()
     {
-        var t = tensor(new[,] { { 0.4183f, 0.1688f, 0.0390f }, { 0.3930f, -0.2858f, -0.1051f } });
-        TensorText.Repr(t).Should().Be("tensor([[ 0.4183,  0.1688,  0.0390],\n        [ 0.3930, -0.2858, -0.1051]])");
+        using var t = tensor(new[] { 0f, 2f, -13f, 0f }, new long[] { 2, 2 });
+        TensorText.Repr(t).Should().Be("tensor([[  0.,   2.],\n        [-13.,   0.]])");
     }
 
     [Fact]
-    public void Marks_non_default_dtypes_and_switches_to_scientific_for_wide_ranges()
+    public void Wide_ranges_switch_to_scientific_notation()
     {
-        TensorText.Repr(tensor(new[] { 1e-5, 2.0 })).Should().Be("tensor([1.0000e-05, 2.0000e+00], dtype=torch.float64)");
-        TensorText.Repr(tensor(new[] { 1, 2 })).Should().Be("tensor([1, 2], dtype=torch.int32)");
+        using var t = tensor(new[] { 1e-5, 1.0 });
+        TensorText.Repr(t).Should().Be("tensor([1.0000e-05, 1.0000e+00])");
     }
 
     [Fact]
-    public void Wraps_long_vectors_at_80_characters()
+    public void Integers_and_scalars_print_plainly()
     {
-        var lines = TensorText.Repr(arange(30f) / 7).Split('\n');
-        lines.Should().HaveCount(4);
-        lines.Should().OnlyContain(l => l.Length <= 80);
-        lines[1].Should().StartWith("        1.2857");
+        using var ints = tensor(new long[] { 3, -12, 7 });
+        TensorText.Repr(ints).Should().Be("tensor([  3, -12,   7])");
+        using var scalar = tensor(0.5f);
+        TensorText.Repr(scalar).Should().Be("tensor(0.5000)");
     }
-}
 
-/// <summary>Exact tensor equality as a bool (TorchSharp's <c>equal</c> is elementwise and returns a tensor).</summary>
-static class TensorAssert
-{
-    public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.allclose(b, rtol: 0, atol: 0);
+    [Fact]
+    public void Three_dimensions_separate_blocks_with_a_blank_line()
+    {
+        using var t = arange(8, dtype: ScalarType.Float32).reshape(2, 2, 2);
+        TensorText.Repr(t).Should().Be("tensor([[[0., 1.],\n         [2., 3.]],\n\n        [[4., 5.],\n         [6., 7.]]])");
+    }
+
+    [Fact]
+    public void Grad_fn_shows_only_for_tensors_that_require_grad()
+    {
+        using var leaf = ones(2);
+        TensorText.Repr(leaf, "AddBackward0").Should().Be("tensor([1., 1.])");
+        using var w = ones(2).requires_grad_();
+        using var sum = w.add(w);
+        TensorText.Repr(sum, "AddBackward0").Should().Be("tensor([2., 2.], grad_fn=<AddBackward0>)");
+    }
 }
