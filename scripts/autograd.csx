@@ -56,7 +56,7 @@ Console.WriteLine($"dL/db :  {TensorText.Repr(bias.grad!)}");
 
 // verifying the computed gradients: ∂L/∂w = −2x(y − z), ∂L/∂b = −2(y − z)
 var verify = 2 * x * ((w * x + bias) - y);
-Console.WriteLine($"{TensorText.Repr(verify)}  (a graph node: PyTorch also prints grad_fn=<MulBackward0>)");
+Console.WriteLine(TensorText.Repr(verify, gradFn: "MulBackward0")); // TorchSharp does not expose grad_fn: we name the last op
 var hand = Autograd.SquaredErrorGradients(w: 1.0, b: 0.5, x: 1.4, y: 2.1);
 var gradients = new[]
 {

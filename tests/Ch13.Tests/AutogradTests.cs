@@ -14,6 +14,17 @@ public class AutogradTests
         TensorText.Repr(Autograd.ComputeZ(tensor(new[,] { { 1L } }), tensor(new[,] { { 2L } }), tensor(new[,] { { 3L } }))).Should().Be("tensor([[1]])");
     }
 
+    [Fact]
+    public void Tensors_that_require_grad_print_like_the_book()
+    {
+        using var a = tensor(3.14f, requires_grad: true);
+        using var b = tensor(new[] { 1.0f, 2.0f, 3.0f }, requires_grad: true);
+        TensorText.Repr(a).Should().Be("tensor(3.1400, requires_grad=True)");
+        TensorText.Repr(b, "MulBackward0").Should().Be("tensor([1., 2., 3.], requires_grad=True)"); // a leaf has no grad_fn
+        using var product = b * 2;
+        TensorText.Repr(product, "MulBackward0").Should().Be("tensor([2., 4., 6.], grad_fn=<MulBackward0>)");
+    }
+
     [Theory]
     [InlineData(1.0, 0.5, 1.4, 2.1)] // the book's example: dL/dw = -0.56, dL/db = -0.4
     [InlineData(-0.3, 2.0, 0.7, -1.5)]
