@@ -44,9 +44,11 @@ public static class Training
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
     /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
-    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
-    /// An optional <paramref name="penalty"/> (e.g. λ·Σ|w|) is added to every batch's loss before backward; the
-    /// train loss then records the penalised objective, while validation stays the plain loss.
+    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
+    /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
+    /// it may also step an LR scheduler on the caller's optimiser). An optional <paramref name="penalty"/> (e.g. λ·Σ|w|)
+    /// is added to every batch's loss before backward; the train loss then records the penalised objective, while
+    /// validation stays the plain loss.
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -57,10 +59,11 @@ public static class Training
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
         CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null,
         Func<nn.Module, Tensor>? penalty = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, penalty);
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter, penalty);
     }
 
     /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
@@ -73,6 +76,7 @@ public static class Training
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
         CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null,
         Func<nn.Module, Tensor>? penalty = null)
     {
         var lossFn = Losses.Create(lossSpec);
@@ -111,6 +115,7 @@ public static class Training
                 validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
+            if (status == TrainingStatus.Completed && stopAfter is not null && stopAfter(metrics)) status = TrainingStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
     }
