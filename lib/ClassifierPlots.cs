@@ -36,18 +36,8 @@ public static class ClassifierPlots
 
     static void AddPair(Plot plot, History history, Func<EpochMetrics, double?> train, Func<EpochMetrics, double?> valid)
     {
-        AddLine(plot, history, train, "train", Plots.ClassColors[0], LinePattern.Solid);
-        AddLine(plot, history, valid, "validation", Plots.ClassColors[1], LinePattern.Dashed);
-    }
-
-    static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
-    {
-        var points = history.Epochs.Where(e => select(e) is double v && double.IsFinite(v)).ToArray();
-        if (points.Length == 0) return;
-        var line = plot.Add.ScatterLine(points.Select(e => (double)e.Epoch).ToArray(), points.Select(e => select(e)!.Value).ToArray(), color);
-        line.LegendText = label;
-        line.LineWidth = 2.5f;
-        line.LinePattern = pattern;
+        Plots.AddLine(plot, history, train, "train", Plots.ClassColors[0], LinePattern.Solid);
+        Plots.AddLine(plot, history, valid, "validation", Plots.ClassColors[1], LinePattern.Dashed);
     }
 
     /// <summary>

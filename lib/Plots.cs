@@ -53,7 +53,8 @@ public static class Plots
         plot.ShowLegend(Edge.Bottom);
     }
 
-    static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
+    /// <summary>One metric of a history as a line over epochs (non-finite values left out).</summary>
+    public static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
     {
         var points = history.Epochs.Where(e => select(e) is double v && double.IsFinite(v)).ToArray();
         if (points.Length == 0) return;

@@ -14,7 +14,8 @@ public static class TensorText
     /// when every value is whole, else fixed with <paramref name="precision"/> decimals, else scientific when the
     /// magnitudes span more than 1000× (or leave [1e-4, 1e8]). TorchSharp does not expose a tensor's grad_fn, so the
     /// caller names the operation that made it (<paramref name="gradFn"/>, e.g. <c>AddBackward0</c>); it is shown
-    /// only when the tensor requires grad, as PyTorch does. Prints every element (no "..." summarising).
+    /// only when the tensor requires grad and is not a leaf, as PyTorch does; leaves that require grad end in
+    /// <c>requires_grad=True</c>. Prints every element (no "..." summarising).
     /// </summary>
     public static string Repr(Tensor t, string? gradFn = null, int precision = 4)
     {
@@ -28,7 +29,9 @@ public static class TensorText
         var text = new StringBuilder("tensor(");
         var index = 0;
         AppendNested(text, cpu.shape, 0, values, v => format(v).PadLeft(width), ref index, indent: "tensor(".Length);
-        if (gradFn is not null && t.requires_grad) text.Append($", grad_fn=<{gradFn}>");
+        // PyTorch marks leaves that need gradients (parameters) with requires_grad=True, graph nodes with their grad_fn.
+        if (t.requires_grad && t.is_leaf) text.Append(", requires_grad=True");
+        else if (gradFn is not null && t.requires_grad) text.Append($", grad_fn=<{gradFn}>");
         return text.Append(')').ToString();
     }
 

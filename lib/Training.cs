@@ -50,7 +50,9 @@ public static class Training
     /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
     /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
     /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
-    /// it may also step an LR scheduler on the caller's optimiser).
+    /// it may also step an LR scheduler on the caller's optimiser). An optional <paramref name="penalty"/> (e.g. λ·Σ|w|)
+    /// is added to every batch's loss before backward; the train loss then records the penalised objective, while
+    /// validation stays the plain loss.
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -61,10 +63,11 @@ public static class Training
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
         CancellationToken cancel = default,
-        Func<EpochMetrics, bool>? stopAfter = null)
+        Func<EpochMetrics, bool>? stopAfter = null,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter);
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter, penalty);
     }
 
     /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
@@ -77,7 +80,8 @@ public static class Training
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
         CancellationToken cancel = default,
-        Func<EpochMetrics, bool>? stopAfter = null)
+        Func<EpochMetrics, bool>? stopAfter = null,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
@@ -102,6 +106,7 @@ public static class Training
                 optimizer.zero_grad();
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
+                if (penalty is not null) loss = loss + penalty(model);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>();

@@ -35,3 +35,7 @@
 #load "DataModules.cs"
 #load "Trainer.cs"
 #load "Callbacks.cs"
+#load "Autograd.cs"
+#load "Penalties.cs"
+#load "Init.cs"
+#load "LinePlots.cs"
