@@ -14,6 +14,7 @@ public static class Micro
 {
     public static IConfig Config() => DefaultConfig.Instance
         .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"))
+        .WithArtifactsPath(Path.Combine(Workloads.FindRepo(Directory.GetCurrentDirectory()) ?? ".", "out", "bench", "bdn"))
         .WithOptions(ConfigOptions.JoinSummary);
 }
 

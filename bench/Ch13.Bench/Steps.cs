@@ -59,6 +59,28 @@ public sealed class StepRig : IDisposable
         return loss.item<float>();
     }
 
+    /// <summary>One step with each phase's ticks added to <paramref name="ticks"/>: zero_grad, forward, loss, backward, step, item.</summary>
+    public void TimedStep(long[] ticks)
+    {
+        using var scope = NewDisposeScope();
+        var t0 = Stopwatch.GetTimestamp();
+        optimizer.zero_grad();
+        var t1 = Stopwatch.GetTimestamp();
+        var output = model.call(x);
+        var t2 = Stopwatch.GetTimestamp();
+        var loss = nn.functional.cross_entropy(output, y);
+        var t3 = Stopwatch.GetTimestamp();
+        loss.backward();
+        var t4 = Stopwatch.GetTimestamp();
+        optimizer.step();
+        var t5 = Stopwatch.GetTimestamp();
+        loss.item<float>();
+        var t6 = Stopwatch.GetTimestamp();
+        ticks[0] += t1 - t0; ticks[1] += t2 - t1; ticks[2] += t3 - t2; ticks[3] += t4 - t3; ticks[4] += t5 - t4; ticks[5] += t6 - t5;
+    }
+
+    public static readonly string[] Phases = ["zero_grad", "forward", "loss", "backward", "step", "item"];
+
     public void Dispose()
     {
         optimizer.Dispose();
@@ -88,5 +110,27 @@ public static class StepTimer
                 samples[impl].Add(clock.Elapsed.TotalMicroseconds / steps);
             }
         return samples.ToDictionary(kv => kv.Key, kv => Stats.Median(kv.Value));
+    }
+
+    /// <summary>Where a step's time goes (µs per phase, medians over rounds), per implementation.</summary>
+    public static IReadOnlyDictionary<StepImpl, IReadOnlyDictionary<string, double>> Phases(StepCase step, int steps, int rounds, int warmup)
+    {
+        using var naive = new StepRig(step, StepImpl.Naive);
+        using var lib = new StepRig(step, StepImpl.Lib);
+        var rigs = new[] { (StepImpl.Naive, naive), (StepImpl.Lib, lib) };
+        var scratch = new long[StepRig.Phases.Length];
+        foreach (var (_, rig) in rigs)
+            for (var i = 0; i < warmup; i++) rig.TimedStep(scratch);
+        var samples = rigs.ToDictionary(r => r.Item1, _ => StepRig.Phases.ToDictionary(p => p, _ => new List<double>()));
+        for (var round = 0; round < rounds; round++)
+            foreach (var (impl, rig) in rigs)
+            {
+                var ticks = new long[StepRig.Phases.Length];
+                for (var i = 0; i < steps; i++) rig.TimedStep(ticks);
+                for (var p = 0; p < ticks.Length; p++)
+                    samples[impl][StepRig.Phases[p]].Add(ticks[p] * 1e6 / Stopwatch.Frequency / steps);
+            }
+        return samples.ToDictionary(kv => kv.Key,
+            kv => (IReadOnlyDictionary<string, double>)kv.Value.ToDictionary(p => p.Key, p => Stats.Median(p.Value)));
     }
 }

@@ -12,8 +12,9 @@ public sealed record ScriptSummary(string Id, string Command, double WallSeconds
 
 public sealed record ScriptRunRecord(int ExitCode, double WallSeconds, double? LoopSeconds, long? Steps, double PeakRssMb, IReadOnlyList<double> EpochRssMb);
 
-/// <summary>Per-step medians of both implementations, in µs.</summary>
-public sealed record StepSummary(string Id, string Description, double NaiveMicroseconds, double LibMicroseconds, int StepsPerRound, int Rounds)
+/// <summary>Per-step medians of both implementations, in µs, and (small models) the same split by phase.</summary>
+public sealed record StepSummary(string Id, string Description, double NaiveMicroseconds, double LibMicroseconds, int StepsPerRound, int Rounds,
+    IReadOnlyDictionary<string, double>? NaivePhases = null, IReadOnlyDictionary<string, double>? LibPhases = null)
 {
     public double Speedup => NaiveMicroseconds / LibMicroseconds;
 }
@@ -58,9 +59,14 @@ public static class Workloads
                     var large = step == StepCase.LargeAdam;
                     var (perRound, rounds, warmup) = options.Smoke ? (large ? 2 : 50, 2, large ? 1 : 20) : (large ? 20 : 2000, 7, large ? 5 : 500);
                     var times = StepTimer.Measure(step, perRound, rounds, warmup);
-                    var summary = new StepSummary(step.Id, step.Description, times[StepImpl.Naive], times[StepImpl.Lib], perRound, rounds);
+                    var phases = large ? null : StepTimer.Phases(step, perRound, rounds, warmup);
+                    var summary = new StepSummary(step.Id, step.Description, times[StepImpl.Naive], times[StepImpl.Lib], perRound, rounds,
+                        phases?[StepImpl.Naive], phases?[StepImpl.Lib]);
                     steps.Add(summary);
                     log.WriteLine($"  {step.Id}: TorchSharp optim {Fmt(summary.NaiveMicroseconds)} µs, lib {Fmt(summary.LibMicroseconds)} µs ({summary.Speedup:F2}×)");
+                    if (phases is not null)
+                        foreach (var (impl, split) in phases)
+                            log.WriteLine($"    {impl,-5} " + string.Join(", ", split.Select(p => $"{p.Key} {Fmt(p.Value)}")));
                 });
 
         var loops = new List<LoopResult>();
