@@ -23,7 +23,7 @@ public class StepBenchmarks
 {
     StepRig? rig;
 
-    [Params("step_small_sgd", "step_small_adam", "step_large_adam")]
+    [Params("step_small_sgd", "step_small_adam", "step_large_sgd", "step_large_adam")]
     public string Case { get; set; } = "step_small_sgd";
 
     [Params(StepImpl.Naive, StepImpl.Lib)]

@@ -16,8 +16,12 @@ public sealed record StepCase(string Id, MlpSpec Model, int BatchSize, Optimizer
         "one step, 2→10→6→2 sigmoid MLP, batch 20, Adam");
     public static readonly StepCase LargeAdam = new("step_large_adam", new MlpSpec(784, [256, 128], 10, Activation.ReLU), 1024, new Adam(0.001),
         "one step, 784→256→128→10 ReLU MLP, batch 1024, Adam");
+    public static readonly StepCase LargeSgd = new("step_large_sgd", new MlpSpec(784, [256, 128], 10, Activation.ReLU), 1024, new Sgd(0.01),
+        "one step, 784→256→128→10 ReLU MLP, batch 1024, SGD");
 
-    public static IReadOnlyList<StepCase> All { get; } = [SmallSgd, SmallAdam, LargeAdam];
+    public static IReadOnlyList<StepCase> All { get; } = [SmallSgd, SmallAdam, LargeAdam, LargeSgd];
+
+    public bool Large => BatchSize >= 1000;
 }
 
 /// <summary>

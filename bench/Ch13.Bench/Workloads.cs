@@ -60,7 +60,7 @@ public static class Workloads
             foreach (var step in StepCase.All)
                 Try(failures, log, step.Id, () =>
                 {
-                    var large = step == StepCase.LargeAdam;
+                    var large = step.Large;
                     var (perRound, rounds, warmup) = options.Smoke ? (large ? 2 : 50, 2, large ? 1 : 20) : (large ? 20 : 2000, 7, large ? 5 : 500);
                     var times = StepTimer.Measure(step, perRound, rounds, warmup);
                     var phases = large ? null : StepTimer.Phases(step, perRound, rounds, warmup);
