@@ -94,7 +94,7 @@ public sealed class StepRig : IDisposable
     }
 }
 
-/// <summary>Times steps in-process: naive and lib rigs alternate rounds, so both see the same machine load.</summary>
+/// <summary>Times steps in-process: naive and lib rigs alternate rounds (and which goes first), so both see the same machine load.</summary>
 public static class StepTimer
 {
     /// <summary>Median microseconds per step over <paramref name="rounds"/> rounds of <paramref name="steps"/> steps, per implementation.</summary>
@@ -107,7 +107,7 @@ public static class StepTimer
             for (var i = 0; i < warmup; i++) rig.Step();
         var samples = rigs.ToDictionary(r => r.Item1, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
-            foreach (var (impl, rig) in rigs)
+            foreach (var (impl, rig) in round % 2 == 0 ? rigs : rigs.Reverse()) // who goes first alternates too
             {
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < steps; i++) rig.Step();
@@ -127,7 +127,7 @@ public static class StepTimer
             for (var i = 0; i < warmup; i++) rig.TimedStep(scratch);
         var samples = rigs.ToDictionary(r => r.Item1, _ => StepRig.Phases.ToDictionary(p => p, _ => new List<double>()));
         for (var round = 0; round < rounds; round++)
-            foreach (var (impl, rig) in rigs)
+            foreach (var (impl, rig) in round % 2 == 0 ? rigs : rigs.Reverse())
             {
                 var ticks = new long[StepRig.Phases.Length];
                 for (var i = 0; i < steps; i++) rig.TimedStep(ticks);
