@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a ch13 script with the bundled runner: ./csx scripts/xor.csx [--] [args...]
-# Builds runner/ (Release, quietly) only when its sources or the props files changed since the last build,
-# so an unchanged checkout goes straight to `dotnet ch13-csx.dll`.
+# Builds runner/ (Release, quietly; published ReadyToRun into its build folder) only when its sources or the props
+# files changed since the last build, so an unchanged checkout goes straight to `dotnet ch13-csx.dll`.
 set -euo pipefail
 
 # This file's real folder, following symlinks, so ./csx works from any directory and through a link.
@@ -32,7 +32,7 @@ build() {
   log="$(mktemp)"
   started="$(mktemp)"  # taken before building: a source edited during the build still counts as newer
   if ! DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-      dotnet build "$root/runner/Ch13.Runner.csproj" -c Release --nologo -v q >"$log" 2>&1; then
+      dotnet publish "$root/runner/Ch13.Runner.csproj" -c Release -o "$out" --nologo -v q >"$log" 2>&1; then
     echo "csx: building the runner failed:" >&2
     cat "$log" >&2
     rm -f "$log" "$started"

@@ -1,6 +1,6 @@
 @echo off
 rem Runs a ch13 script with the bundled runner: csx scripts\xor.csx [--] [args...]
-rem Builds runner\ (Release, quietly) when its sources or the props files differ from the last build,
+rem Builds runner\ (Release, quietly; published ReadyToRun into its build folder) when its sources or the props files differ from the last build,
 rem then runs `dotnet ch13-csx.dll`. The check lists file times and sizes and compares them with the last list.
 setlocal EnableExtensions
 set "ROOT=%~dp0"
@@ -33,7 +33,7 @@ endlocal & dotnet "%~dp0runner\bin\Release\net10.0\ch13-csx.dll" %*
 exit /b %ERRORLEVEL%
 
 :build
-dotnet build "%ROOT%runner\Ch13.Runner.csproj" -c Release --nologo -v q > "%LOG%" 2>&1
+dotnet publish "%ROOT%runner\Ch13.Runner.csproj" -c Release -o "%OUT%" --nologo -v q > "%LOG%" 2>&1
 if errorlevel 1 (
   echo csx: building the runner failed: 1>&2
   type "%LOG%" 1>&2
