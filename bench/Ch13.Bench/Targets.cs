@@ -34,7 +34,7 @@ public static class Targets
         new("mnist_full_peak_rss", ScriptWorkload.MnistFull.Description, "peak RSS", "MB", 640, "640 MB",
             "VmHWM of the ./csx scripts/mnist.csx --full process (sampled every 10 ms and at each epoch line), median of runs"),
         new("mnist_full_rss_growth", ScriptWorkload.MnistFull.Description, "RSS growth across epochs", "MB", 16, "flat",
-            "VmRSS of the script process at its epoch-2 and last epoch lines (epoch 1 warms allocators and JIT; median of runs); live tensors per epoch are checked in-process (loops[], PerformanceTests)"),
+            "VmRSS of the script process from its middle to its last epoch line (RSS levels off after the first epochs grow the GC heap and tier up the JIT; every line's RSS is in scripts[].runs[]; median of runs); live tensors per epoch are checked in-process (loops[], PerformanceTests)"),
     ];
 
     public static Target Get(string id) => All.Single(t => t.Id == id);

@@ -8,8 +8,10 @@ namespace Ch13.Bench;
 
 /// <summary>Median figures of one script's timed runs (and every run, for the record).</summary>
 /// <remarks>
-/// RSS growth is measured from the second epoch line to the last (the first epoch also warms the allocators, the GC heap
-/// and the JIT); <see cref="RssGrowthFromFirstMb"/> keeps the first-to-last figure.
+/// RSS growth is measured over the second half of the epoch lines (middle line to last): the first epochs also grow the
+/// GC heap to its working size, fill the allocators' caches and tier up the JIT, and RSS then levels off (every run's
+/// RSS at each epoch line is kept in <see cref="ScriptRunRecord.EpochRssMb"/>). <see cref="RssGrowthFromFirstMb"/> keeps
+/// the first-to-last figure.
 /// </remarks>
 public sealed record ScriptSummary(string Id, string Command, double WallSeconds, double? LoopSeconds, long? Steps, double? StepsPerSecond,
     double PeakRssMb, double? RssGrowthMb, double? RssGrowthFromFirstMb, IReadOnlyList<ScriptRunRecord> Runs);
@@ -134,7 +136,7 @@ public static class Workloads
         }
         var loop = runs.All(r => r.LoopSeconds is not null) ? Stats.Median(runs.Select(r => r.LoopSeconds!.Value)) : (double?)null;
         var steps = runs[0].Steps;
-        var growth = runs.All(r => r.EpochRssMb.Count >= 3) ? Stats.Median(runs.Select(r => r.EpochRssMb[^1] - r.EpochRssMb[1])) : (double?)null;
+        var growth = runs.All(r => r.EpochRssMb.Count >= 3) ? Stats.Median(runs.Select(r => r.EpochRssMb[^1] - r.EpochRssMb[r.EpochRssMb.Count / 2])) : (double?)null;
         var growthFromFirst = runs.All(r => r.EpochRssMb.Count >= 2) ? Stats.Median(runs.Select(r => r.EpochRssMb[^1] - r.EpochRssMb[0])) : (double?)null;
         var command = $"./csx {workload.Script} {string.Join(' ', options.Smoke ? workload.SmokeArgs : workload.Args)}".TrimEnd();
         return new ScriptSummary(workload.Id, command, Stats.Median(runs.Select(r => r.WallSeconds)), loop, steps,
