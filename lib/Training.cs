@@ -43,8 +43,8 @@ public static class Training
     /// Trains <paramref name="model"/> for <c>config.Epochs</c> epochs and returns the per-epoch history.
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
-    /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
-    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
+    /// recorded, at the first batch whose loss is not finite or whose step overflows (diverged: that epoch is the
+    /// last in the history) or once <paramref name="cancel"/> fires (interrupted; checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -90,15 +90,16 @@ public static class Training
                 optimizer.zero_grad();
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item<float>();
+                var lossValue = loss.item<float>();
+                lossSum += lossValue;
                 if (classification) accuracySum += Accuracy(pred, y);
                 batches++;
+                // A NaN/∞ loss only spreads: stop here, with the weights of the last finite step.
+                if (!float.IsFinite(lossValue) || !TryStep(loss, optimizer)) { status = TrainingStatus.Diverged; break; }
                 if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
             }
             var trainLoss = lossSum / batches;
-            if (!double.IsFinite(trainLoss)) status = TrainingStatus.Diverged;
+            if (!double.IsFinite(trainLoss) && status == TrainingStatus.Completed) status = TrainingStatus.Diverged;
 
             double? validLoss = null, validAccuracy = null;
             if (valid is not null) (validLoss, validAccuracy) = Evaluate(model, valid, lossSpec);
@@ -108,6 +109,18 @@ public static class Training
             onEpoch?.Invoke(metrics);
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Backward pass and optimiser step; false when the step overflows. With a huge learning rate libtorch
+    /// throws ("value cannot be converted to type float without overflow") before the loss turns NaN.
+    /// </summary>
+    static bool TryStep(Tensor loss, optim.Optimizer optimizer)
+    {
+        loss.backward();
+        try { optimizer.step(); }
+        catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("overflow")) { return false; }
+        return true;
     }
 
     /// <summary>Loss and (for classification) accuracy over a whole data set, in eval mode without gradients.</summary>
