@@ -55,7 +55,7 @@ public static class Runs
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter() }, // enum names as written (ReLU, not re_lu)
     };
 
     /// <summary>The options every script takes, with the script's default epoch count.</summary>

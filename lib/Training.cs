@@ -44,7 +44,12 @@ public static class Training
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
     /// recorded, at the first batch whose loss is not finite or whose step overflows (diverged: that epoch is the
-    /// last in the history) or once <paramref name="cancel"/> fires (interrupted; checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
+    /// last in the history) or once <paramref name="cancel"/> fires (interrupted; checked after every batch).
+    /// <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
+    /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
+    /// it may also step an LR scheduler on the caller's optimiser). An optional <paramref name="penalty"/> (e.g. λ·Σ|w|)
+    /// is added to every batch's loss before backward; the train loss then records the penalised objective, while
+    /// validation stays the plain loss.
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -54,10 +59,12 @@ public static class Training
         OptimizerSpec optimizerSpec,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel);
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter, penalty);
     }
 
     /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
@@ -69,7 +76,9 @@ public static class Training
         TrainConfig config,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
@@ -90,6 +99,7 @@ public static class Training
                 optimizer.zero_grad();
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
+                if (penalty is not null) loss = loss + penalty(model);
                 var lossValue = loss.item<float>();
                 lossSum += lossValue;
                 if (classification) accuracySum += Accuracy(pred, y);
@@ -107,6 +117,7 @@ public static class Training
                 validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
+            if (status == TrainingStatus.Completed && stopAfter is not null && stopAfter(metrics)) status = TrainingStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
     }
