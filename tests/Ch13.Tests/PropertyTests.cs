@@ -15,7 +15,7 @@ public sealed class PropertyTests : IDisposable
     static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
 
     /// <summary><paramref name="cases"/> by default; CsCheck's own count when CsCheck_Iter or CsCheck_Time is set.</summary>
-    static long Cases(long cases) =>
+    internal static long Cases(long cases) =>
         Environment.GetEnvironmentVariable("CsCheck_Iter") is { Length: > 0 } || Environment.GetEnvironmentVariable("CsCheck_Time") is { Length: > 0 }
             ? -1 : cases;
     readonly TempFolder temp = new();
@@ -55,7 +55,7 @@ public sealed class PropertyTests : IDisposable
     static readonly Gen<int> NastyInt = Gen.OneOf<int>(
         Gen.OneOf(0, -1, 1, 2, int.MaxValue, int.MinValue, 65536, 1 << 20, Idx.ImagesMagic, Idx.LabelsMagic), Gen.Int);
 
-    static readonly Gen<ByteEdit> AnyByteEdit = Gen.OneOf<ByteEdit>(
+    internal static readonly Gen<ByteEdit> AnyByteEdit = Gen.OneOf<ByteEdit>(
         Gen.Select(Gen.Int[0, 4000], Gen.Byte, (p, b) => new ByteEdit("flip", p, b, [])),
         Gen.Int[0, 4000].Select(p => new ByteEdit("truncate", p, 0, [])),
         Gen.Select(Gen.Int[0, 4000], Gen.Byte.Array[1, 40], (p, g) => new ByteEdit("insert", p, 0, g)),
@@ -217,7 +217,7 @@ public sealed class PropertyTests : IDisposable
     /// Runs <paramref name="parse"/> within <see cref="PerCase"/>: success, or a <see cref="Ch13Exception"/> whose
     /// message names every string in <paramref name="mustName"/> (the file). Anything else fails the case.
     /// </summary>
-    static void ParsesOrFailsClearly(Action parse, params string[] mustName)
+    internal static void ParsesOrFailsClearly(Action parse, params string[] mustName)
     {
         var task = Task.Run(() =>
         {
@@ -231,5 +231,35 @@ public sealed class PropertyTests : IDisposable
         if (Task.WhenAny(task, Task.Delay(PerCase)).GetAwaiter().GetResult() != task)
             throw new TimeoutException($"no answer within {PerCase}: the reader hangs");
         task.GetAwaiter().GetResult();
+    }
+}
+
+/// <summary>
+/// Checkpoint files damaged at random, loaded into the model that saved them or into another architecture: the
+/// weights load, or a <see cref="Ch13Exception"/> names the file. (Building models draws from torch's generator.)
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class CheckpointPropertyTests : IDisposable
+{
+    readonly TempFolder temp = new();
+    public void Dispose() => temp.Dispose();
+
+    static torch.nn.Module<torch.Tensor, torch.Tensor> Model(int hidden) => Nets.Mlp(new MlpSpec(2, [hidden], 2));
+
+    [Fact]
+    public void Checkpoint_loader_loads_or_names_the_problem_for_any_damaged_file()
+    {
+        var original = Path.Combine(temp.Path, "model.pt");
+        using (var saved = Model(3)) Checkpoints.Save(saved, original);
+        var valid = File.ReadAllBytes(original);
+
+        Gen.Select(PropertyTests.AnyByteEdit.Array[0, 3], Gen.Bool).Sample((edits, sameArchitecture) =>
+        {
+            var path = Path.Combine(temp.Path, $"{Guid.NewGuid():N}.pt");
+            File.WriteAllBytes(path, edits.Aggregate(valid, (b, edit) => edit.Apply(b)));
+            using var model = Model(sameArchitecture ? 3 : 4);
+            PropertyTests.ParsesOrFailsClearly(() => Checkpoints.Load(model, path), path);
+            File.Delete(path);
+        }, iter: PropertyTests.Cases(1000), threads: 1);
     }
 }
