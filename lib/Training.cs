@@ -126,7 +126,7 @@ public static class Training
     /// Backward pass and optimiser step; false when the step overflows. With a huge learning rate libtorch
     /// throws ("value cannot be converted to type float without overflow") before the loss turns NaN.
     /// </summary>
-    static bool TryStep(Tensor loss, optim.Optimizer optimizer)
+    public static bool TryStep(Tensor loss, optim.Optimizer optimizer)
     {
         loss.backward();
         try { optimizer.step(); }
