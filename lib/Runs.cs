@@ -357,8 +357,9 @@ public static class Runs
         var metrics = Path.Combine(Relative(run.OutDir), "metrics.json");
         if (status == TrainingStatus.Interrupted)
         {
-            var last = Histories(results).Select(h => h.History.Count).DefaultIfEmpty(0).Max();
-            return $"Interrupted after {last} epoch(s): the partial history is in {metrics} (status \"interrupted\").";
+            var counts = Histories(results).Select(h => h.History.Count).ToList();
+            var after = counts.Count > 0 ? $" after {counts.Max()} epoch(s)" : "";
+            return $"Interrupted{after}: the partial history is in {metrics} (status \"interrupted\").";
         }
         if (status != TrainingStatus.Diverged) return null;
         var where = divergedAt is { } d ? $" at epoch {d.Epoch} ({d.What})" : " (the loss became NaN or infinite)";
