@@ -78,6 +78,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void Stale_temp_files_of_dead_processes_are_removed_and_others_kept()
     {
+        if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
         var dead = DeadPid();
         var live = StartSleeper().Id;
         string Temp(int pid, string stem) => Touch($".{stem}.{pid}.{Guid.NewGuid():N}.tmp.png");
@@ -112,6 +113,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void A_folder_locked_by_a_live_run_is_refused_naming_its_pid_and_start()
     {
+        if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
         var holder = StartSleeper();
         var started = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
         WriteLock(holder.Id, holder.StartTime.ToUniversalTime(), started);
@@ -127,6 +129,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void A_lock_left_by_a_dead_process_is_taken_over()
     {
+        if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
         WriteLock(DeadPid(), DateTime.UtcNow.AddMinutes(-1), DateTimeOffset.Now.AddMinutes(-1));
 
         Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
@@ -136,6 +139,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void A_lock_whose_pid_now_belongs_to_another_process_is_taken_over()
     {
+        if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
         var stranger = StartSleeper();
         WriteLock(stranger.Id, stranger.StartTime.ToUniversalTime().AddHours(-3), DateTimeOffset.Now.AddHours(-3));
 
@@ -153,6 +157,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void Releasing_never_removes_a_lock_another_run_has_taken_since()
     {
+        if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
         var held = Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor");
         var other = StartSleeper();
         WriteLock(other.Id, other.StartTime.ToUniversalTime(), DateTimeOffset.Now);
