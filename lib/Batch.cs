@@ -183,13 +183,25 @@ public static class Batch
     public static IReadOnlyList<string> ScriptArguments(BatchOptions options, string script) =>
         ["--out", Path.Combine(options.RunDir, script), .. options.Quick ? new[] { "--quick" } : [], .. options.ScriptArgs];
 
-    /// <summary>The process that runs one script: <c>./csx file -- args</c> or <c>dotnet script file -- args</c>, from the repository root.</summary>
+    /// <summary>
+    /// The process that runs one script, from the repository root: with csx, the bundled runner that is running
+    /// this batch (<c>dotnet ch13-csx.dll file -- args</c>, so every script runs on the same runner build) or, from
+    /// another host, <c>./csx file -- args</c>; with dotnet-script, <c>dotnet script file -- args</c>.
+    /// </summary>
     public static ProcessStartInfo Command(ScriptRunner runner, string repoRoot, string scriptPath, IReadOnlyList<string> args)
     {
-        var start = runner == ScriptRunner.Csx
-            ? new ProcessStartInfo(Path.Combine(repoRoot, OperatingSystem.IsWindows() ? "csx.cmd" : "csx"))
-            : new ProcessStartInfo("dotnet");
-        if (runner == ScriptRunner.DotnetScript) start.ArgumentList.Add("script");
+        ProcessStartInfo start;
+        if (runner == ScriptRunner.DotnetScript)
+        {
+            start = new ProcessStartInfo("dotnet");
+            start.ArgumentList.Add("script");
+        }
+        else if (RunningRunner() is { } dll && Environment.ProcessPath is { } dotnet)
+        {
+            start = new ProcessStartInfo(dotnet);
+            start.ArgumentList.Add(dll);
+        }
+        else start = new ProcessStartInfo(Path.Combine(repoRoot, OperatingSystem.IsWindows() ? "csx.cmd" : "csx"));
         start.ArgumentList.Add(scriptPath);
         start.ArgumentList.Add("--");
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -197,11 +209,16 @@ public static class Batch
         return start;
     }
 
+    // ch13-csx's dll when this process is the bundled runner (run-all.csx started by ./csx), else null.
+    static string? RunningRunner() =>
+        System.Reflection.Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == "ch13-csx" && File.Exists(entry.Location) ? entry.Location : null;
+
     /// <summary>Fails with a clear message, before anything runs, when the chosen runner is not there.</summary>
     public static void CheckRunner(ScriptRunner runner, string repoRoot)
     {
         if (runner == ScriptRunner.Csx)
         {
+            if (RunningRunner() is not null) return;
             var csx = Path.Combine(repoRoot, OperatingSystem.IsWindows() ? "csx.cmd" : "csx");
             if (!File.Exists(csx)) throw new Ch13Exception($"run-all: the bundled runner {csx} is missing");
             return;

@@ -186,9 +186,9 @@ public static class Compare
     /// <summary>A path segment safe for file names: letters, digits, '.', '_' and '-'; anything else becomes '_'.</summary>
     public static string Safe(string text) => Regex.Replace(text, @"[^A-Za-z0-9._-]+", "_").Trim('_');
 
-    static string Delta(double? value) => value is { } d ? (d > 0 ? "+" : "") + (Math.Abs(d) < 1e-4 && d != 0 ? d.ToString("G3", CultureInfo.InvariantCulture) : d.ToString("F4", CultureInfo.InvariantCulture)) : "";
+    static string Delta(double? value) => value is 0 ? "0" : value is { } d ? (d > 0 ? "+" : "") + (Math.Abs(d) < 1e-4 && d != 0 ? d.ToString("G3", CultureInfo.InvariantCulture) : d.ToString("F4", CultureInfo.InvariantCulture)) : "";
 
-    static string Percent(double? value) => value is { } r ? (r > 0 ? "+" : "") + Pct(r) : "";
+    static string Percent(double? value) => value is 0 ? "0%" : value is { } r ? (r > 0 ? "+" : "") + Pct(r) : "";
 
     static string Pct(double share) => (share * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 

@@ -57,6 +57,7 @@ public static class Html
     const string Css = """
         body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto; max-width: 1500px; padding: 0 24px 48px; color: #1f2328; }
         h1 { margin: 24px 0 4px; } h2 { margin-top: 40px; border-bottom: 2px solid #d0d7de; padding-bottom: 4px; } h3 { margin: 20px 0 8px; }
+        h1 code, h2 code { font-size: 0.9em; }
         h2 small { font-weight: normal; color: #57606a; font-size: 60%; }
         code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
         pre { background: #f6f8fa; padding: 10px 12px; overflow-x: auto; border-radius: 6px; }
