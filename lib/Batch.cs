@@ -537,7 +537,9 @@ public static class Batch
 
     static Table ConsoleTable(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns(Columns.Select(c => Markup.Escape(c)).ToArray());
+        var table = new Table().Border(TableBorder.Rounded);
+        for (var c = 0; c < Columns.Count; c++)
+            table.AddColumn(new TableColumn(Markup.Escape(Columns[c])) { Alignment = c is 2 or 3 or 5 ? Justify.Right : Justify.Left });
         foreach (var (result, row) in summary.Scripts.Zip(Rows(summary, references)))
         {
             var cells = row.Select(c => Markup.Escape(c)).ToArray();

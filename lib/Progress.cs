@@ -1,4 +1,5 @@
 #nullable enable
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading;
 using Spectre.Console;
@@ -90,7 +91,14 @@ public static class Progress
         }
     }
 
-    /// <summary>Live mode on <paramref name="console"/>: a bar that advances each epoch; lines printed meanwhile go above it.</summary>
+    /// <summary>
+    /// Live mode on <paramref name="console"/>: a bar that advances each epoch; lines printed meanwhile go above it.
+    /// </summary>
+    /// <remarks>
+    /// Lines written to Console.Out are queued and handed to Spectre from the epoch callback, never from inside
+    /// Console.Out's own lock: .NET takes that lock to read the window size, which Spectre's refresh thread does
+    /// while holding its render lock, so writing through to Spectre there would deadlock.
+    /// </remarks>
     public static T FitLive<T>(IAnsiConsole console, string label, int epochs, Action<EpochMetrics>? log, Func<Action<EpochMetrics>, T> fit)
     {
         var original = Console.Out;
@@ -100,21 +108,28 @@ public static class Progress
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape($"{label} · epoch 0/{epochs}"), autoStart: true, maxValue: Math.Max(1, epochs));
-                var writer = new LineWriter(line => console.WriteLine(line));
+                var lines = new ConcurrentQueue<string>();
+                var writer = new LineWriter(lines.Enqueue);
+                void Drain()
+                {
+                    while (lines.TryDequeue(out var line)) console.WriteLine(line);
+                }
                 Console.SetOut(writer);
                 try
                 {
                     return fit(m =>
                     {
                         log?.Invoke(m);
+                        Drain();
                         task.Value = m.Epoch;
                         task.Description = Markup.Escape(Describe(label, m, epochs));
                     });
                 }
                 finally
                 {
-                    writer.Flush();
                     Console.SetOut(original);
+                    writer.Flush();
+                    Drain();
                     task.StopTask();
                 }
             });
