@@ -21,14 +21,23 @@ public static class Plots
     {
         var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
         var (multiplot, plots) = Panels(hasAccuracy ? 2 : 1);
-        AddCurves(plots[0], runs, e => e.TrainLoss, e => e.ValidLoss);
-        Label(plots[0], $"{title}: loss", "Epoch", "Loss");
-        if (hasAccuracy)
-        {
-            AddCurves(plots[1], runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
-            Label(plots[1], $"{title}: accuracy", "Epoch", "Accuracy");
-        }
+        LossPanel(plots[0], runs, title);
+        if (hasAccuracy) AccuracyPanel(plots[1], runs, title);
         Save(path, temp => multiplot.SavePng(temp, hasAccuracy ? width : width / 2 + 100, height));
+    }
+
+    /// <summary>The loss panel of <see cref="History"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
+    public static void LossPanel(Plot plot, IReadOnlyList<(string Label, History History)> runs, string title)
+    {
+        AddCurves(plot, runs, e => e.TrainLoss, e => e.ValidLoss);
+        Label(plot, $"{title}: loss", "Epoch", "Loss");
+    }
+
+    /// <summary>The accuracy panel of <see cref="History"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
+    public static void AccuracyPanel(Plot plot, IReadOnlyList<(string Label, History History)> runs, string title)
+    {
+        AddCurves(plot, runs, e => e.TrainAccuracy, e => e.ValidAccuracy);
+        Label(plot, $"{title}: accuracy", "Epoch", "Accuracy");
     }
 
     static void AddCurves(Plot plot, IReadOnlyList<(string Label, History History)> runs,
@@ -44,7 +53,8 @@ public static class Plots
         plot.ShowLegend(Edge.Bottom);
     }
 
-    static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
+    /// <summary>One metric of a history as a line over epochs (non-finite values left out).</summary>
+    public static void AddLine(Plot plot, History history, Func<EpochMetrics, double?> select, string label, Color color, LinePattern pattern)
     {
         var points = history.Epochs.Where(e => select(e) is double v && double.IsFinite(v)).ToArray();
         if (points.Length == 0) return;
@@ -62,6 +72,14 @@ public static class Plots
     public static void DecisionRegions(string path, IReadOnlyList<(string Title, Func<float[,], long[]> Predict)> panels,
         ArrayData points, int gridSize = 200, int width = 1400, int height = 620)
     {
+        var (multiplot, plots) = Panels(panels.Count);
+        foreach (var ((title, predict), plot) in panels.Zip(plots)) DecisionRegionsPanel(plot, title, predict, points, gridSize);
+        Save(path, temp => multiplot.SavePng(temp, panels.Count > 1 ? width : width / 2 + 100, height));
+    }
+
+    /// <summary>One panel of <see cref="DecisionRegions"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
+    public static void DecisionRegionsPanel(Plot plot, string title, Func<float[,], long[]> predict, ArrayData points, int gridSize = 200)
+    {
         var (xMin, xMax, yMin, yMax) = Bounds(points, margin: 0.5);
         var grid = new float[gridSize * gridSize, 2];
         for (var row = 0; row < gridSize; row++)
@@ -71,29 +89,24 @@ public static class Plots
                 grid[row * gridSize + col, 1] = (float)(yMax - (yMax - yMin) * (row + 0.5) / gridSize); // row 0 at the top
             }
         var classes = points.Y.Select(y => (int)y).Distinct().Order().ToArray();
-        var (multiplot, plots) = Panels(panels.Count);
-        foreach (var ((title, predict), plot) in panels.Zip(plots))
+        var predicted = predict(grid);
+        var cells = new double[gridSize, gridSize];
+        for (var i = 0; i < predicted.Length; i++) cells[i / gridSize, i % gridSize] = predicted[i];
+        var heatmap = plot.Add.Heatmap(cells);
+        heatmap.Colormap = new ScottPlot.Colormaps.CustomPalette(ClassColors.Take(Math.Max(2, classes.Max() + 1)).ToArray());
+        heatmap.ManualRange = new ScottPlot.Range(0, Math.Max(1, classes.Max()));
+        heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
+        heatmap.Opacity = 0.3;
+        foreach (var c in classes)
         {
-            var predicted = predict(grid);
-            var cells = new double[gridSize, gridSize];
-            for (var i = 0; i < predicted.Length; i++) cells[i / gridSize, i % gridSize] = predicted[i];
-            var heatmap = plot.Add.Heatmap(cells);
-            heatmap.Colormap = new ScottPlot.Colormaps.CustomPalette(ClassColors.Take(Math.Max(2, classes.Max() + 1)).ToArray());
-            heatmap.ManualRange = new ScottPlot.Range(0, Math.Max(1, classes.Max()));
-            heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
-            heatmap.Opacity = 0.3;
-            foreach (var c in classes)
-            {
-                var rows = Enumerable.Range(0, points.Count).Where(i => (int)points.Y[i] == c).ToArray();
-                var markers = plot.Add.Markers(rows.Select(i => points.X[i, 0]).ToArray(), rows.Select(i => points.X[i, 1]).ToArray(),
-                    ClassMarkers[c % ClassMarkers.Length], 7, ClassColors[c % ClassColors.Length]);
-                markers.LegendText = $"class {c}";
-            }
-            plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-            plot.ShowLegend(Edge.Bottom);
-            Label(plot, title, "x₁", "x₂");
+            var rows = Enumerable.Range(0, points.Count).Where(i => (int)points.Y[i] == c).ToArray();
+            var markers = plot.Add.Markers(rows.Select(i => points.X[i, 0]).ToArray(), rows.Select(i => points.X[i, 1]).ToArray(),
+                ClassMarkers[c % ClassMarkers.Length], 7, ClassColors[c % ClassColors.Length]);
+            markers.LegendText = $"class {c}";
         }
-        Save(path, temp => multiplot.SavePng(temp, panels.Count > 1 ? width : width / 2 + 100, height));
+        plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+        plot.ShowLegend(Edge.Bottom);
+        Label(plot, title, "x₁", "x₂");
     }
 
     static (double XMin, double XMax, double YMin, double YMax) Bounds(ArrayData points, double margin)

@@ -28,7 +28,7 @@ public static class Reports
         var folders = summary.Scripts.ToDictionary(s => s.Script, s => RunFolders.Read(Path.Combine(runDir, s.Script), s.Script));
         var body = new StringBuilder();
         body.Append($"<h1>ch13 run <code>{Html.Encode(summary.Name)}</code></h1>\n");
-        body.Append($"<p class=\"muted\">{Html.Encode(Batch.Headline(summary).Replace("**", "").Replace("`", ""))}</p>\n");
+        body.Append($"<p class=\"muted\">{Html.Encode(BatchRuns.Headline(summary).Replace("**", "").Replace("`", ""))}</p>\n");
         body.Append("<p class=\"muted\">Each section below is one script of <em>Chapter 13: Going Deeper – The Mechanics of PyTorch</em>, run by <code>./run-all</code>; "
             + "the notebook column shows what the PyTorch notebook printed, from <code>reference/notebook.json</code>.</p>\n");
         body.Append(Html.Table(
@@ -38,10 +38,10 @@ public static class Reports
                 $"<a href=\"#{Anchor(s.Script)}\">{Html.Encode(s.Script)}</a>",
                 Html.Encode(Description(folders[s.Script], scriptsDir)),
                 Status(s),
-                s.Status == Batch.Skipped ? "" : F1(s.WallSeconds),
+                s.Status == BatchRuns.Skipped ? "" : F1(s.WallSeconds),
                 s.TrainSeconds is { } t ? F1(t) : "",
                 Html.Encode(s.KeyMetric?.Name),
-                s.KeyMetric is { } k ? Batch.Number(k.Value) : "",
+                s.KeyMetric is { } k ? BatchRuns.Number(k.Value) : "",
                 Html.Encode(References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric?.Name)?.NotebookText),
                 $"<a href=\"{Html.Url(s.Log)}\">{Html.Encode(s.Log)}</a>",
             ]), "summary", numeric: [3, 4, 6, 7]));
@@ -59,7 +59,7 @@ public static class Reports
         html.Append($"<h2>{Html.Encode(result.Script)}{(heading is null ? "" : $" <small>{Html.Encode(heading)}</small>")}</h2>\n");
         html.Append($"<p class=\"what\">{Html.Encode(Description(folder, scriptsDir))}</p>\n");
         html.Append($"<p>{Status(result)}{(result.Note is null ? "" : $" <span class=\"muted\">({Html.Encode(result.Note)})</span>")}");
-        if (result.KeyMetric is { } key) html.Append($" · key metric <strong>{Html.Encode(key.Name)} = {Batch.Number(key.Value)}</strong>");
+        if (result.KeyMetric is { } key) html.Append($" · key metric <strong>{Html.Encode(key.Name)} = {BatchRuns.Number(key.Value)}</strong>");
         html.Append($" · <a href=\"{Html.Url(result.Out)}\">folder</a> · <a href=\"{Html.Url(result.Log)}\">log</a></p>\n");
 
         if (metrics is null)
@@ -137,7 +137,7 @@ public static class Reports
 
     static string Status(ScriptResult r) =>
         r.Ok ? $"<span class=\"ok\">{Html.Encode(r.Status)}</span>"
-        : r.Status == Batch.Skipped ? $"<span class=\"muted\">{Html.Encode(r.Status)}</span>"
+        : r.Status == BatchRuns.Skipped ? $"<span class=\"muted\">{Html.Encode(r.Status)}</span>"
         : $"<span class=\"bad\">{Html.Encode(r.Status)}</span>";
 
     /// <summary>An ISO timestamp to the second: <c>2026-11-26 08:55:30</c>.</summary>

@@ -57,7 +57,7 @@ public static class Runs
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter() }, // enum names as written (ReLU, not re_lu)
     };
 
     /// <summary>The options every script takes, with the script's default epoch count.</summary>
@@ -65,6 +65,7 @@ public static class Runs
     [
         new IntOption("epochs", epochs, "number of training epochs"),
         new IntOption("seed", 1, "torch.manual_seed for weights and shuffling", Min: 0),
+        new IntOption("threads", 1, "torch CPU threads (1 is fastest for the chapter's small models)", Min: 1, Max: 256),
         new TextOption("out", null, "output folder (default: out/<script> in the repo)"),
         new FlagOption("quiet", "print only the final results"),
         new FlagOption("quick", "small, fast settings (few epochs, small data) for smoke runs and ./run-all --quick"),
@@ -103,6 +104,9 @@ public static class Runs
         catch (Ch13Exception e) { Fail(e); throw; }
 
         var seed = parsed.Int("seed");
+        // One thread: the chapter's models are tiny, and libtorch's intra-op threads cost more than they
+        // save there (and collapse when another process competes for the cores).
+        torch.set_num_threads(parsed.Int("threads"));
         torch.manual_seed(seed);
         var quick = parsed.Flag("quick");
         var epochsGiven = args.Any(a => a == "--epochs" || a.StartsWith("--epochs="));

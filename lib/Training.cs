@@ -44,7 +44,11 @@ public static class Training
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
     /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
-    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's).
+    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
+    /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
+    /// it may also step an LR scheduler on the caller's optimiser). An optional <paramref name="penalty"/> (e.g. λ·Σ|w|)
+    /// is added to every batch's loss before backward; the train loss then records the penalised objective, while
+    /// validation stays the plain loss.
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -54,10 +58,12 @@ public static class Training
         OptimizerSpec optimizerSpec,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel);
+        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter, penalty);
     }
 
     /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
@@ -69,7 +75,9 @@ public static class Training
         TrainConfig config,
         LossSpec lossSpec,
         Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default,
+        Func<EpochMetrics, bool>? stopAfter = null,
+        Func<nn.Module, Tensor>? penalty = null)
     {
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
@@ -90,6 +98,7 @@ public static class Training
                 optimizer.zero_grad();
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
+                if (penalty is not null) loss = loss + penalty(model);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>();
@@ -106,6 +115,7 @@ public static class Training
                 validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
+            if (status == TrainingStatus.Completed && stopAfter is not null && stopAfter(metrics)) status = TrainingStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
     }

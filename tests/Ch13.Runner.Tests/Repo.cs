@@ -11,6 +11,9 @@ public static class Repo
     public static string RunnerDll { get; } = typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RunnerDll").Value!;
 
+    /// <summary>The offline copy of the chapter's data sets that tests and CI use (../shared/data).</summary>
+    public static string SharedData { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+
     public static string FixtureDir(string name) => Path.Combine(Root, "tests", "Ch13.Runner.Tests", "TestFixtures", name);
 
     public static string Fixture(string name) => Path.Combine(FixtureDir(name), name + ".csx");

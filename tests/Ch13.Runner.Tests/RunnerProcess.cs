@@ -28,6 +28,9 @@ public sealed class RunnerProcess : IDisposable
         start.ArgumentList.Add(Repo.RunnerDll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["CH13_CSX_CACHE"] = CacheDir;
+        // Scripts that read data sets: use the shared offline copy beside the repo unless CH13_DATA says otherwise.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
+            start.Environment["CH13_DATA"] = Repo.SharedData;
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -7,9 +7,10 @@ namespace Ch13.Runner.Tests;
 /// Every section script in scripts/, run end to end through the bundled runner with few epochs and its output
 /// folder in a temp directory: it must exit 0 and leave a complete metrics.json and valid PNGs.
 /// </summary>
-public sealed class ScriptSmokeTests : IDisposable
+public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
 {
-    readonly RunnerProcess runner = new();
+    // One compile cache for the class: each script compiles once, not once per test.
+    readonly RunnerProcess runner = shared.Runner;
     readonly ScratchDir scratch = new();
 
     public static TheoryData<string> Scripts()
@@ -95,11 +96,14 @@ public sealed class ScriptSmokeTests : IDisposable
         result.Output.Should().Contain("--epochs N").And.Contain("--lr X").And.Contain("--batch-size N");
     }
 
-    public void Dispose()
-    {
-        runner.Dispose();
-        scratch.Dispose();
-    }
+    public void Dispose() => scratch.Dispose();
+}
+
+/// <summary>A runner whose compile cache lives as long as a test class.</summary>
+public sealed class SharedRunner : IDisposable
+{
+    public RunnerProcess Runner { get; } = new();
+    public void Dispose() => Runner.Dispose();
 }
 
 /// <summary>Reads a PNG's size from its header, checking the signature.</summary>

@@ -32,6 +32,8 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var arg in new[] { Repo.RunnerDll, Path.Combine(Repo.Root, "tools", name + ".csx"), "--" }.Concat(args)) start.ArgumentList.Add(arg);
             start.Environment["CH13_CSX_CACHE"] = Runner.CacheDir;
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
+                start.Environment["CH13_DATA"] = Repo.SharedData;
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();

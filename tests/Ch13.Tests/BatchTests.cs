@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Ch13.Tests;
 
 /// <summary>
-/// ./run-all's logic (lib/Batch.cs). The orchestration tests run fake "scripts" with bash instead of the C# runner,
+/// ./run-all's logic (lib/BatchRuns.cs). The orchestration tests run fake "scripts" with bash instead of the C# runner,
 /// so they take milliseconds; tests/Ch13.Runner.Tests/ToolsTests.cs runs the real tool end to end.
 /// </summary>
 public sealed class BatchTests : IDisposable
@@ -12,7 +12,7 @@ public sealed class BatchTests : IDisposable
     static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
     readonly TempDir temp = new();
 
-    static BatchOptions Parse(string root, params string[] args) => Batch.Parse(args, root, Now);
+    static BatchOptions Parse(string root, params string[] args) => BatchRuns.Parse(args, root, Now);
 
     [Fact]
     public void Defaults_put_the_run_in_a_timestamped_folder_under_out_runs_and_run_every_script_with_csx()
@@ -51,7 +51,7 @@ public sealed class BatchTests : IDisposable
         options.Only.Should().Equal("xor", "mnist", "auto_mpg");
         options.Runner.Should().Be(ScriptRunner.DotnetScript);
         options.ScriptArgs.Should().Equal("--epochs", "3", "--quiet");
-        Batch.ScriptArguments(options, "xor").Should().Equal("--out", Path.Combine(options.RunDir, "xor"), "--quick", "--epochs", "3", "--quiet");
+        BatchRuns.ScriptArguments(options, "xor").Should().Equal("--out", Path.Combine(options.RunDir, "xor"), "--quick", "--epochs", "3", "--quiet");
     }
 
     [Theory]
@@ -75,15 +75,15 @@ public sealed class BatchTests : IDisposable
         File.WriteAllText(Path.Combine(scripts, "notes.md"), "");
         File.WriteAllText(Path.Combine(temp.Sub("scripts", "helpers"), "helper.csx"), "");
 
-        Batch.Discover(scripts).Should().Equal("autograd", "xor", "mnist", "alpha", "zeta");
+        BatchRuns.Discover(scripts).Should().Equal("autograd", "xor", "mnist", "alpha", "zeta");
     }
 
     [Fact]
     public void Only_keeps_discovery_order_and_an_unknown_name_lists_the_available_scripts()
     {
-        Batch.Select(["autograd", "xor", "mnist"], ["mnist", "autograd"]).Should().Equal("autograd", "mnist");
-        Batch.Select(["autograd", "xor"], []).Should().Equal("autograd", "xor");
-        var error = FluentActions.Invoking(() => Batch.Select(["autograd", "xor"], ["xro"])).Should().Throw<Ch13Exception>().Which;
+        BatchRuns.Select(["autograd", "xor", "mnist"], ["mnist", "autograd"]).Should().Equal("autograd", "mnist");
+        BatchRuns.Select(["autograd", "xor"], []).Should().Equal("autograd", "xor");
+        var error = FluentActions.Invoking(() => BatchRuns.Select(["autograd", "xor"], ["xro"])).Should().Throw<Ch13Exception>().Which;
         error.ExitCode.Should().Be(2);
         error.Message.Should().Contain("no script named 'xro'").And.Contain("available: autograd, xor");
     }
@@ -91,10 +91,10 @@ public sealed class BatchTests : IDisposable
     [Fact]
     public void The_csx_runner_runs_each_script_through_the_repos_csx_and_dotnet_script_through_dotnet()
     {
-        var csx = Batch.Command(ScriptRunner.Csx, "/repo", "/repo/scripts/xor.csx", ["--out", "/o", "--quick"]);
+        var csx = BatchRuns.Command(ScriptRunner.Csx, "/repo", "/repo/scripts/xor.csx", ["--out", "/o", "--quick"]);
         csx.FileName.Should().Be(OperatingSystem.IsWindows() ? Path.Combine("/repo", "csx.cmd") : Path.Combine("/repo", "csx"));
         csx.ArgumentList.Should().Equal("/repo/scripts/xor.csx", "--", "--out", "/o", "--quick");
-        var dotnetScript = Batch.Command(ScriptRunner.DotnetScript, "/repo", "/repo/scripts/xor.csx", ["--quick"]);
+        var dotnetScript = BatchRuns.Command(ScriptRunner.DotnetScript, "/repo", "/repo/scripts/xor.csx", ["--quick"]);
         dotnetScript.FileName.Should().Be("dotnet");
         dotnetScript.ArgumentList.Should().Equal("script", "/repo/scripts/xor.csx", "--", "--quick");
     }
@@ -103,7 +103,7 @@ public sealed class BatchTests : IDisposable
     public void A_missing_dotnet_script_is_a_clear_error_naming_the_install_command()
     {
         if (IsDotnetScriptInstalled()) return; // nothing to check on a machine that has it
-        var error = FluentActions.Invoking(() => Batch.CheckRunner(ScriptRunner.DotnetScript, temp.Path)).Should().Throw<Ch13Exception>().Which;
+        var error = FluentActions.Invoking(() => BatchRuns.CheckRunner(ScriptRunner.DotnetScript, temp.Path)).Should().Throw<Ch13Exception>().Which;
         error.Message.Should().Contain("dotnet tool install -g dotnet-script").And.Contain("--runner csx");
     }
 
@@ -149,7 +149,7 @@ public sealed class BatchTests : IDisposable
     {
         var options = Parse(temp.Path, ["--scripts", scriptsDir, "--tag", "t", .. args]);
         var events = new List<BatchEvent>();
-        var summary = Batch.Run(options, temp.Path, Batch.Select(Batch.Discover(options.ScriptsDir), options.Only), events.Add, launch: Bash);
+        var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Select(BatchRuns.Discover(options.ScriptsDir), options.Only), events.Add, launch: Bash);
         return (options, summary, events);
     }
 
@@ -214,7 +214,7 @@ public sealed class BatchTests : IDisposable
         var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9)));
         var options = Parse(temp.Path, "--scripts", scripts, "--tag", "t");
         using var cancel = new CancellationTokenSource();
-        var summary = Batch.Run(options, temp.Path, Batch.Discover(scripts), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token, Bash);
+        var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Discover(scripts), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token, Bash);
         summary.Scripts.Select(s => s.Status).Should().Equal("completed", "skipped");
         summary.Failed.Should().BeTrue();
     }
@@ -226,7 +226,7 @@ public sealed class BatchTests : IDisposable
     [InlineData(2, "failed")]
     public void Exit_codes_without_metrics_map_to_statuses(int exitCode, string status)
     {
-        var result = Batch.ReadResult(temp.Path, "xor", exitCode, 1.0);
+        var result = BatchRuns.ReadResult(temp.Path, "xor", exitCode, 1.0);
         result.Status.Should().Be(status);
         result.Ok.Should().BeFalse();
         result.Note.Should().NotBeNullOrEmpty();
@@ -241,7 +241,7 @@ public sealed class BatchTests : IDisposable
         {
             ["autograd"] = new("autograd", "section", null, [new ReferenceValue("acc", "results.acc", [0.75], "0.75", 2)]),
         };
-        Batch.WriteSummary(options.RunDir, summary, references);
+        BatchRuns.WriteSummary(options.RunDir, summary, references);
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(options.RunDir, "summary.json")))!;
         json["name"]!.GetValue<string>().Should().Be("t");
@@ -259,7 +259,7 @@ public sealed class BatchTests : IDisposable
         md.Should().Contain(l => l.StartsWith("| [autograd](autograd/) | ✅ completed |") && l.Contains("| acc | 0.5000 | 0.75 | [autograd.log](autograd.log) |"));
         md.Should().Contain(l => l.StartsWith("| [broken](broken/) | ❌ failed (exit code 1) |"));
 
-        var plain = Batch.PlainTable(summary, references).Split('\n');
+        var plain = BatchRuns.PlainTable(summary, references).Split('\n');
         plain[0].Should().StartWith("script").And.Contain("key metric");
         plain.Should().Contain(l => l.StartsWith("broken") && l.Contains("failed"));
     }

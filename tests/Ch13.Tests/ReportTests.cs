@@ -70,7 +70,7 @@ public sealed class ReportTests : IDisposable
         var runDir = temp.Sub("runs", "failed");
         Directory.CreateDirectory(Path.Combine(runDir, "broken"));
         File.WriteAllText(Path.Combine(runDir, "broken.log"), "line 1\nUnhandled exception: boom\n");
-        var summary = new BatchSummary("failed", "2026-01-01T00:00:00+00:00", 1, false, "csx", [], [Batch.ReadResult(runDir, "broken", 1, 0.5)]);
+        var summary = new BatchSummary("failed", "2026-01-01T00:00:00+00:00", 1, false, "csx", [], [BatchRuns.ReadResult(runDir, "broken", 1, 0.5)]);
 
         var html = Reports.RunReport(runDir, summary, new Dictionary<string, ScriptReference>());
 

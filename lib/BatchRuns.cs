@@ -66,7 +66,7 @@ public sealed record ScriptFinished(ScriptResult Result, int Index, int Count) :
 /// <c>&lt;run&gt;/&lt;script&gt;/</c> with its output kept as <c>&lt;run&gt;/&lt;script&gt;.log</c>; then summary.json,
 /// summary.md and report.html in the run folder. The exit code is non-zero when any script failed.
 /// </summary>
-public static class Batch
+public static class BatchRuns
 {
     /// <summary>The chapter's order; scripts not listed here follow, alphabetically.</summary>
     public static readonly IReadOnlyList<string> OutlineOrder =

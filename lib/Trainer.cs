@@ -1,0 +1,362 @@
+#nullable enable
+using System.Globalization;
+using System.Threading;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Trainer: the Lightning split. The user writes the *what* (a LitTask: build the model, the steps, the optimiser, and
+// a DataModule); the Trainer owns the *how* (train/eval modes, grad switching, the loops with dispose scopes, epoch
+// aggregation of logged values, progress, device, metrics.csv); Callbacks observe and decide.
+
+/// <summary>What a step sees: the model, the batch (already on the trainer's device) and its index in the epoch.</summary>
+public sealed record StepInput(nn.Module<Tensor, Tensor> Model, Batch Batch, int BatchIndex);
+
+/// <summary>
+/// What a step returns: its loss (backpropagated by the trainer in training) and the values it logs, Lightning's
+/// <c>self.log(name, value)</c>. Every logged value is averaged over the epoch, weighted by batch size.
+/// </summary>
+public sealed record StepOutput(Tensor Loss, IReadOnlyDictionary<string, double> Logged);
+
+/// <summary>
+/// The user's part, a <c>LightningModule</c> as a record of functions: <c>Build</c> (<c>__init__</c>),
+/// <c>TrainingStep</c>, <c>ValidationStep</c>, <c>TestStep</c> and <c>ConfigureOptimizers</c>.
+/// </summary>
+public sealed record LitTask(
+    Func<nn.Module<Tensor, Tensor>> Build,
+    Func<StepInput, StepOutput> TrainingStep,
+    Func<StepInput, StepOutput> ValidationStep,
+    Func<StepInput, StepOutput> TestStep,
+    Func<nn.Module<Tensor, Tensor>, optim.Optimizer> ConfigureOptimizers);
+
+/// <summary>
+/// <c>pl.Trainer(max_epochs, limit_train_batches, limit_val_batches, limit_test_batches, accelerator)</c>; a limit of 0
+/// means all batches. <c>LogDir</c> receives metrics.csv and checkpoints/ (none when null).
+/// </summary>
+public sealed record TrainerConfig(
+    int MaxEpochs = 10,
+    int LimitTrainBatches = 0,
+    int LimitValBatches = 0,
+    int LimitTestBatches = 0,
+    string Device = "cpu",
+    string? LogDir = null,
+    bool ProgressBar = true);
+
+/// <summary>One epoch's aggregated metrics, keyed like Lightning's CSVLogger rows (epoch from 0, step = optimiser steps so far).</summary>
+public sealed record EpochLog(int Epoch, long Step, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>How <see cref="Trainer.Fit"/> ended: per-epoch logs, status and the best checkpoint, if one was kept.</summary>
+public sealed record FitResult(IReadOnlyList<EpochLog> Epochs, string Status, string? BestModelPath, double? BestModelScore, double Seconds);
+
+/// <summary>
+/// Lightning's <c>Trainer</c>: <see cref="Fit"/> then <see cref="Test"/>. Holds the run's state for callbacks
+/// (<see cref="CurrentEpoch"/>, <see cref="GlobalStep"/>, <see cref="CallbackMetrics"/>, <see cref="ShouldStop"/>).
+/// Hooks fire in Lightning 2.x order: fit start, train start, per epoch { train epoch start, per batch { batch start,
+/// training step, zero_grad, backward, step, batch end }, validation { start, epoch start, batches, epoch end, end },
+/// train epoch end }, train end, fit end. Epoch metrics are reduced before the matching epoch-end hooks run.
+/// (No sanity-check validation pass before training, unlike Lightning's default.)
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    readonly List<Dictionary<string, (double Sum, double Weight)>> stageLogs = [];
+    readonly List<EpochLog> epochs = [];
+    readonly Dictionary<string, double> callbackMetrics = [];
+
+    public TrainerConfig Config { get; }
+    public IReadOnlyList<Callback> Callbacks { get; }
+    public Device Device { get; }
+    public CancellationToken Cancel { get; }
+
+    public nn.Module<Tensor, Tensor>? Model { get; private set; }
+    public optim.Optimizer? Optimizer { get; private set; }
+    /// <summary>The epoch being trained, from 0 as in Lightning.</summary>
+    public int CurrentEpoch { get; private set; }
+    /// <summary>Optimiser steps taken so far.</summary>
+    public long GlobalStep { get; private set; }
+    /// <summary>Set by a callback (early stopping) to end training after the current epoch.</summary>
+    public bool ShouldStop { get; set; }
+    /// <summary>The latest epoch-level value of every logged metric (what callbacks monitor).</summary>
+    public IReadOnlyDictionary<string, double> CallbackMetrics => callbackMetrics;
+    public IReadOnlyList<EpochLog> Epochs => epochs;
+
+    public Trainer(TrainerConfig config, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default)
+    {
+        if (config.MaxEpochs < 0) throw new ArgumentOutOfRangeException(nameof(config), "MaxEpochs must be ≥ 0");
+        Config = config;
+        Callbacks = callbacks ?? [];
+        Device = Devices.Parse(config.Device);
+        Cancel = cancel;
+    }
+
+    /// <summary>
+    /// Builds the model (unless this trainer already holds one), moves it to the device, asks the task for its optimiser
+    /// and trains up to <c>MaxEpochs</c> epochs, validating after each. Stops early when a callback sets
+    /// <see cref="ShouldStop"/>, the training loss is not finite (diverged), or <see cref="Cancel"/> fires.
+    /// </summary>
+    public FitResult Fit(LitTask task, DataModule data)
+    {
+        var clock = Stopwatch.StartNew();
+        Model ??= task.Build();
+        Devices.Move(Model, Device);
+        Optimizer ??= task.ConfigureOptimizers(Model);
+        var status = TrainingStatus.Completed;
+        Each(c => c.OnFitStart(this));
+        Each(c => c.OnTrainStart(this));
+        for (var epoch = 0; epoch < Config.MaxEpochs; epoch++)
+        {
+            CurrentEpoch = epoch;
+            BeginEpochLog();
+            Each(c => c.OnTrainEpochStart(this));
+            var batchStatus = TrainEpoch(task, data);
+            if (batchStatus != TrainingStatus.Completed) { status = batchStatus; FinishEpoch(); break; }
+            RunValidation(task, data);
+            var train = Reduce("train");
+            Each(c => c.OnTrainEpochEnd(this));
+            FinishEpoch();
+            if (train.TryGetValue("train_loss", out var loss) && !double.IsFinite(loss)) { status = TrainingStatus.Diverged; break; }
+            if (ShouldStop) { status = TrainingStatus.EarlyStopped; break; }
+            if (Cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
+        }
+        Each(c => c.OnTrainEnd(this));
+        Each(c => c.OnFitEnd(this));
+        var best = Callbacks.OfType<ModelCheckpoint>().FirstOrDefault();
+        return new FitResult(epochs.ToList(), status, best?.BestModelPath, best?.BestModelScore, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Runs the test loop once and returns its epoch-level metrics (<c>trainer.test(ckpt_path=…)</c>). <paramref name="ckpt"/>
+    /// is a checkpoint path, <c>"best"</c> for the ModelCheckpoint's best, or null for the current weights.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Test(LitTask task, DataModule data, string? ckpt = null)
+    {
+        Model ??= task.Build();
+        if (ckpt is not null)
+        {
+            var path = ckpt == "best"
+                ? Callbacks.OfType<ModelCheckpoint>().FirstOrDefault()?.BestModelPath
+                  ?? throw new Ch13Exception("Test(ckpt: \"best\") needs a ModelCheckpoint callback that has saved a checkpoint (did Fit run?).")
+                : ckpt;
+            Checkpoints.Load(Model, path);
+            if (Config.ProgressBar) Out.WriteLine($"Restoring states from the checkpoint path at {path}");
+        }
+        Devices.Move(Model, Device);
+        BeginEpochLog();
+        Each(c => c.OnTestStart(this));
+        Each(c => c.OnTestEpochStart(this));
+        var batches = EvalLoop(task.TestStep, data.TestLoader, Config.LimitTestBatches, "test",
+            (b, i) => Each(c => c.OnTestBatchStart(this, b, i)), (o, b, i) => Each(c => c.OnTestBatchEnd(this, o, b, i)));
+        var metrics = Reduce("test");
+        Each(c => c.OnTestEpochEnd(this));
+        Each(c => c.OnTestEnd(this));
+        FinishEpoch(progress: false);
+        if (Config.ProgressBar) Out.WriteLine(Trainers.TestTable(metrics, batches));
+        return metrics;
+    }
+
+    /// <summary>Lightning's <c>self.log</c> from a callback or hook: a value for the current epoch (averaged if logged again).</summary>
+    public void Log(string name, double value, double weight = 1)
+    {
+        var stage = stageLogs[^1];
+        var (sum, total) = stage.TryGetValue(name, out var acc) ? acc : (0, 0);
+        stage[name] = (sum + value * weight, total + weight);
+    }
+
+    string TrainEpoch(LitTask task, DataModule data)
+    {
+        var model = Model!;
+        var optimizer = Optimizer!;
+        model.train();
+        using var grad = enable_grad();
+        var clock = Stopwatch.StartNew();
+        var index = 0;
+        (trainBatches, trainSeconds) = (0, 0);
+        using var batches = data.TrainLoader().GetEnumerator();
+        while (Config.LimitTrainBatches == 0 || index < Config.LimitTrainBatches)
+        {
+            using var scope = NewDisposeScope();
+            if (!batches.MoveNext()) break;
+            var batch = ToDevice(batches.Current);
+            Each(c => c.OnTrainBatchStart(this, batch, index));
+            var output = task.TrainingStep(new StepInput(model, batch, index));
+            optimizer.zero_grad();
+            output.Loss.backward();
+            optimizer.step();
+            GlobalStep++;
+            LogAll("train", output, batch.Size);
+            Each(c => c.OnTrainBatchEnd(this, output, batch, index));
+            index++;
+            (trainBatches, trainSeconds) = (index, clock.Elapsed.TotalSeconds);
+            if (Config.ProgressBar && !Console.IsOutputRedirected && index % 50 == 0) Progress(index, trainSeconds, final: false);
+            if (Cancel.IsCancellationRequested) return TrainingStatus.Interrupted;
+        }
+        return TrainingStatus.Completed;
+    }
+
+    int trainBatches;
+    double trainSeconds;
+
+    void RunValidation(LitTask task, DataModule data)
+    {
+        Each(c => c.OnValidationStart(this));
+        Each(c => c.OnValidationEpochStart(this));
+        EvalLoop(task.ValidationStep, data.ValidLoader, Config.LimitValBatches, "valid",
+            (b, i) => Each(c => c.OnValidationBatchStart(this, b, i)), (o, b, i) => Each(c => c.OnValidationBatchEnd(this, o, b, i)));
+        Reduce("valid");
+        Each(c => c.OnValidationEpochEnd(this));
+        Each(c => c.OnValidationEnd(this));
+        Model!.train();
+    }
+
+    int EvalLoop(Func<StepInput, StepOutput> step, Func<IEnumerable<Batch>> loader, int limit, string stage,
+        Action<Batch, int> onStart, Action<StepOutput, Batch, int> onEnd)
+    {
+        var model = Model!;
+        model.eval();
+        using var noGrad = no_grad();
+        var index = 0;
+        using var batches = loader().GetEnumerator();
+        while (limit == 0 || index < limit)
+        {
+            using var scope = NewDisposeScope();
+            if (!batches.MoveNext()) break;
+            var batch = ToDevice(batches.Current);
+            onStart(batch, index);
+            var output = step(new StepInput(model, batch, index));
+            LogAll(stage, output, batch.Size);
+            onEnd(output, batch, index);
+            index++;
+        }
+        return index;
+    }
+
+    Batch ToDevice(Batch batch) =>
+        batch.X.device_type == Device.type && batch.X.device_index == Device.index ? batch : new Batch(batch.X.to(Device), batch.Y.to(Device));
+
+    void LogAll(string stage, StepOutput output, long batchSize)
+    {
+        foreach (var (name, value) in output.Logged) Log(name, value, batchSize);
+    }
+
+    void BeginEpochLog() => stageLogs.Add([]);
+
+    /// <summary>Turns the sums logged so far this epoch into means and publishes them; returns the stage's values.</summary>
+    IReadOnlyDictionary<string, double> Reduce(string stage)
+    {
+        var reduced = new Dictionary<string, double>();
+        foreach (var (name, (sum, weight)) in stageLogs[^1])
+        {
+            if (weight <= 0) continue;
+            callbackMetrics[name] = sum / weight;
+            if (name.StartsWith(stage, StringComparison.Ordinal)) reduced[name] = sum / weight;
+        }
+        return reduced;
+    }
+
+    void FinishEpoch(bool progress = true)
+    {
+        var metrics = stageLogs[^1].Where(kv => kv.Value.Weight > 0).ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Weight);
+        foreach (var (name, value) in metrics) callbackMetrics[name] = value;
+        var log = new EpochLog(CurrentEpoch, GlobalStep, metrics);
+        if (progress) epochs.Add(log);
+        if (Config.LogDir is not null) Trainers.WriteCsv(Path.Combine(Config.LogDir, "metrics.csv"), progress ? epochs : [.. epochs, log]);
+        if (progress && Config.ProgressBar) Progress(trainBatches, trainSeconds, final: true);
+    }
+
+    void Progress(int batches, double seconds, bool final)
+    {
+        var metrics = final ? epochs[^1].Metrics : stageLogs[^1].ToDictionary(kv => kv.Key, kv => kv.Value.Sum / Math.Max(kv.Value.Weight, 1e-300));
+        var line = Trainers.ProgressLine(CurrentEpoch, Config.MaxEpochs, batches, seconds, metrics);
+        if (Console.IsOutputRedirected) Out.WriteLine(line);
+        else Out.Write("\r" + line + (final ? "\n" : ""));
+    }
+
+    void Each(Action<Callback> hook)
+    {
+        foreach (var callback in Callbacks) hook(callback);
+    }
+
+    public void Dispose()
+    {
+        Optimizer?.Dispose();
+        Model?.Dispose();
+    }
+}
+
+/// <summary>Formatting and files for the trainer: the progress line, Lightning's test table, metrics.csv, result histories.</summary>
+public static class Trainers
+{
+    /// <summary><c>Epoch 3/10: 860 batches, 2.1 s, 410 it/s, train_acc=0.912 train_loss=0.301 valid_acc=0.925 …</c></summary>
+    public static string ProgressLine(int epoch, int maxEpochs, int batches, double seconds, IReadOnlyDictionary<string, double> metrics) =>
+        $"Epoch {epoch}/{maxEpochs - 1}: {batches} batches, {seconds:F1} s, {(seconds > 0 ? batches / seconds : 0):F0} it/s, " +
+        string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Short(kv.Value)}"));
+
+    static string Short(double value) => Math.Abs(value) < 1e-3 && value != 0
+        ? value.ToString("0.00e+00", CultureInfo.InvariantCulture)
+        : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>The box Lightning prints after <c>trainer.test</c>: one row per test metric.</summary>
+    public static string TestTable(IReadOnlyDictionary<string, double> metrics, int batches)
+    {
+        var rule = new string('─', 60);
+        var text = new StringBuilder().AppendLine(rule).AppendLine($"{"Test metric",-25}{"DataLoader 0",-35}").AppendLine(rule);
+        foreach (var (name, value) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            text.AppendLine($"{name,-25}{value.ToString("R", CultureInfo.InvariantCulture),-35}");
+        return text.Append(rule).Append($"\n({batches} test batches)").ToString();
+    }
+
+    /// <summary>
+    /// Writes the epoch logs as Lightning's CSVLogger lays out metrics.csv: <c>epoch,step</c> then every metric name in
+    /// sorted order, blank where an epoch did not log it. Written atomically, so it is whole after every epoch.
+    /// </summary>
+    public static void WriteCsv(string path, IReadOnlyList<EpochLog> rows)
+    {
+        var names = rows.SelectMany(r => r.Metrics.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var text = new StringBuilder(string.Join(",", new[] { "epoch", "step" }.Concat(names))).Append('\n');
+        foreach (var row in rows)
+        {
+            var cells = names.Select(n => row.Metrics.TryGetValue(n, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "");
+            text.Append(string.Join(",", new[] { row.Epoch.ToString(CultureInfo.InvariantCulture), row.Step.ToString(CultureInfo.InvariantCulture) }.Concat(cells))).Append('\n');
+        }
+        Files.WriteAllTextAtomic(path, text.ToString());
+    }
+
+    /// <summary>
+    /// The fit as the chapter's <see cref="History"/> (epochs from 1) for <see cref="Plots.History"/>: train_loss,
+    /// train_acc, valid_loss, valid_acc and the first <c>lr-*</c> value the LearningRateMonitor logged.
+    /// </summary>
+    public static History ToHistory(FitResult fit) => new(
+        fit.Epochs.Select(e => new EpochMetrics(e.Epoch + 1,
+            Get(e, "train_loss") ?? double.NaN, Get(e, "train_acc"), Get(e, "valid_loss"), Get(e, "valid_acc"),
+            e.Metrics.Where(kv => kv.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(kv => (double?)kv.Value).FirstOrDefault() ?? double.NaN))
+           .ToList(),
+        fit.Status, fit.Seconds);
+
+    static double? Get(EpochLog e, string name) => e.Metrics.TryGetValue(name, out var v) ? v : null;
+}
+
+/// <summary>Devices by name, as <c>--device</c> takes them.</summary>
+public static class Devices
+{
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>; a CUDA device on a machine without one is a usage error.</summary>
+    public static Device Parse(string name)
+    {
+        var lower = name.Trim().ToLowerInvariant();
+        if (lower == "cpu") return CPU;
+        if (lower.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            if (!cuda.is_available())
+                throw Ch13Exception.Usage($"--device {name}: CUDA is not available here (this pack uses TorchSharp-cpu). Use --device cpu.");
+            return device(lower);
+        }
+        throw Ch13Exception.Usage($"--device {name}: expected cpu, cuda or cuda:N.");
+    }
+
+    /// <summary>
+    /// Moves a module's parameters to <paramref name="device"/> unless they are all there already (TorchSharp's
+    /// <c>Module.to</c> leaves a handle per gradient behind even when nothing moves).
+    /// </summary>
+    public static void Move(nn.Module module, Device device)
+    {
+        if (module.parameters().All(p => p.device_type == device.type && p.device_index == device.index)) return;
+        module.to(device);
+    }
+}

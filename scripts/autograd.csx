@@ -1,0 +1,160 @@
+#load "../lib/ch13.csx"
+// Chapter 13 · PyTorch's computation graphs, tensors that store model parameters, and "Computing gradients via
+// automatic differentiation": backward() against the hand-derived gradient, autograd against finite differences,
+// and a custom L1 penalty term (the book's l1_penalty) added to the loss.
+// Writes out/autograd/: metrics.json, l1_penalty.png.
+// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backward(), a gradient check and an L1 penalty", epochs: 60, options:
+[
+    new DoubleOption("l1", 0.001, "L1 penalty weight λ in loss = CE + λ·Σ|w| (trained next to λ = 0)"),
+    new DoubleOption("lr", 0.05, "SGD learning rate (momentum 0.9) for the L1 runs"),
+    new IntOption("batch-size", 20, "mini-batch size for the L1 runs"),
+    new DoubleOption("eps", 1e-5, "finite-difference step ε for the gradient check", Max: 0.1),
+]);
+
+// --- Creating a graph in PyTorch: z = 2·(a − b) + c, one node per op, for inputs of any rank
+Console.WriteLine($"Scalar Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L)))}");
+Console.WriteLine($"Rank 1 Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(new[] { 1L }), tensor(new[] { 2L }), tensor(new[] { 3L })))}");
+Console.WriteLine($"Rank 2 Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(new[,] { { 1L } }), tensor(new[,] { { 2L } }), tensor(new[,] { { 3L } })))}");
+var zScalar = Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L));
+
+// --- PyTorch tensor objects for storing and updating model parameters: requires_grad
+var a = tensor(3.14f, requires_grad: true);
+var b = tensor(new[] { 1.0f, 2.0f, 3.0f }, requires_grad: true);
+Console.WriteLine($"\n{TensorText.Repr(a)}\n{TensorText.Repr(b)}");
+var w3 = tensor(new[] { 1.0f, 2.0f, 3.0f });
+Console.WriteLine(Py(w3.requires_grad));
+w3.requires_grad_();
+Console.WriteLine(Py(w3.requires_grad));
+
+// Glorot (Xavier) initialisation of a 2×3 tensor. TorchSharp 0.107's nn.init.xavier_normal_ draws from the *uniform*
+// Xavier distribution; Init.XavierNormal draws N(0, 2/(fan_in + fan_out)) like PyTorch, so it prints the book's tensor.
+torch.manual_seed(1);
+var xavier = empty(2, 3);
+Init.XavierNormal(xavier);
+Console.WriteLine($"\n{TensorText.Repr(xavier)}");
+torch.manual_seed(1);
+var torchSharpXavier = empty(2, 3);
+nn.init.xavier_normal_(torchSharpXavier);
+Console.WriteLine($"(TorchSharp's nn.init.xavier_normal_ gives {Flat(torchSharpXavier)} instead: the xavier_uniform_ numbers)");
+torch.manual_seed(run.Seed); // back on the run's seed for everything below
+
+// --- Computing the gradients of the loss with respect to trainable variables: z = w·x + b, L = (y − z)²
+var w = tensor(1.0f, requires_grad: true);
+var bias = tensor(0.5f, requires_grad: true);
+var x = tensor(new[] { 1.4f });
+var y = tensor(new[] { 2.1f });
+var z = add(mul(w, x), bias);
+var loss = (y - z).pow(2).sum();
+loss.backward();
+Console.WriteLine($"\ndL/dw :  {TensorText.Repr(w.grad!)}");
+Console.WriteLine($"dL/db :  {TensorText.Repr(bias.grad!)}");
+
+// verifying the computed gradients: ∂L/∂w = −2x(y − z), ∂L/∂b = −2(y − z)
+var verify = 2 * x * ((w * x + bias) - y);
+Console.WriteLine(TensorText.Repr(verify, gradFn: "MulBackward0")); // TorchSharp does not expose grad_fn: we name the last op
+var hand = Autograd.SquaredErrorGradients(w: 1.0, b: 0.5, x: 1.4, y: 2.1);
+var gradients = new[]
+{
+    Verify("dL/dw", w.grad!.item<float>(), hand.DLossDw, "-2x(y - z)"),
+    Verify("dL/db", bias.grad!.item<float>(), hand.DLossDb, "-2(y - z)"),
+};
+
+// --- Understanding automatic differentiation: reverse-mode gradients against central finite differences (float64)
+var checkSpec = new MlpSpec(InputSize: 2, HiddenUnits: [8, 8], OutputSize: 2, Activation: Activation.Tanh);
+var checkNet = Nets.Mlp(checkSpec);
+checkNet.to(ScalarType.Float64);
+var checkData = Data.Xor(count: 100);
+var checkTensors = Data.ToTensors(checkData.Train);
+var checkX = checkTensors.X.to_type(ScalarType.Float64);
+var gradCheck = Autograd.GradCheck(checkNet, checkX, checkTensors.Y, Losses.Create(new CrossEntropy()), run.Options.Double("eps"));
+Console.WriteLine($"\nGradient check, MLP 2-8-8-2 (tanh) in float64 on {checkData.Train.Count} XOR points, ε = {gradCheck.Epsilon:0.#e+0}:");
+Console.WriteLine($"  {gradCheck.Elements} parameters, max abs error {gradCheck.MaxAbsError:E2}, max rel error {gradCheck.MaxRelError:E2}" +
+                  $" ({(gradCheck.MaxRelError < 1e-6 ? "verified" : "NOT verified")}: autograd = (L(θ+ε) − L(θ−ε)) / 2ε)");
+
+// --- Configuring layers: a custom L1 penalty term, loss = CE + λ·Σ|w| (the book's l1_penalty), λ = 0 vs λ > 0
+var lambda = run.Options.Double("l1");
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 10);
+var optimizer = new Sgd(LearningRate: run.Options.Double("lr"), Momentum: 0.9);
+var spec = new MlpSpec(InputSize: 2, HiddenUnits: [32, 32], OutputSize: 2, Activation: Activation.ReLU);
+var data = Data.Xor();
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
+Runs.Log(run, $"\nL1 penalty on XOR ({data.Train.Count} train / {data.Test.Count} valid), MLP 2-32-32-2 (ReLU), SGD lr {optimizer.LearningRate} momentum 0.9");
+
+var runs = new List<L1Run>();
+foreach (var l1Weight in new[] { 0.0, lambda })
+{
+    torch.manual_seed(run.Seed);
+    using var model = Nets.Mlp(spec);
+    Runs.Log(run, $"λ = {l1Weight}:");
+    var l1Norms = new List<double>();
+    var history = Training.Fit(model, train, valid, config, optimizer, new CrossEntropy(),
+        onEpoch: m => { l1Norms.Add(Penalties.L1Norm(model)); LogEpoch(m); }, cancel: run.Cancel,
+        penalty: l1Weight > 0 ? m => Penalties.L1(m, l1Weight) : null);
+    runs.Add(new L1Run(l1Weight, history, Penalties.AbsWeights(model), l1Norms.ToArray()));
+}
+
+Console.WriteLine();
+foreach (var r in runs)
+    Console.WriteLine($"λ = {r.Lambda}: valid acc {r.History.Last?.ValidAccuracy:F4}, Σ|w| = {r.AbsWeights.Sum():F2}, " +
+                      $"|w| < {NearZero:G}: {Penalties.ShareBelow(r.AbsWeights, NearZero):P1} of {r.AbsWeights.Length} weights, |w| < 0.01: {Penalties.ShareBelow(r.AbsWeights, 0.01):P1}");
+
+LinePlots.Save(run.OutPath("l1_penalty.png"),
+[
+    new LinePanel("Weights sorted by |w| after training", "Share of weights (sorted)", "|w|",
+        runs.Select(r => new LineSeries($"λ = {r.Lambda}", r.AbsWeights.Select((_, i) => (i + 0.5) / r.AbsWeights.Length).ToArray(), r.AbsWeights)).ToList(),
+        LogY: true, Reference: new ReferenceLine(NearZero, $"|w| = {NearZero:G} (counted as near zero)")),
+    new LinePanel("L1 norm of the weights during training", "Epoch", "Σ|w|",
+        runs.Select(r => new LineSeries($"λ = {r.Lambda}", r.L1Norms.Select((_, i) => i + 1.0).ToArray(), r.L1Norms)).ToList()),
+]);
+
+return Runs.Finish(run,
+    config: new { l1 = lambda, eps = gradCheck.Epsilon, near_zero_threshold = NearZero, training = config, optimizer, loss = "cross_entropy + l1 * sum|w|",
+                  l1_model = spec, grad_check_model = checkSpec, data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count },
+    results: new
+    {
+        graph = new { z = zScalar.item<long>(), expected = 1 },
+        xavier_normal_seed1 = new { values = Values(xavier), book = new[] { 0.4183, 0.1688, 0.0390, 0.3930, -0.2858, -0.1051 }, torchsharp_xavier_normal = Values(torchSharpXavier) },
+        gradients,
+        grad_check = new { elements = gradCheck.Elements, max_abs_error = gradCheck.MaxAbsError, max_rel_error = gradCheck.MaxRelError, eps = gradCheck.Epsilon, verified = gradCheck.MaxRelError < 1e-6 },
+        l1 = runs.Select(r => new
+        {
+            lambda = r.Lambda,
+            final = r.History.Last,
+            status = r.History.Status,
+            l1_norm = r.AbsWeights.Sum(),
+            weights = r.AbsWeights.Length,
+            share_below_1e_3 = Penalties.ShareBelow(r.AbsWeights, NearZero),
+            share_below_1e_2 = Penalties.ShareBelow(r.AbsWeights, 0.01),
+            l1_norm_per_epoch = r.L1Norms,
+            history = r.History.Epochs,
+        }),
+    },
+    trainSeconds: runs.Sum(r => r.History.Seconds),
+    status: TrainingStatus.Worst(runs.Select(r => r.History).ToArray()));
+
+const double NearZero = 1e-3; // |w| below this counts as pruned by the penalty
+
+void LogEpoch(EpochMetrics m)
+{
+    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
+}
+
+object Verify(string name, double autograd, double byHand, string formula)
+{
+    var ok = Math.Abs(autograd - byHand) <= 1e-6 * Math.Max(1, Math.Abs(byHand));
+    Console.WriteLine($"{name} {(ok ? "verified" : "NOT verified")}: autograd {autograd:F6} vs {formula} = {byHand:F6}");
+    return new { name, autograd, by_hand = byHand, formula, verified = ok };
+}
+
+string Py(bool value) => value ? "True" : "False";
+double[] Values(Tensor t) => t.detach().flatten().data<float>().Select(v => Math.Round((double)v, 4)).ToArray();
+string Flat(Tensor t) => "[" + string.Join(", ", Values(t).Select(v => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+
+/// <summary>One L1 training run: its λ, history, final sorted |w| and Σ|w| after each epoch.</summary>
+sealed record L1Run(double Lambda, History History, double[] AbsWeights, double[] L1Norms);

@@ -1,0 +1,65 @@
+#load "../lib/ch13.csx"
+// Chapter 13 · Writing custom layers in PyTorch: NoisyLinear computes w·(x + ε) + b, with ε drawn only while
+// training, and MyNoisyModule uses it as the first layer of the XOR MLP.
+// Writes out/custom_layer/: metrics.json, noisy_xor.png (loss, accuracy, decision regions).
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options:
+[
+    new DoubleOption("lr", 0.015, "Adam learning rate"),
+    new IntOption("batch-size", 20, "mini-batch size"),
+]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 39);
+var optimizer = new Adam(LearningRate: run.Options.Double("lr"));
+var lossFn = new CrossEntropy();
+
+// --- NoisyLinear: the same input gives different outputs while training, and none of the noise in eval mode
+torch.manual_seed(run.Seed);
+var noisyLayer = new NoisyLinear(inFeatures: 2, outFeatures: 3);
+var x = torch.zeros(1, 2);
+Runs.Log(run, Nets.Describe(noisyLayer));
+noisyLayer.train();
+PrintOutput(noisyLayer.call(x));
+PrintOutput(noisyLayer.call(x));
+noisyLayer.eval();
+PrintOutput(noisyLayer.call(x));
+
+// --- The XOR data, as in the XOR section: 700 train / 300 valid points
+var data = Data.Xor();
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
+
+// --- MyNoisyModule: NoisyLinear(2, 10, 0.07) → sigmoid → 10 → 6 → sigmoid → 2. The notebook seeds before
+// building the model and again before training; Fit turns the noise on (train mode) and off for validation.
+torch.manual_seed(run.Seed);
+var model = new MyNoisyModule();
+Runs.Log(run, "\n" + Nets.Summary(model));
+torch.manual_seed(run.Seed);
+var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+
+// --- Results
+var final = history.Last;
+Console.WriteLine($"\nMyNoisyModule: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
+    $"Decision regions: valid acc {final?.ValidAccuracy:F3}", points => Training.PredictClasses(model, points), data.Test);
+
+return Runs.Finish(run,
+    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
+                  model = Nets.Describe(model), noise_stddev = 0.07 },
+    results: new { final, status = history.Status, history = history.Epochs },
+    trainSeconds: history.Seconds,
+    status: history.Status);
+
+void LogEpoch(EpochMetrics m)
+{
+    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
+}
+
+// Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), then frees it.
+void PrintOutput(Tensor output)
+{
+    Runs.Log(run, TensorText.Repr(output, gradFn: "AddBackward0"));
+    output.Dispose();
+}

@@ -1,0 +1,111 @@
+#load "../lib/ch13.csx"
+// Chapter 13 · "Higher-level PyTorch APIs: a short introduction to PyTorch Lightning", with a Lightning-style trainer:
+// the task says *what* (model, steps, optimiser, data), the Trainer does *how* (loops, modes, logging), callbacks
+// decide (ModelCheckpoint on valid_acc, EarlyStopping, LearningRateMonitor). The book's MNIST setup: 55000/5000/10000.
+// Writes out/lightning/: metrics.json, metrics.csv (like Lightning's CSVLogger), history.png, checkpoints/epoch=E-step=S.ckpt.
+// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10, options:
+[
+    new IntOption("batch-size", 64, "mini-batch size"),
+    new DoubleOption("lr", 0.001, "Adam learning rate"),
+    new IntOption("limit-train-batches", 0, "at most this many training batches per epoch (0: all; --quick: 100)", Min: 0),
+    new IntOption("limit-val-batches", 0, "at most this many validation batches per epoch (0: all; --quick: 20)", Min: 0),
+    new IntOption("limit-test-batches", 0, "at most this many test batches (0: all; --quick: 40)", Min: 0),
+    new TextOption("split", "random", "random: random_split with a generator seeded 1, as the book; first: first 55000 / last 5000"),
+    new FlagOption("shuffle", "shuffle the training batches every epoch (the book's train_dataloader does not)"),
+    new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0),
+    new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp"),
+]);
+var split = run.Options.Text("split");
+if (split is not ("random" or "first")) Runs.Fail(Ch13Exception.Usage($"lightning: --split must be random or first, got '{split}'. Try --help."));
+var batchSize = run.Options.Int("batch-size");
+var learningRate = run.Options.Double("lr");
+
+// --- Setting up the data loaders: ToTensor() scales pixels to [0, 1]; the 60000 training images split 55000/5000
+var mnist = Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true);
+var parts = split == "random" ? DataModules.RandomSplit(Mnist.TrainSize, [55000, 5000], seed: 1) : DataModules.SequentialSplit([55000, 5000]);
+var train = DataModules.Subset(mnist.Train, parts[0]);
+var valid = DataModules.Subset(mnist.Train, parts[1]);
+var test = mnist.Test;
+var data = DataModules.FromTensors(train, valid, test, batchSize, shuffleTrain: run.Options.Flag("shuffle"));
+Runs.Log(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split) / {test.Count} test images, batch size {batchSize}\n");
+
+// --- Setting up the PyTorch Lightning model: the MultiLayerPerceptron's parts (the *what*)
+var spec = new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true);
+var task = new LitTask(
+    Build: () => Nets.Mlp(spec),
+    TrainingStep: s => SharedStep(s, "train"),
+    ValidationStep: s => SharedStep(s, "valid"),
+    TestStep: s => SharedStep(s, "test"),
+    ConfigureOptimizers: model => optim.Adam(model.parameters(), learningRate));
+
+// --- Training the model using the Trainer class (the *how*), keeping the checkpoint with the best valid_acc
+var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max);
+var earlyStopping = run.Options.Int("early-stop") > 0 ? new EarlyStopping("valid_loss", patience: run.Options.Int("early-stop")) : null;
+List<Callback> callbacks = [checkpoint, new LearningRateMonitor()];
+if (earlyStopping is not null) callbacks.Add(earlyStopping);
+if (!run.Quiet) callbacks.Insert(0, new ModelSummary());
+var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit("limit-train-batches", quick: 100),
+    LimitValBatches: Limit("limit-val-batches", quick: 20), LimitTestBatches: Limit("limit-test-batches", quick: 40),
+    Device: run.Options.Text("device")!, LogDir: run.OutDir, ProgressBar: !run.Quiet);
+Trainer trainer;
+try { trainer = new Trainer(trainerConfig, callbacks, run.Cancel); }
+catch (Ch13Exception e) { Runs.Fail(e); throw; }
+
+torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
+var fit = trainer.Fit(task, data);
+
+// --- Evaluating the model: trainer.test(ckpt_path='best')
+var testMetrics = trainer.Test(task, data, ckpt: checkpoint.BestModelPath is null ? null : "best");
+var history = Trainers.ToHistory(fit);
+// The book's test_acc is torchmetrics' running accuracy logged every step, then averaged: computed here to compare.
+var bookStyleTestAcc = Metrics.RunningAccuracyMean(test.Y.data<long>().ToArray(), Metrics.PredictClasses(trainer.Model!, test.X), batchSize);
+Console.WriteLine($"\nBest valid_acc {checkpoint.BestModelScore:F4} at epoch {checkpoint.BestEpoch} " +
+                  $"({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath ?? "-")}); test_acc {testMetrics.GetValueOrDefault("test_acc"):F4}" +
+                  (earlyStopping?.StoppedEpoch is int stopped ? $"; early stopping after epoch {stopped}" : ""));
+Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {bookStyleTestAcc:F4} (the book's 10-epoch run: 0.9500)");
+
+// The plot counts epochs from 1 (as the chapter's other figures); Lightning's checkpoint names count from 0.
+ClassifierPlots.History(run.OutPath("history.png"), history,
+    checkpoint.BestEpoch is int best ? [new CurveMark(best + 1, $"best valid_acc {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])] : [],
+    "MNIST, Lightning-style trainer");
+
+return Runs.Finish(run,
+    config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
+                  shuffle_train = run.Options.Flag("shuffle"), trainer = trainerConfig, optimizer = new Adam(learningRate), model = Nets.Describe(trainer.Model!),
+                  callbacks = callbacks.Select(c => c.GetType().Name) },
+    results: new
+    {
+        status = fit.Status,
+        best_model_path = checkpoint.BestModelPath is null ? null : Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath),
+        best_epoch = checkpoint.BestEpoch,
+        best_valid_acc = checkpoint.BestModelScore,
+        early_stopped_epoch = earlyStopping?.StoppedEpoch,
+        test = testMetrics,
+        test_acc_book_style = bookStyleTestAcc,
+        book = new { test_acc = 0.9499600529670715, test_loss = 0.14912301301956177, best_checkpoint = "epoch=8-step=7739.ckpt",
+                     source = "ch13_part3_lightning.ipynb: trainer.test(ckpt_path='best') after 10 epochs; its test_acc is the running-accuracy mean" },
+        epochs = fit.Epochs,
+    },
+    trainSeconds: fit.Seconds,
+    status: fit.Status,
+    keyMetric: ("test_acc", testMetrics.GetValueOrDefault("test_acc", double.NaN)));
+
+// A --limit-*-batches value, or the --quick default when none was given.
+int Limit(string option, int quick) => run.Options.Int(option) is var n && n == 0 && run.Quick ? quick : n;
+
+// The book's training_step / validation_step / test_step share one body: logits, cross-entropy, accuracy, self.log.
+StepOutput SharedStep(StepInput s, string stage)
+{
+    var logits = s.Model.call(s.Batch.X);
+    var loss = nn.functional.cross_entropy(logits, s.Batch.Y);
+    return new StepOutput(loss, new Dictionary<string, double>
+    {
+        [$"{stage}_loss"] = loss.item<float>(),
+        [$"{stage}_acc"] = Training.Accuracy(logits, s.Batch.Y),
+    });
+}

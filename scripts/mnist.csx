@@ -1,0 +1,113 @@
+#load "../lib/ch13.csx"
+// Chapter 13 · "Project two: classifying MNIST hand-written digits" (the notebook's version): an MLP on the first
+// 1000 training / 200 test images, Adam with ReduceLROnPlateau, early stopping on the validation loss with the best
+// weights checkpointed and restored. --full trains on all 60000/10000 images (scaled to [0, 1]) for 5 epochs.
+// Writes out/mnist/: metrics.json, history.png, confusion_matrix.png, samples.png, best_model.bin.
+// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+var full = Args.Contains("--full");
+var run = Runs.Start("mnist", Args, "an MLP classifies MNIST digits (ReduceLROnPlateau, early stopping, best checkpoint)",
+    epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options:
+[
+    new FlagOption("full", "all 60000/10000 images, scaled to [0, 1], batch 64, 5 epochs (unless given)"),
+    new FlagOption("scale", "divide pixels by 255 (the notebook feeds raw 0..255 values)"),
+    new DoubleOption("lr", 0.001, "Adam learning rate"),
+    new IntOption("batch-size", full ? 64 : 20, "mini-batch size"),
+    new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0),
+    new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss"),
+]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: full ? 1 : 10);
+var optimizerSpec = new Adam(LearningRate: run.Options.Double("lr"));
+var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: run.Options.Int("patience"));
+var earlyStopSpec = new EarlyStopSpec(Patience: run.Options.Int("early-stop"));
+var checkpointPath = run.OutPath("best_model.bin"); // TorchSharp's state_dict format (PyTorch cannot read it)
+
+// --- The data: x as float pixels [n, 28, 28], y as int64 labels; the notebook validates on the test slice
+var scale = full || run.Options.Flag("scale");
+var data = full ? Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true)
+                : Mnist.Load(DataFiles.Root(run.RepoRoot), trainCount: 1000, testCount: 200, scale: scale);
+var (train, test) = (data.Train, data.Test);
+Runs.Log(run, $"MNIST: {train.Count} train / {test.Count} test images, pixels {(scale ? "scaled to [0, 1]" : "0..255")}\n");
+
+// --- The model: Flatten → 784 → 32 → 16 → 10 with ReLU
+torch.manual_seed(run.Seed);
+var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
+Runs.Log(run, Nets.Describe(model) + "\n");
+
+// --- Training: Adam, cross-entropy, ReduceLROnPlateau(mode="min", patience=10, factor=0.1) on the validation loss,
+//     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves)
+var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
+var plateau = Schedules.StartPlateau(plateauSpec, optimizerSpec.LearningRate);
+var earlyStop = Schedules.StartEarlyStop(earlyStopSpec);
+var lrCuts = new List<(int Epoch, double LearningRate)>();
+var history = Training.Fit(model, optimizer, train, test, config, new CrossEntropy(), cancel: run.Cancel, stopAfter: EndOfEpoch);
+
+// --- Results: restore the best weights, then test them
+var last = history.Last;
+var stoppedEarly = history.Status == TrainingStatus.EarlyStopped;
+if (earlyStop.BestEpoch > 0) Checkpoints.Load(model, checkpointPath);
+var predicted = Metrics.PredictClasses(model, test.X);
+var actual = test.Y.data<long>().ToArray();
+var testAccuracy = Metrics.Accuracy(actual, predicted);
+var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
+Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({history.Status}); last epoch valid acc {last?.ValidAccuracy:F4}");
+Console.WriteLine($"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}");
+
+ClassifierPlots.History(run.OutPath("history.png"), history,
+    [.. lrCuts.Select(c => new CurveMark(c.Epoch, $"lr → {c.LearningRate:0e0} (epoch {c.Epoch})", Plots.ClassColors[3])),
+     new CurveMark(earlyStop.BestEpoch, $"best valid loss (epoch {earlyStop.BestEpoch})", Plots.ClassColors[2])],
+    full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)");
+ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), confusion,
+    $"Confusion matrix: {test.Count} test images, accuracy {testAccuracy:F3}");
+ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(40, test.Count)).data<float>().ToArray(), 28, 28,
+    actual, predicted, "First test digits");
+
+return Runs.Finish(run,
+    config: new { data = full ? "mnist (all)" : "mnist (train[:1000], test[:200])", train_size = train.Count, test_size = test.Count, scaled = scale,
+                  training = config, optimizer = optimizerSpec, loss = "cross_entropy", scheduler = plateauSpec, early_stopping = earlyStopSpec,
+                  model = Nets.Describe(model) },
+    results: new
+    {
+        lr_cuts = lrCuts.Select(c => new { epoch = c.Epoch, lr = c.LearningRate }),
+        early_stop_epoch = stoppedEarly ? last?.Epoch : null,
+        best_epoch = earlyStop.BestEpoch,
+        best_valid_loss = earlyStop.Best,
+        final_valid_acc = last?.ValidAccuracy,
+        test_acc = testAccuracy,
+        test_acc_weights = "best epoch (restored from best_model.bin)",
+        confusion_matrix = Enumerable.Range(0, 10).Select(t => Enumerable.Range(0, 10).Select(p => confusion[t, p]).ToArray()),
+        notebook = full ? null : new { lr_cuts = new[] { 23, 34 }, early_stop_epoch = 42, final_valid_acc = 0.865 },
+        status = history.Status,
+        history = history.Epochs,
+    },
+    trainSeconds: history.Seconds,
+    status: history.Status,
+    keyMetric: ("test_acc", testAccuracy));
+
+// After each epoch, in the notebook's order: step the scheduler, check early stopping (checkpointing a new best),
+// then print the epoch line. Returns true to stop training.
+bool EndOfEpoch(EpochMetrics m)
+{
+    var validLoss = m.ValidLoss!.Value;
+    plateau = Schedules.StepPlateau(plateauSpec, plateau, validLoss);
+    if (plateau.Reduced)
+    {
+        Schedules.SetLearningRate(optimizer, plateau.LearningRate);
+        lrCuts.Add((plateau.LastEpoch, plateau.LearningRate));
+        Runs.Log(run, Schedules.PlateauMessage(plateau));
+    }
+    earlyStop = Schedules.StepEarlyStop(earlyStopSpec, earlyStop, validLoss);
+    if (earlyStop.Improved) Checkpoints.Save(model, checkpointPath);
+    if (earlyStop.ShouldStop)
+    {
+        Runs.Log(run, "Early stopping triggered!");
+        return true;
+    }
+    if (Runs.IsLogEpoch(m, config.LogEvery))
+        Runs.Log(run, $"Epoch [{m.Epoch}/{config.Epochs}], Train Loss: {m.TrainLoss:F4}, Train Acc: {m.TrainAccuracy:F4}, " +
+                      $"Valid Loss: {validLoss:F4}, Valid Acc: {m.ValidAccuracy:F4}");
+    return false;
+}

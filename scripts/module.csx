@@ -1,0 +1,52 @@
+#load "../lib/ch13.csx"
+// Chapter 13 · Making model building more flexible with nn.Module: the 2 → 10 → 6 → 2 sigmoid MLP of the
+// nn.Sequential section, written as MyModule (layers in an nn.ModuleList, plus predict), trained on the blobs.
+// Writes out/module/: metrics.json, history.png, decision_regions.png.
+
+using TorchSharp;
+using static TorchSharp.torch;
+
+var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options:
+[
+    new DoubleOption("lr", 0.01, "SGD learning rate"),
+    new IntOption("batch-size", 20, "mini-batch size"),
+]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 39);
+var optimizer = new Sgd(LearningRate: run.Options.Double("lr"));
+var lossFn = new CrossEntropy();
+
+// --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
+var data = Data.Blobs();
+var train = Data.ToTensors(data.Train);
+var valid = Data.ToTensors(data.Test);
+Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+
+// --- MyModule. In the notebook it is built right after the nn.Sequential run (seeded with manual_seed(1)), so its
+// weights come from the generator as those 200 epochs of shuffling left it, and training goes on without a new seed.
+// Replaying those epochs' DataLoader draws (no training) puts the generator in the same state.
+for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
+var model = new MyModule();
+Runs.Log(run, Nets.Summary(model));
+var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+
+// --- Results
+var final = history.Last;
+Console.WriteLine($"\nMyModule: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
+Plots.DecisionRegions(run.OutPath("decision_regions.png"),
+    [($"MyModule on blobs: valid acc {final?.ValidAccuracy:F3}", points => Training.PredictClasses(model, points))], data.Test);
+
+return Runs.Finish(run,
+    config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
+                  model = Nets.Describe(model), replayed_sequential_epochs = SequentialEpochs },
+    results: new { final, status = history.Status, history = history.Epochs },
+    trainSeconds: history.Seconds,
+    status: history.Status);
+
+void LogEpoch(EpochMetrics m)
+{
+    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
+}
+
+// The notebook's nn.Sequential section trains for 200 epochs before MyModule is built.
+const int SequentialEpochs = 200;
