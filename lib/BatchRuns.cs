@@ -163,12 +163,14 @@ public static class BatchRuns
     public static IReadOnlyList<string> Discover(string scriptsDir)
     {
         if (!Directory.Exists(scriptsDir)) throw new Ch13Exception($"run-all: no scripts folder {scriptsDir}", 2);
-        return Directory.GetFiles(scriptsDir, "*.csx")
-            .Select(f => Path.GetFileNameWithoutExtension(f))
-            .OrderBy(n => OutlineOrder.Contains(n) ? OutlineOrder.ToList().IndexOf(n) : OutlineOrder.Count)
+        return InOutlineOrder(Directory.GetFiles(scriptsDir, "*.csx").Select(f => Path.GetFileNameWithoutExtension(f)));
+    }
+
+    /// <summary>Script names in the chapter's order (<see cref="OutlineOrder"/>), others after them alphabetically.</summary>
+    public static IReadOnlyList<string> InOutlineOrder(IEnumerable<string> scripts) =>
+        scripts.OrderBy(n => OutlineOrder.Contains(n) ? OutlineOrder.ToList().IndexOf(n) : OutlineOrder.Count)
             .ThenBy(n => n, StringComparer.Ordinal)
             .ToList();
-    }
 
     /// <summary>The scripts <c>--only</c> asks for (all when empty), in discovery order; an unknown name is a usage error listing the known ones.</summary>
     public static IReadOnlyList<string> Select(IReadOnlyList<string> discovered, IReadOnlyList<string> only)

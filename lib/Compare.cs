@@ -67,7 +67,7 @@ public static class Compare
         Directory.CreateDirectory(outDir);
 
         var scripts = new List<ScriptComparison>();
-        foreach (var a in sideA)
+        foreach (var a in BatchRuns.InOutlineOrder(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
             if (sideB.FirstOrDefault(b => b.Script == a.Script) is { } b)
                 scripts.Add(CompareScript(a, b, nameA, nameB, outDir, references.GetValueOrDefault(a.Script)));
         var comparison = new Comparison(nameA, nameB, Path.GetFullPath(pathA), Path.GetFullPath(pathB), scripts,

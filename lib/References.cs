@@ -14,8 +14,19 @@ public sealed record ReferenceValue(string Label, string? Path, IReadOnlyList<do
 /// <summary>The notebook's printed values for one script, with the notebook section they come from.</summary>
 public sealed record ScriptReference(string Script, string Section, string? Note, IReadOnlyList<ReferenceValue> Values);
 
-/// <summary>A reference value beside ours: ours is null when the run did not record it.</summary>
-public sealed record FidelityRow(string Label, string Notebook, string? Ours, double? Delta, bool? Matches);
+/// <summary>How our value compares with the notebook's.</summary>
+public enum Agreement
+{
+    /// <summary>Equal at the precision the notebook printed.</summary>
+    Equal,
+    /// <summary>Not equal as printed, but within float32 rounding (relative difference ≤ <see cref="References.CloseRelative"/>).</summary>
+    Close,
+    /// <summary>A real difference.</summary>
+    Differs,
+}
+
+/// <summary>A reference value beside ours: ours (and the agreement) is null when the run did not record it.</summary>
+public sealed record FidelityRow(string Label, string Notebook, string? Ours, double? Delta, Agreement? Agreement);
 
 /// <summary>
 /// The notebook's printed numbers kept as data (reference/notebook.json), so every report can show a
@@ -23,6 +34,12 @@ public sealed record FidelityRow(string Label, string Notebook, string? Ours, do
 /// </summary>
 public static class References
 {
+    /// <summary>
+    /// Relative difference still counted as agreement: float32 results differ in their last bits when libtorch
+    /// sums in another order, and that drift grows over epochs to a few parts in a million.
+    /// </summary>
+    public const double CloseRelative = 1e-5;
+
     /// <summary>reference/notebook.json under the repository root.</summary>
     public static string DefaultPath(string repoRoot) => Path.Combine(repoRoot, "reference", "notebook.json");
 
@@ -66,7 +83,7 @@ public static class References
         return Math.Max(0, (dot < 0 ? 0 : mantissa.Length - dot - 1) - exponent);
     }
 
-    /// <summary>Each reference value with ours from <paramref name="metrics"/>, the largest absolute difference and whether they agree as printed.</summary>
+    /// <summary>Each reference value with ours from <paramref name="metrics"/>, the largest absolute difference and how they agree.</summary>
     public static IReadOnlyList<FidelityRow> Rows(ScriptReference reference, JsonNode? metrics) =>
         reference.Values.Select(v => Row(v, metrics)).ToList();
 
@@ -79,7 +96,9 @@ public static class References
         var delta = ours.Zip(value.Notebook, (a, b) => Math.Abs(a - b)).Max();
         var tolerance = 0.5 * Math.Pow(10, -value.Decimals) * (1 + 1e-9);
         var text = ours.Count == 1 ? Format(ours[0], value.Decimals) : "[" + string.Join(", ", ours.Select(x => Format(x, value.Decimals))) + "]";
-        return new FidelityRow(value.Label, value.NotebookText, text, delta, delta <= tolerance);
+        var scale = value.Notebook.Max(Math.Abs);
+        var agreement = delta <= tolerance ? Agreement.Equal : delta <= CloseRelative * Math.Max(scale, 1e-12) ? Agreement.Close : Agreement.Differs;
+        return new FidelityRow(value.Label, value.NotebookText, text, delta, agreement);
     }
 
     /// <summary>The notebook value for a key metric named <paramref name="name"/>: one whose path ends in that name.</summary>

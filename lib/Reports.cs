@@ -118,8 +118,11 @@ public static class Reports
     public static string Fidelity(ScriptReference reference, JsonNode? metrics)
     {
         var rows = References.Rows(reference, metrics);
-        var matched = rows.Count(r => r.Matches == true);
-        var html = new StringBuilder($"<h3>Notebook</h3>\n<p class=\"muted\">{Html.Encode(reference.Section)}: {matched} of {rows.Count} printed values match at the notebook's precision.");
+        int Count(Agreement a) => rows.Count(r => r.Agreement == a);
+        var missing = rows.Count(r => r.Agreement is null);
+        var html = new StringBuilder($"<h3>Notebook</h3>\n<p class=\"muted\">{Html.Encode(reference.Section)}. Of {rows.Count} printed values: "
+            + $"{Count(Agreement.Equal)} equal as printed (=), {Count(Agreement.Close)} equal to float32 rounding (≈, within {References.CloseRelative:G2} relative), "
+            + $"{Count(Agreement.Differs)} differ (≠){(missing > 0 ? $", {missing} not recorded by the script" : "")}.");
         if (RunFolders.Select(metrics, "quick") is JsonValue quick && quick.GetValueKind() == JsonValueKind.True)
             html.Append(" This was a <strong>--quick</strong> run: its settings are not the notebook's, so differences are expected.");
         if (reference.Note is not null) html.Append(' ').Append(Html.Encode(reference.Note));
@@ -130,7 +133,13 @@ public static class Reports
             $"<code>{Html.Encode(r.Notebook)}</code>",
             r.Ours is null ? "<span class=\"muted\">not recorded</span>" : $"<code>{Html.Encode(r.Ours)}</code>",
             r.Delta is { } d ? d.ToString("G3", CultureInfo.InvariantCulture) : "",
-            r.Matches switch { true => "<span class=\"ok\">=</span>", false => "<span class=\"bad\">≠</span>", null => "" },
+            r.Agreement switch
+            {
+                Agreement.Equal => "<span class=\"ok\">=</span>",
+                Agreement.Close => "<span class=\"ok\">≈</span>",
+                Agreement.Differs => "<span class=\"bad\">≠</span>",
+                _ => "",
+            },
         ]), "fidelity", numeric: [3]));
         return html.ToString();
     }

@@ -177,7 +177,7 @@ public sealed class BatchTests : IDisposable
         xor.Ok.Should().BeTrue();
         xor.KeyMetric.Should().Be(new KeyMetric("acc", 0.9));
         xor.TrainSeconds.Should().Be(0.25);
-        xor.WallSeconds.Should().BeGreaterThan(0);
+        xor.WallSeconds.Should().BeInRange(0, 60, "rounded to 10 ms, a fake script can take 0");
         xor.Out.Should().Be("xor/");
         summary.Failed.Should().BeFalse();
     }

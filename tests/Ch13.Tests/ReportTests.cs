@@ -57,7 +57,7 @@ public sealed class ReportTests : IDisposable
         var (runDir, summary) = FakeRun("xor");
         var html = Reports.RunReport(runDir, summary, XorReference);
 
-        html.Should().Contain("1 of 3 printed values match");
+        html.Should().Contain("Of 3 printed values: 1 equal as printed (=), 0 equal to float32 rounding (≈, within 1E-05 relative), 1 differ (≠), 1 not recorded by the script.");
         html.Should().MatchRegex("MLP valid loss, epoch 1</td><td><code>0.9100</code></td><td><code>0.9100</code></td><td class=\"num\">[^<]*</td><td><span class=\"ok\">=</span>");
         html.Should().MatchRegex("MLP valid loss, epoch 2</td><td><code>0.5000</code></td><td><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
         html.Should().Contain("NoisyLinear demo</td><td><code>[0.1, 0.2]</code></td><td><span class=\"muted\">not recorded</span>");
@@ -165,12 +165,21 @@ public sealed class ReferenceTests
     public void Values_match_when_equal_at_the_printed_precision()
     {
         var value = new ReferenceValue("test MSE", "results.test_mse", [15.7344], "15.7344", 4);
-        References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.73436}}""")).Matches.Should().BeTrue();
+        References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.73436}}""")).Agreement.Should().Be(Agreement.Equal);
         var off = References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.7349}}"""));
-        off.Matches.Should().BeFalse();
+        off.Agreement.Should().Be(Agreement.Differs);
         off.Delta.Should().BeApproximately(0.0005, 1e-9);
         off.Ours.Should().Be("15.7349");
         References.Row(value, JsonNode.Parse("""{"results": {}}""")).Ours.Should().BeNull();
+    }
+
+    [Fact]
+    public void Full_precision_values_that_differ_only_by_float32_rounding_are_close_not_equal()
+    {
+        var value = new ReferenceValue("valid loss", "loss", [0.30175235867500305], "0.30175235867500305", 17);
+        References.Row(value, JsonNode.Parse("""{"loss": 0.30175235867500305}""")).Agreement.Should().Be(Agreement.Equal);
+        References.Row(value, JsonNode.Parse("""{"loss": 0.30175232887268066}""")).Agreement.Should().Be(Agreement.Close);
+        References.Row(value, JsonNode.Parse("""{"loss": 0.3019}""")).Agreement.Should().Be(Agreement.Differs);
     }
 
     [Fact]
