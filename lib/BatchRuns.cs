@@ -267,7 +267,7 @@ public static class BatchRuns
             var script = scripts[i];
             if (cancel.IsCancellationRequested)
             {
-                results.Add(new ScriptResult(script, Skipped, null, 0, null, null, script + ".log", script + "/", "not run: the batch was interrupted"));
+                results.Add(new ScriptResult(script, Skipped, null, 0, null, null, "", "", "not run: the batch was interrupted"));
                 continue;
             }
             observe?.Invoke(new ScriptStarted(script, i, scripts.Count));
@@ -355,8 +355,8 @@ public static class BatchRuns
         {
             0 when status is not null => (status, (string?)null),
             0 => (Failed, "exited 0 without writing metrics.json"),
-            3 => (TrainingStatus.Diverged, "exit code 3: training diverged"),
-            130 => (TrainingStatus.Interrupted, "exit code 130: interrupted"),
+            3 => (TrainingStatus.Diverged, "exit code 3"),
+            130 => (TrainingStatus.Interrupted, "exit code 130"),
             _ when interrupted => (TrainingStatus.Interrupted, $"exit code {exitCode} after the batch was interrupted"),
             _ => (Failed, $"exit code {exitCode}"),
         };
@@ -395,9 +395,9 @@ public static class BatchRuns
         foreach (var (result, row) in summary.Scripts.Zip(Rows(summary, references)))
         {
             var cells = row.Select(c => c.Length == 0 ? "—" : c.Replace("|", "\\|")).ToArray();
-            cells[0] = $"[{cells[0]}]({result.Out})";
+            if (result.Out.Length > 0) cells[0] = $"[{cells[0]}]({result.Out})";
             cells[1] = (result.Ok ? "✅ " : result.Status == Skipped ? "⏭ " : "❌ ") + cells[1];
-            text.Append("| ").Append(string.Join(" | ", cells)).Append($" | [{result.Log}]({result.Log}) |\n");
+            text.Append("| ").Append(string.Join(" | ", cells)).Append(result.Log.Length > 0 ? $" | [{result.Log}]({result.Log}) |\n" : " | — |\n");
         }
         text.Append("\nOpen `report.html` in this folder for every plot, config and the notebook's numbers.\n");
         return text.ToString();
@@ -437,22 +437,23 @@ public static class BatchRuns
             var references = References.Load(References.DefaultPath(repoRoot));
 
             using var cancel = new CancellationTokenSource();
+            var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends run-all at once
                 e.Cancel = true;
-                Console.Error.WriteLine("\nrun-all: interrupted; stopping the running script, skipping the rest (Ctrl+C again to quit now).");
+                if (!live) Console.Error.WriteLine("run-all: interrupted; stopping the running script, skipping the rest (Ctrl+C again to quit now).");
                 cancel.Cancel();
             };
             Console.CancelKeyPress += onCancel;
             using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
 
             Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(repoRoot, options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
-            var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
             var summary = live
                 ? RunLive(options, repoRoot, scripts, cancel.Token)
                 : Run(options, repoRoot, scripts, PlainObserver(repoRoot, options.RunDir), cancel.Token);
             Console.CancelKeyPress -= onCancel;
+            if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
 
             WriteSummary(options.RunDir, summary, references);
             Reports.WriteRunReport(options.RunDir, summary, references, options.ScriptsDir);

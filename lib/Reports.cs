@@ -43,7 +43,7 @@ public static class Reports
                 Html.Encode(s.KeyMetric?.Name),
                 s.KeyMetric is { } k ? BatchRuns.Number(k.Value) : "",
                 Html.Encode(References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric?.Name)?.NotebookText),
-                $"<a href=\"{Html.Url(s.Log)}\">{Html.Encode(s.Log)}</a>",
+                s.Log.Length == 0 ? "" : $"<a href=\"{Html.Url(s.Log)}\">{Html.Encode(s.Log)}</a>",
             ]), "summary", numeric: [3, 4, 6, 7]));
 
         foreach (var result in summary.Scripts)
@@ -60,14 +60,15 @@ public static class Reports
         html.Append($"<p class=\"what\">{Html.Encode(Description(folder, scriptsDir))}</p>\n");
         html.Append($"<p>{Status(result)}{(result.Note is null ? "" : $" <span class=\"muted\">({Html.Encode(result.Note)})</span>")}");
         if (result.KeyMetric is { } key) html.Append($" · key metric <strong>{Html.Encode(key.Name)} = {BatchRuns.Number(key.Value)}</strong>");
-        html.Append($" · <a href=\"{Html.Url(result.Out)}\">folder</a> · <a href=\"{Html.Url(result.Log)}\">log</a></p>\n");
+        if (result.Out.Length > 0) html.Append($" · <a href=\"{Html.Url(result.Out)}\">folder</a> · <a href=\"{Html.Url(result.Log)}\">log</a>");
+        html.Append("</p>\n");
 
-        if (metrics is null)
+        if (metrics is null && result.Status != BatchRuns.Skipped)
         {
             html.Append("<p class=\"bad\">No metrics.json: the script did not finish. The end of its log:</p>\n");
             html.Append($"<pre>{Html.Encode(LogTail(Path.Combine(runDir, result.Log), 30))}</pre>\n");
         }
-        else
+        else if (metrics is not null)
         {
             html.Append(Html.Table(["seed", "epochs", "quick", "arguments", "train (s)", "wall in script (s)", "wall with start-up (s)", "started"],
             [[
