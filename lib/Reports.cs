@@ -172,12 +172,28 @@ public static class Reports
         return match.Success ? Regex.Unescape(match.Groups["d"].Value) : "";
     }
 
-    /// <summary>The chapter section a script names in its header comment (<c>// Chapter 13 · Solving an XOR …</c>).</summary>
+    /// <summary>
+    /// The chapter section a script names in its header comment: the comment lines from <c>// Chapter 13 · …</c> up to
+    /// its first ": " or sentence end outside quotes (what follows describes the script).
+    /// </summary>
     public static string? SectionHeading(string script, string? scriptsDir)
     {
         var source = ScriptSource(script, scriptsDir);
-        var match = source is null ? Match.Empty : Regex.Match(source, @"^//\s*Chapter 13\s*·\s*(?<s>.+)$", RegexOptions.Multiline);
-        return match.Success ? match.Groups["s"].Value.Trim() : null;
+        if (source is null) return null;
+        var lines = source.Split('\n').Select(l => l.Trim()).ToList();
+        var first = lines.FindIndex(l => Regex.IsMatch(l, @"^//\s*Chapter 13\s*·"));
+        if (first < 0) return null;
+        var header = string.Join(' ', lines.Skip(first)
+            .TakeWhile((l, i) => i == 0 || (l.StartsWith("//") && !Regex.IsMatch(l, @"^//\s*(Writes|\(|$)")))
+            .Select(l => l.TrimStart('/').Trim()));
+        header = Regex.Replace(header, @"^Chapter 13\s*·\s*", "");
+        var quoted = false;
+        for (var i = 0; i < header.Length - 1; i++)
+        {
+            if (header[i] == '"') quoted = !quoted;
+            else if (!quoted && header[i] is ':' or '.' && header[i + 1] == ' ') return header[..i].Trim();
+        }
+        return header.Trim().TrimEnd('.');
     }
 
     static string? ScriptSource(string script, string? scriptsDir)

@@ -83,13 +83,24 @@ public sealed class ReportTests : IDisposable
         var scripts = temp.Sub("scripts");
         File.WriteAllText(Path.Combine(scripts, "xor.csx"), """
             #load "../lib/ch13.csx"
-            // Chapter 13 · Solving an XOR classification problem
+            // Chapter 13 · Solving an XOR classification problem: a linear model cannot, an MLP can,
             var run = Runs.Start("xor", Args, "a linear model cannot solve \"XOR\"; the MLP can", epochs: 100);
             """);
         var folder = new ScriptFolder("xor", temp.Path, new JsonObject(), []);
 
         Reports.Description(folder, scripts).Should().Be("a linear model cannot solve \"XOR\"; the MLP can");
         Reports.SectionHeading("xor", scripts).Should().Be("Solving an XOR classification problem");
+        File.WriteAllText(Path.Combine(scripts, "mnist.csx"), """
+            // Chapter 13 · "Project two: classifying MNIST hand-written digits" (the notebook's version): an MLP on the first
+            // 1000 training images.
+            """);
+        Reports.SectionHeading("mnist", scripts).Should().Be("\"Project two: classifying MNIST hand-written digits\" (the notebook's version)");
+        File.WriteAllText(Path.Combine(scripts, "autograd.csx"), """
+            // Chapter 13 · PyTorch's computation graphs, and "Computing gradients via
+            // automatic differentiation". More text.
+            // Writes out/autograd/.
+            """);
+        Reports.SectionHeading("autograd", scripts).Should().Be("PyTorch's computation graphs, and \"Computing gradients via automatic differentiation\"");
         Reports.Description(folder with { Script = "other" }, scripts).Should().BeEmpty();
     }
 
