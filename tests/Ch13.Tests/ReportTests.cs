@@ -152,7 +152,7 @@ public sealed class ReferenceTests
     [Fact]
     public void The_repository_keeps_the_notebooks_printed_numbers()
     {
-        Notebook.Keys.Should().Contain(["sequential", "module", "xor", "custom_layer", "auto_mpg", "mnist"]);
+        Notebook.Keys.Should().Contain(["sequential", "module", "xor", "custom_layer", "auto_mpg", "mnist", "lightning"]);
         Notebook["xor"].Values.Should().Contain(v => v.Path == "results.mlp.history[epoch=1].valid_loss" && v.Notebook.Single() == 0.6937592625617981);
         Notebook["sequential"].Values.Select(v => v.Label).Should().Contain("valid loss, epoch 196");
         Notebook["custom_layer"].Values.Should().Contain(v => v.Label.StartsWith("noisy XOR valid loss, epoch 1") && v.Notebook.Single() == 0.6921265125274658);
