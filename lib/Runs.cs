@@ -39,6 +39,9 @@ public sealed record Run(
     long StartTimestamp,
     CancellationToken Cancel)
 {
+    /// <summary>What the script demonstrates, in a sentence (its --help line; recorded in metrics.json for reports).</summary>
+    public string Description { get; init; } = "";
+
     public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
     public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
 }
@@ -118,7 +121,7 @@ public static class Runs
         var epochsGiven = args.Any(a => a == "--epochs" || a.StartsWith("--epochs="));
         var runEpochs = quick && !epochsGiven ? quickEpochs : parsed.Int("epochs");
         return new Run(script, root, outDir, seed, runEpochs, parsed.Flag("quiet"), quick, parsed,
-            args.ToList(), started, startTimestamp, CancelOnSignals());
+            args.ToList(), started, startTimestamp, CancelOnSignals()) { Description = description };
     }
 
     /// <summary>Parses arguments; pure. Throws <see cref="Ch13Exception"/> (exit code 2) on bad input.</summary>
@@ -305,7 +308,7 @@ public static class Runs
     };
 
     /// <summary>
-    /// Ends a run: writes <c>metrics.json</c> (script, status, seed, arguments, config, results, environment,
+    /// Ends a run: writes <c>metrics.json</c> (script, description, status, seed, arguments, config, results, environment,
     /// and timings — the only part that differs between runs with the same seed) atomically, prints where the
     /// files are, and returns the exit code for the script to return: 0 completed or early-stopped,
     /// 3 diverged, 130 interrupted. A diverged run also records <c>diverged_at_epoch</c> (the first epoch of any
@@ -318,6 +321,7 @@ public static class Runs
         var metrics = new
         {
             script = run.Script,
+            description = run.Description,
             status,
             seed = run.Seed,
             epochs = run.Epochs,

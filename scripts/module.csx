@@ -27,7 +27,8 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
 Runs.Log(run, Nets.Summary(model));
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var history = Progress.Fit(run, "MyModule", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- Results
 var final = history.Last;
@@ -41,7 +42,8 @@ return Runs.Finish(run,
                   model = Nets.Describe(model), replayed_sequential_epochs = SequentialEpochs },
     results: new { final, status = history.Status, history = history.Epochs },
     trainSeconds: history.Seconds,
-    status: history.Status);
+    status: history.Status,
+    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
 
 void LogEpoch(EpochMetrics m)
 {

@@ -26,7 +26,8 @@ Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid poi
 torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
 Runs.Log(run, Nets.Summary(linear));
-var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var linearHistory = Progress.Fit(run, "Linear(2, 2)", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(linear, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList.
 // The notebook's printed log came from a kernel whose generator had made 370 draws since its manual_seed(1)
@@ -35,7 +36,8 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
 Runs.Log(run, "\n" + Nets.Summary(mlp));
-var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var mlpHistory = Progress.Fit(run, "MLP 2-10-6-2", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(mlp, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- Results
 var linearFinal = linearHistory.Last;
