@@ -292,6 +292,10 @@ public static class Runs
     /// <summary>True on the epochs the notebook logs: the first, then every <paramref name="every"/>.</summary>
     public static bool IsLogEpoch(EpochMetrics m, int every) => every > 0 && (m.Epoch - 1) % every == 0;
 
+    /// <summary>A metric for a results line: fixed decimals, or "n/a" when the run never got that far.</summary>
+    public static string Number(double? value, string format = "F4") =>
+        value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
     /// <summary>A float32 loss as Python prints <c>loss.item()</c>: the shortest repr of the double.</summary>
     public static string Py(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -42,9 +42,9 @@ var history = Progress.Fit(run, "MyNoisyModule", config.Epochs, LogEpoch,
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyNoisyModule: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Console.WriteLine($"\nMyNoisyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
-    $"Decision regions: valid acc {final?.ValidAccuracy:F3}", points => Training.PredictClasses(model, points), data.Test);
+    $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
 
 return Runs.Finish(run,
     config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",

@@ -32,10 +32,10 @@ var history = Progress.Fit(run, "MyModule", config.Epochs, LogEpoch,
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyModule: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Console.WriteLine($"\nMyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
 Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-    [($"MyModule on blobs: valid acc {final?.ValidAccuracy:F3}", points => Training.PredictClasses(model, points))], data.Test);
+    [($"MyModule on blobs: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
 
 return Runs.Finish(run,
     config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",

@@ -37,7 +37,7 @@ var history = Progress.Fit(run, "nn.Sequential", config.Epochs, LogEpoch,
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nSequential: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Console.WriteLine($"\nSequential: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
 Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequential on blobs");
 
 return Runs.Finish(run,

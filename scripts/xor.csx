@@ -42,14 +42,14 @@ var mlpHistory = Progress.Fit(run, "MLP 2-10-6-2", config.Epochs, LogEpoch,
 // --- Results
 var linearFinal = linearHistory.Last;
 var mlpFinal = mlpHistory.Last;
-Console.WriteLine($"\nLinear model: train acc {linearFinal?.TrainAccuracy:F4}, valid acc {linearFinal?.ValidAccuracy:F4}");
-Console.WriteLine($"MLP (MyModule): train acc {mlpFinal?.TrainAccuracy:F4}, valid acc {mlpFinal?.ValidAccuracy:F4}");
+Console.WriteLine($"\nLinear model: train acc {Runs.Number(linearFinal?.TrainAccuracy)}, valid acc {Runs.Number(linearFinal?.ValidAccuracy)}");
+Console.WriteLine($"MLP (MyModule): train acc {Runs.Number(mlpFinal?.TrainAccuracy)}, valid acc {Runs.Number(mlpFinal?.ValidAccuracy)}");
 
 Plots.History(run.OutPath("history.png"), [("Linear(2, 2)", linearHistory), ("MLP 2-10-6-2", mlpHistory)], "XOR");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 [
-    ($"Linear(2, 2): valid acc {linearFinal?.ValidAccuracy:F3}", points => Training.PredictClasses(linear, points)),
-    ($"MLP 2-10-6-2: valid acc {mlpFinal?.ValidAccuracy:F3}", points => Training.PredictClasses(mlp, points)),
+    ($"Linear(2, 2): valid acc {Runs.Number(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
+    ($"MLP 2-10-6-2: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
 ], data.Test);
 
 return Runs.Finish(run,
