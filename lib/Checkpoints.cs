@@ -46,6 +46,8 @@ public static class Checkpoints
                 if (rank > 64) throw new InvalidDataException($"implausible rank {rank} for '{name}'");
                 var shape = new long[rank];
                 for (var d = 0; d < shape.Length; d++) shape[d] = ReadLeb128(reader);
+                // A negative size would seek backwards and re-read entries, for as many as the (damaged) count says.
+                if (shape.Any(n => n < 0)) throw new InvalidDataException($"negative dimension for '{name}'");
                 reader.BaseStream.Seek(checked(shape.Aggregate(1L, (n, s) => n * s) * ElementSize(dtype)), SeekOrigin.Current);
                 if (reader.BaseStream.Position > reader.BaseStream.Length) throw new EndOfStreamException($"truncated in '{name}'");
                 entries.Add(new CheckpointEntry(name, dtype, shape));
@@ -53,7 +55,7 @@ public static class Checkpoints
             if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("trailing bytes");
             return entries;
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or ArgumentException or OverflowException or FormatException)
         {
             throw new Ch13Exception($"checkpoint {path} is not a readable TorchSharp checkpoint ({e.Message}).", 1, e);
         }

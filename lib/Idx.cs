@@ -50,9 +50,11 @@ public static class Idx
             var dims = header.Dims;
             long itemSize = 1;
             for (var i = 1; i < dims.Length; i++) itemSize *= dims[i];
+            // Checked in two steps so the product cannot overflow (rows x cols alone can pass int, even long, range).
+            if (itemSize > Array.MaxLength || dims[0] * itemSize > Array.MaxLength)
+                throw Corrupt(path, offset, where, $"its header claims {Shape(dims)} = {(decimal)dims[0] * itemSize} bytes " +
+                                                   $"({itemSize} per item), more than any MNIST file");
             long total = dims[0] * itemSize;
-            if (total > Array.MaxLength)
-                throw Corrupt(path, offset, where, $"its header claims {Shape(dims)} = {total} bytes, more than any MNIST file");
 
             if (!gzip && file.Length != offset + total)
                 throw Corrupt(path, Math.Min(file.Length, offset + total), "",

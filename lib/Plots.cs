@@ -62,6 +62,7 @@ public static class Plots
         line.LegendText = label;
         line.LineWidth = 2.5f;
         line.LinePattern = pattern;
+        line.MarkerSize = points.Length == 1 ? 8 : 0; // a single epoch is a point, not a line
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Threading;
 using TorchSharp;
@@ -38,6 +39,9 @@ public sealed record Run(
     long StartTimestamp,
     CancellationToken Cancel)
 {
+    /// <summary>What the script demonstrates, in a sentence (its --help line; recorded in metrics.json for reports).</summary>
+    public string Description { get; init; } = "";
+
     public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
     public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
 }
@@ -72,8 +76,10 @@ public static class Runs
     /// <summary>
     /// Starts a run from a script: parses <paramref name="args"/> against the common options plus
     /// <paramref name="options"/>; prints help (exit 0) or a usage error (exit 2) and ends the process;
-    /// otherwise seeds torch, creates the output folder (checking it is writable) and hooks Ctrl+C/SIGTERM to
-    /// <see cref="Run.Cancel"/> (a second Ctrl+C ends the process at once).
+    /// otherwise seeds torch, creates the output folder (checking it is writable), locks it for this run
+    /// (<c>.lock</c>, released at exit; a folder in use by another live run is an error, exit 1), clears temp files
+    /// left there by killed runs, and hooks Ctrl+C/SIGTERM to <see cref="Run.Cancel"/> (a second one ends the
+    /// process at once).
     /// </summary>
     /// <remarks>
     /// With <c>--quick</c> the epoch count defaults to <paramref name="quickEpochs"/> (an explicit <c>--epochs</c>
@@ -97,7 +103,13 @@ public static class Runs
 
         var root = RepoRoot(scriptPath);
         var outDir = Path.GetFullPath(parsed.Text("out") ?? Path.Combine(root, "out", script));
-        try { EnsureWritable(outDir); }
+        try
+        {
+            EnsureWritable(outDir);
+            var folderLock = Files.TakeLock(outDir, script, started, Relative(outDir));
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Files.ReleaseLock(folderLock);
+            Files.RemoveStaleTemps(outDir);
+        }
         catch (Ch13Exception e) { Fail(e); throw; }
 
         var seed = parsed.Int("seed");
@@ -109,7 +121,7 @@ public static class Runs
         var epochsGiven = args.Any(a => a == "--epochs" || a.StartsWith("--epochs="));
         var runEpochs = quick && !epochsGiven ? quickEpochs : parsed.Int("epochs");
         return new Run(script, root, outDir, seed, runEpochs, parsed.Flag("quiet"), quick, parsed,
-            args.ToList(), started, startTimestamp, CancelOnSignals());
+            args.ToList(), started, startTimestamp, CancelOnSignals()) { Description = description };
     }
 
     /// <summary>Parses arguments; pure. Throws <see cref="Ch13Exception"/> (exit code 2) on bad input.</summary>
@@ -140,7 +152,9 @@ public static class Runs
                 values[spec.Name] = true;
                 continue;
             }
-            var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : throw Usage(script, $"{arg} needs a value ({Expected(spec)})"));
+            // "--epochs --quiet": the next word is an option, not the missing value ("-1" still is a value).
+            var value = inlineValue ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--") ? args[++i]
+                : throw Usage(script, $"{arg} needs a value ({Expected(spec)})"));
             values[spec.Name] = ParseValue(script, spec, value);
         }
         return new ParsedArgs(values, (bool)values["help"]!);
@@ -231,7 +245,7 @@ public static class Runs
         try
         {
             Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
+            var probe = Files.TempPath(folder, "write-test");
             File.WriteAllText(probe, "");
             File.Delete(probe);
         }
@@ -241,21 +255,27 @@ public static class Runs
         }
     }
 
+    // The registrations must stay reachable for the whole process: a collected one unhooks its signal in its
+    // finalizer, and the next SIGTERM would then kill the run without writing anything.
+    static PosixSignalRegistration[] signalHooks = [];
+
     static CancellationToken CancelOnSignals()
     {
         var source = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            if (source.IsCancellationRequested) return; // second Ctrl+C: let the process end now
-            e.Cancel = true;
-            Console.Error.WriteLine("\nInterrupted: stopping after the current batch (Ctrl+C again to quit now).");
-            source.Cancel();
-        };
-        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
+            if (source.IsCancellationRequested) return; // the second signal: its default action ends the process now
             context.Cancel = true;
+            var name = context.Signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({context.Signal})";
+            Console.Error.WriteLine($"\n{name}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once.");
             source.Cancel();
-        });
+        }
+        try
+        {
+            signalHooks = [.. signalHooks, PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
+                                          PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)];
+        }
+        catch (PlatformNotSupportedException) { } // no signals (browser/mobile): runs simply cannot be interrupted
         return source.Token;
     }
 
@@ -271,6 +291,10 @@ public static class Runs
 
     /// <summary>True on the epochs the notebook logs: the first, then every <paramref name="every"/>.</summary>
     public static bool IsLogEpoch(EpochMetrics m, int every) => every > 0 && (m.Epoch - 1) % every == 0;
+
+    /// <summary>A metric for a results line: fixed decimals, or "n/a" when the run never got that far.</summary>
+    public static string Number(double? value, string format = "F4") =>
+        value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
     /// <summary>A float32 loss as Python prints <c>loss.item()</c>: the shortest repr of the double.</summary>
     public static string Py(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -288,10 +312,11 @@ public static class Runs
     };
 
     /// <summary>
-    /// Ends a run: writes <c>metrics.json</c> (script, status, seed, arguments, config, results, environment,
+    /// Ends a run: writes <c>metrics.json</c> (script, description, status, seed, arguments, config, results, environment,
     /// and timings — the only part that differs between runs with the same seed) atomically, prints where the
     /// files are, and returns the exit code for the script to return: 0 completed or early-stopped,
-    /// 3 diverged, 130 interrupted.
+    /// 3 diverged, 130 interrupted. A diverged run also records <c>diverged_at_epoch</c> (the first epoch of any
+    /// <c>history</c> in <paramref name="results"/> whose loss is not finite) and says so with a learning-rate hint.
     /// </summary>
     /// <param name="keyMetric">The one number a summary table shows for this script (e.g. <c>("valid_acc", 0.99)</c>).</param>
     public static int Finish(Run run, object config, object results, double trainSeconds, string status = TrainingStatus.Completed,
@@ -300,6 +325,7 @@ public static class Runs
         var metrics = new
         {
             script = run.Script,
+            description = run.Description,
             status,
             seed = run.Seed,
             epochs = run.Epochs,
@@ -316,10 +342,15 @@ public static class Runs
                 wall_seconds = Math.Round(run.WallSeconds, 4),
             },
         };
+        var json = JsonSerializer.SerializeToNode(metrics, Json)!.AsObject();
+        var divergedAt = status == TrainingStatus.Diverged ? Divergence(json["results"]) : null;
+        if (divergedAt is not null) json.Insert(json.IndexOf("status") + 1, "diverged_at_epoch", divergedAt.Value.Epoch);
         var path = run.OutPath("metrics.json");
-        Files.WriteAllTextAtomic(path, JsonSerializer.Serialize(metrics, Json) + "\n");
+        Files.WriteAllTextAtomic(path, json.ToJsonString(Json) + "\n");
         var files = Directory.GetFiles(run.OutDir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order();
-        Out.WriteLine($"Wrote {Relative(run, run.OutDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        Out.WriteLine($"Wrote {Relative(run.OutDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        Out.Flush();
+        if (StatusMessage(run, status, divergedAt, json["results"]) is { } message) Console.Error.WriteLine(message);
         return status switch
         {
             TrainingStatus.Diverged => 3,
@@ -328,7 +359,59 @@ public static class Runs
         };
     }
 
-    static string Relative(Run run, string path)
+    /// <summary>What went wrong and what to try, for a run that did not complete (null when it did).</summary>
+    static string? StatusMessage(Run run, string status, (int Epoch, string What)? divergedAt, JsonNode? results)
+    {
+        var metrics = Path.Combine(Relative(run.OutDir), "metrics.json");
+        if (status == TrainingStatus.Interrupted)
+        {
+            var counts = Histories(results).Select(h => h.History.Count).ToList();
+            var after = counts.Count > 0 ? $" after {counts.Max()} epoch(s)" : "";
+            return $"Interrupted{after}: the partial history is in {metrics} (status \"interrupted\").";
+        }
+        if (status != TrainingStatus.Diverged) return null;
+        var where = divergedAt is { } d ? $" at epoch {d.Epoch} ({d.What})" : " (the loss became NaN or infinite)";
+        var hint = run.Options.Values.TryGetValue("lr", out var lr) && lr is double rate
+            ? $"try a smaller learning rate, e.g. --lr {Number(rate / 10)} (now {Number(rate)})"
+            : "try a smaller learning rate";
+        return $"Training diverged{where}: {hint}. The history up to there is in {metrics} (status \"diverged\").";
+    }
+
+    /// <summary>
+    /// Where training diverged: the earliest last epoch of a history whose sibling <c>status</c> is diverged (the
+    /// loop stops at the diverging epoch), else the first epoch of any history with a non-finite loss.
+    /// </summary>
+    static (int Epoch, string What)? Divergence(JsonNode? results)
+    {
+        var histories = Histories(results).ToList();
+        var stopped = histories.Where(h => h.Status == TrainingStatus.Diverged && h.History.Count > 0).Select(h => h.History[^1]);
+        var nonFinite = histories.SelectMany(h => h.History).Where(e => Loss(e) is not null);
+        return stopped.Concat(nonFinite)
+            .Select(e => (Epoch: e?["epoch"]?.GetValue<int>() ?? 0, What: Loss(e) is { } loss ? $"the loss became {loss}" : "an update overflowed"))
+            .Where(e => e.Epoch > 0)
+            .OrderBy(e => e.Epoch).Select(e => ((int, string)?)e).FirstOrDefault();
+    }
+
+    // Histories are serialised as arrays of epoch objects under a "history" key (at any depth), usually beside
+    // the status of that training run.
+    static IEnumerable<(JsonArray History, string? Status)> Histories(JsonNode? node) => node switch
+    {
+        JsonObject o when o["history"] is JsonArray a && a.All(e => e is JsonObject x && x.ContainsKey("epoch")) =>
+            [(a, o["status"] is JsonValue v && v.TryGetValue<string>(out var status) ? status : null)],
+        JsonObject o => o.SelectMany(p => Histories(p.Value)),
+        JsonArray a => a.SelectMany(Histories),
+        _ => [],
+    };
+
+    // Non-finite doubles are written as the strings "NaN", "Infinity", "-Infinity" (AllowNamedFloatingPointLiterals).
+    static string? Loss(JsonNode? epoch) => NonFinite(epoch?["train_loss"]) ?? NonFinite(epoch?["valid_loss"]);
+
+    static string? NonFinite(JsonNode? value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) && text is "NaN" or "Infinity" or "-Infinity" ? text : null;
+
+    static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();
+
+    static string Relative(string path)
     {
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         return relative.StartsWith("..") ? path : relative;

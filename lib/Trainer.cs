@@ -178,8 +178,7 @@ public sealed class Trainer : IDisposable
             Each(c => c.OnTrainBatchStart(this, batch, index));
             var output = task.TrainingStep(new StepInput(model, batch, index));
             optimizer.zero_grad();
-            output.Loss.backward();
-            optimizer.step();
+            if (!Training.TryStep(output.Loss, optimizer)) return TrainingStatus.Diverged; // a huge lr overflows the update
             GlobalStep++;
             LogAll("train", output, batch.Size);
             Each(c => c.OnTrainBatchEnd(this, output, batch, index));

@@ -47,8 +47,9 @@ public static class Training
     /// Trains <paramref name="model"/> for <c>config.Epochs</c> epochs and returns the per-epoch history.
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
-    /// recorded, when the loss stops being finite (diverged) or <paramref name="cancel"/> fires (interrupted;
-    /// checked after every batch). <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
+    /// recorded, at the first batch whose loss is not finite or whose step overflows (diverged: that epoch is the
+    /// last in the history) or once <paramref name="cancel"/> fires (interrupted; checked after every batch).
+    /// <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
     /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
     /// it may also step an LR scheduler on the caller's optimiser). An optional <paramref name="penalty"/> (e.g. λ·Σ|w|)
     /// is added to every batch's loss before backward; the train loss then records the penalised objective, while
@@ -107,15 +108,16 @@ public static class Training
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
                 if (penalty is not null) loss = loss + penalty(model);
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item<float>();
+                var lossValue = loss.item<float>();
+                lossSum += lossValue;
                 if (classification) accuracySum += labels is null ? Accuracy(pred, y) : BatchAccuracy(pred, labels, order, start, count);
                 batches++;
+                // A NaN/∞ loss only spreads: stop here, with the weights of the last finite step.
+                if (!float.IsFinite(lossValue) || !TryStep(loss, optimizer)) { status = TrainingStatus.Diverged; break; }
                 if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
             }
             var trainLoss = lossSum / batches;
-            if (!double.IsFinite(trainLoss)) status = TrainingStatus.Diverged;
+            if (!double.IsFinite(trainLoss) && status == TrainingStatus.Completed) status = TrainingStatus.Diverged;
 
             double? validLoss = null, validAccuracy = null;
             if (valid is not null) (validLoss, validAccuracy) = Evaluate(model, valid, lossSpec);
@@ -126,6 +128,18 @@ public static class Training
             if (status == TrainingStatus.Completed && stopAfter is not null && stopAfter(metrics)) status = TrainingStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Backward pass and optimiser step; false when the step overflows. With a huge learning rate libtorch
+    /// throws ("value cannot be converted to type float without overflow") before the loss turns NaN.
+    /// </summary>
+    public static bool TryStep(Tensor loss, optim.Optimizer optimizer)
+    {
+        loss.backward();
+        try { optimizer.step(); }
+        catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("overflow")) { return false; }
+        return true;
     }
 
     /// <summary>Loss and (for classification) accuracy over a whole data set, in eval mode without gradients.</summary>

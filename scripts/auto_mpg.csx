@@ -70,7 +70,8 @@ torch.manual_seed(run.Seed);
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: (int)trainData.X.shape[1], HiddenUnits: [10, 6, 4], OutputSize: 1, Activation: Activation.ReLU));
 Runs.Log(run, "\n" + Nets.Describe(model) + "\n");
-var history = Training.Fit(model, trainData, null, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var history = Progress.Fit(run, "MLP 9-10-6-4-1", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(model, trainData, null, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // Evaluating on the test set, under no_grad
 var result = Regression.Evaluate(model, testData);

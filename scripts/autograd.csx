@@ -93,9 +93,9 @@ foreach (var l1Weight in new[] { 0.0, lambda })
     using var model = Nets.Mlp(spec);
     Runs.Log(run, $"λ = {l1Weight}:");
     var l1Norms = new List<double>();
-    var history = Training.Fit(model, train, valid, config, optimizer, new CrossEntropy(),
-        onEpoch: m => { l1Norms.Add(Penalties.L1Norm(model)); LogEpoch(m); }, cancel: run.Cancel,
-        penalty: l1Weight > 0 ? m => Penalties.L1(m, l1Weight) : null);
+    var history = Progress.Fit(run, $"λ = {l1Weight}", config.Epochs, m => { l1Norms.Add(Penalties.L1Norm(model)); LogEpoch(m); },
+        onEpoch => Training.Fit(model, train, valid, config, optimizer, new CrossEntropy(), onEpoch, run.Cancel,
+            penalty: l1Weight > 0 ? m => Penalties.L1(m, l1Weight) : null));
     runs.Add(new L1Run(l1Weight, history, Penalties.AbsWeights(model), l1Norms.ToArray()));
 }
 
@@ -136,7 +136,8 @@ return Runs.Finish(run,
         }),
     },
     trainSeconds: runs.Sum(r => r.History.Seconds),
-    status: TrainingStatus.Worst(runs.Select(r => r.History).ToArray()));
+    status: TrainingStatus.Worst(runs.Select(r => r.History).ToArray()),
+    keyMetric: ("grad_check_max_rel_error", gradCheck.MaxRelError));
 
 const double NearZero = 1e-3; // |w| below this counts as pruned by the penalty
 

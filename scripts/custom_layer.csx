@@ -21,10 +21,10 @@ var noisyLayer = new NoisyLinear(inFeatures: 2, outFeatures: 3);
 var x = torch.zeros(1, 2);
 Runs.Log(run, Nets.Describe(noisyLayer));
 noisyLayer.train();
-PrintOutput(noisyLayer.call(x));
-PrintOutput(noisyLayer.call(x));
+var training1 = PrintOutput(noisyLayer.call(x));
+var training2 = PrintOutput(noisyLayer.call(x));
 noisyLayer.eval();
-PrintOutput(noisyLayer.call(x));
+var evaluation = PrintOutput(noisyLayer.call(x));
 
 // --- The XOR data, as in the XOR section: 700 train / 300 valid points
 var data = Data.Xor();
@@ -37,29 +37,38 @@ torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
 Runs.Log(run, "\n" + Nets.Summary(model));
 torch.manual_seed(run.Seed);
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var history = Progress.Fit(run, "MyNoisyModule", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyNoisyModule: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Console.WriteLine($"\nMyNoisyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
-    $"Decision regions: valid acc {final?.ValidAccuracy:F3}", points => Training.PredictClasses(model, points), data.Test);
+    $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
 
 return Runs.Finish(run,
     config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   model = Nets.Describe(model), noise_stddev = 0.07 },
-    results: new { final, status = history.Status, history = history.Epochs },
+    results: new
+    {
+        demo = new { training_1 = training1, training_2 = training2, eval = evaluation },
+        final, status = history.Status, history = history.Epochs,
+    },
     trainSeconds: history.Seconds,
-    status: history.Status);
+    status: history.Status,
+    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
 
 void LogEpoch(EpochMetrics m)
 {
     if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
 }
 
-// Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), then frees it.
-void PrintOutput(Tensor output)
+// Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), frees it, returns its rows.
+double[][] PrintOutput(Tensor output)
 {
     Runs.Log(run, TensorText.Repr(output, gradFn: "AddBackward0"));
+    var columns = (int)output.shape[1];
+    var values = output.detach().data<float>().Select(v => (double)v).Chunk(columns).ToArray();
     output.Dispose();
+    return values;
 }

@@ -43,7 +43,8 @@ foreach (var kind in new[] { InitKind.Default, InitKind.XavierNormal, InitKind.X
     foreach (var s in stats)
         Runs.Log(run, $"  {s.Layer,5}  {s.ActivationStd,14:F4}  {s.SaturatedShare,9:P1}  {s.GradientStd,9:E2}  {s.WeightGradientStd,10:E2}");
 
-    var history = Training.Fit(model, train, valid, config, optimizer, lossSpec, LogEpoch, run.Cancel);
+    var history = Progress.Fit(run, Init.Name(kind), config.Epochs, LogEpoch,
+        onEpoch => Training.Fit(model, train, valid, config, optimizer, lossSpec, onEpoch, run.Cancel));
     results.Add(new InitRun(kind, stats, history));
     Runs.Log(run, "");
 }
@@ -80,7 +81,8 @@ return Runs.Finish(run,
         history = r.History.Epochs,
     }),
     trainSeconds: results.Sum(r => r.History.Seconds),
-    status: TrainingStatus.Worst(results.Select(r => r.History).ToArray()));
+    status: TrainingStatus.Worst(results.Select(r => r.History).ToArray()),
+    keyMetric: ("xavier_uniform_valid_acc", results.First(r => r.Kind == InitKind.XavierUniform).History.Last?.ValidAccuracy ?? double.NaN));
 
 void LogEpoch(EpochMetrics m)
 {

@@ -64,8 +64,10 @@ var testMetrics = trainer.Test(task, data, ckpt: checkpoint.BestModelPath is nul
 var history = Trainers.ToHistory(fit);
 // The book's test_acc is torchmetrics' running accuracy logged every step, then averaged: computed here to compare.
 var bookStyleTestAcc = Metrics.RunningAccuracyMean(test.Y.data<long>().ToArray(), Metrics.PredictClasses(trainer.Model!, test.X), batchSize);
-Console.WriteLine($"\nBest valid_acc {checkpoint.BestModelScore:F4} at epoch {checkpoint.BestEpoch} " +
-                  $"({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath ?? "-")}); test_acc {testMetrics.GetValueOrDefault("test_acc"):F4}" +
+Console.WriteLine((checkpoint.BestModelPath is null
+                      ? "\nNo checkpoint was kept (no epoch finished with a valid_acc)"
+                      : $"\nBest valid_acc {Runs.Number(checkpoint.BestModelScore)} at epoch {checkpoint.BestEpoch} ({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath)})") +
+                  $"; test_acc {Runs.Number(testMetrics.TryGetValue("test_acc", out var testAcc) ? testAcc : null)}" +
                   (earlyStopping?.StoppedEpoch is int stopped ? $"; early stopping after epoch {stopped}" : ""));
 Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {bookStyleTestAcc:F4} (the book's 10-epoch run: 0.9500)");
 

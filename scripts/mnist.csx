@@ -43,7 +43,8 @@ var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
 var plateau = Schedules.StartPlateau(plateauSpec, optimizerSpec.LearningRate);
 var earlyStop = Schedules.StartEarlyStop(earlyStopSpec);
 var lrCuts = new List<(int Epoch, double LearningRate)>();
-var history = Training.Fit(model, optimizer, train, test, config, new CrossEntropy(), cancel: run.Cancel, stopAfter: EndOfEpoch);
+var history = Progress.Fit(run, "MLP 784-32-16-10", config.Epochs, log: null,
+    onEpoch => Training.Fit(model, optimizer, train, test, config, new CrossEntropy(), onEpoch, run.Cancel, stopAfter: EndOfEpoch));
 
 // --- Results: restore the best weights, then test them
 var last = history.Last;

@@ -27,21 +27,23 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
 Runs.Log(run, Nets.Summary(model));
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var history = Progress.Fit(run, "MyModule", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyModule: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Console.WriteLine($"\nMyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
 Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-    [($"MyModule on blobs: valid acc {final?.ValidAccuracy:F3}", points => Training.PredictClasses(model, points))], data.Test);
+    [($"MyModule on blobs: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
 
 return Runs.Finish(run,
     config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   model = Nets.Describe(model), replayed_sequential_epochs = SequentialEpochs },
     results: new { final, status = history.Status, history = history.Epochs },
     trainSeconds: history.Seconds,
-    status: history.Status);
+    status: history.Status,
+    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
 
 void LogEpoch(EpochMetrics m)
 {

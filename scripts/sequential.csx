@@ -32,11 +32,12 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 
 // --- Training: manual_seed before the DataLoader's first epoch, mini-batches of 20, validation after each epoch
 torch.manual_seed(run.Seed);
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var history = Progress.Fit(run, "nn.Sequential", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nSequential: train acc {final?.TrainAccuracy:F4}, valid acc {final?.ValidAccuracy:F4}");
+Console.WriteLine($"\nSequential: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
 Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequential on blobs");
 
 return Runs.Finish(run,
@@ -44,7 +45,8 @@ return Runs.Finish(run,
                   model = Nets.Describe(model), draws_before_model = NotebookDrawsBeforeModel },
     results: new { final, status = history.Status, history = history.Epochs },
     trainSeconds: history.Seconds,
-    status: history.Status);
+    status: history.Status,
+    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
 
 void LogEpoch(EpochMetrics m)
 {

@@ -26,7 +26,8 @@ Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid poi
 torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
 Runs.Log(run, Nets.Summary(linear));
-var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var linearHistory = Progress.Fit(run, "Linear(2, 2)", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(linear, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList.
 // The notebook's printed log came from a kernel whose generator had made 370 draws since its manual_seed(1)
@@ -35,19 +36,20 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
 Runs.Log(run, "\n" + Nets.Summary(mlp));
-var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, LogEpoch, run.Cancel);
+var mlpHistory = Progress.Fit(run, "MLP 2-10-6-2", config.Epochs, LogEpoch,
+    onEpoch => Training.Fit(mlp, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
 
 // --- Results
 var linearFinal = linearHistory.Last;
 var mlpFinal = mlpHistory.Last;
-Console.WriteLine($"\nLinear model: train acc {linearFinal?.TrainAccuracy:F4}, valid acc {linearFinal?.ValidAccuracy:F4}");
-Console.WriteLine($"MLP (MyModule): train acc {mlpFinal?.TrainAccuracy:F4}, valid acc {mlpFinal?.ValidAccuracy:F4}");
+Console.WriteLine($"\nLinear model: train acc {Runs.Number(linearFinal?.TrainAccuracy)}, valid acc {Runs.Number(linearFinal?.ValidAccuracy)}");
+Console.WriteLine($"MLP (MyModule): train acc {Runs.Number(mlpFinal?.TrainAccuracy)}, valid acc {Runs.Number(mlpFinal?.ValidAccuracy)}");
 
 Plots.History(run.OutPath("history.png"), [("Linear(2, 2)", linearHistory), ("MLP 2-10-6-2", mlpHistory)], "XOR");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 [
-    ($"Linear(2, 2): valid acc {linearFinal?.ValidAccuracy:F3}", points => Training.PredictClasses(linear, points)),
-    ($"MLP 2-10-6-2: valid acc {mlpFinal?.ValidAccuracy:F3}", points => Training.PredictClasses(mlp, points)),
+    ($"Linear(2, 2): valid acc {Runs.Number(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
+    ($"MLP 2-10-6-2: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
 ], data.Test);
 
 return Runs.Finish(run,

@@ -1,0 +1,566 @@
+#nullable enable
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Spectre.Console;
+
+/// <summary>Which program runs each script: the bundled <c>./csx</c>, or dotnet-script (<c>dotnet script</c>).</summary>
+public enum ScriptRunner { Csx, DotnetScript }
+
+/// <summary>What <c>./run-all</c> was asked to do: where the run goes, which scripts, how, and with which extra arguments.</summary>
+public sealed record BatchOptions(
+    string RunDir,
+    string Name,
+    bool Quick,
+    IReadOnlyList<string> Only,
+    ScriptRunner Runner,
+    IReadOnlyList<string> ScriptArgs,
+    string ScriptsDir,
+    bool Help = false);
+
+/// <summary>The one number a script offers for summary tables (metrics.json's <c>key_metric</c>).</summary>
+public sealed record KeyMetric(string Name, double Value);
+
+/// <summary>How one script of a batch ended. Paths are relative to the run folder.</summary>
+public sealed record ScriptResult(
+    string Script,
+    string Status,
+    int? ExitCode,
+    double WallSeconds,
+    double? TrainSeconds,
+    KeyMetric? KeyMetric,
+    string Log,
+    string Out,
+    string? Note = null)
+{
+    /// <summary>Completed or stopped early: everything else fails the batch.</summary>
+    [JsonIgnore] public bool Ok => Status is TrainingStatus.Completed or TrainingStatus.EarlyStopped;
+}
+
+/// <summary>A whole batch: summary.json holds exactly this.</summary>
+public sealed record BatchSummary(
+    string Name,
+    string StartedAt,
+    double WallSeconds,
+    bool Quick,
+    string Runner,
+    IReadOnlyList<string> ScriptArgs,
+    IReadOnlyList<ScriptResult> Scripts)
+{
+    [JsonIgnore] public bool Failed => Scripts.Any(s => !s.Ok);
+}
+
+/// <summary>What a running batch reports, for its live summary.</summary>
+public abstract record BatchEvent(string Script, int Index, int Count);
+public sealed record ScriptStarted(string Script, int Index, int Count) : BatchEvent(Script, Index, Count);
+/// <summary>Sent about twice a second while a script runs, with its last non-empty output line.</summary>
+public sealed record ScriptRunning(string Script, int Index, int Count, double Seconds, string? LastLine) : BatchEvent(Script, Index, Count);
+public sealed record ScriptFinished(ScriptResult Result, int Index, int Count) : BatchEvent(Result.Script, Index, Count);
+
+/// <summary>
+/// Batch runs (<c>./run-all</c>): every section script in its own process, each writing into
+/// <c>&lt;run&gt;/&lt;script&gt;/</c> with its output kept as <c>&lt;run&gt;/&lt;script&gt;.log</c>; then summary.json,
+/// summary.md and report.html in the run folder. The exit code is non-zero when any script failed.
+/// </summary>
+public static class BatchRuns
+{
+    /// <summary>The chapter's order; scripts not listed here follow, alphabetically.</summary>
+    public static readonly IReadOnlyList<string> OutlineOrder =
+        ["init", "autograd", "sequential", "xor", "module", "custom_layer", "auto_mpg", "mnist", "lightning"];
+
+    /// <summary>summary.json's format: metrics.json's (snake_case), with readable non-ASCII and '+'.</summary>
+    public static readonly JsonSerializerOptions Json = new(Runs.Json) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Statuses a batch gives scripts that did not end normally.</summary>
+    public const string Failed = "failed", Skipped = "skipped";
+
+    public const string Usage = """
+        run-all: runs every section script in scripts/, each in its own process, into one run folder.
+
+        Usage: ./run-all [options] [-- arguments for every script]
+
+        Options:
+          --quick              pass --quick to every script (small settings; the whole batch takes about a minute)
+          --tag NAME           name the run folder out/runs/NAME (default: out/runs/<yyyyMMdd-HHmmss>)
+          --out DIR            write the run into DIR instead
+          --only a,b           run only these scripts (repeatable; names as in scripts/, without .csx)
+          --runner R           csx (the bundled ./csx, default) or dotnet-script (dotnet script <file>)
+          --scripts DIR        run the .csx files of another folder (default: scripts/)
+          --help               show this help
+
+        Each script writes <run>/<script>/ (metrics.json, PNGs) and its console output to <run>/<script>.log.
+        At the end: summary.json, summary.md and report.html in the run folder. Exit code 1 when any script failed.
+        Compare two runs with: ./csx tools/compare.csx -- out/runs/A out/runs/B
+        """;
+
+    /// <summary>Parses run-all's arguments (everything after a bare <c>--</c> goes to every script). Throws a usage error on bad input.</summary>
+    public static BatchOptions Parse(IList<string> args, string repoRoot, DateTimeOffset now)
+    {
+        bool quick = false, help = false;
+        string? tag = null, outDir = null, scriptsDir = null;
+        var only = new List<string>();
+        var runner = ScriptRunner.Csx;
+        var scriptArgs = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            var eq = arg.IndexOf('=');
+            if (arg.StartsWith("--") && eq > 2) (arg, inline) = (arg[..eq], arg[(eq + 1)..]);
+            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw UsageError($"{arg} needs a value"));
+            switch (arg)
+            {
+                case "--": scriptArgs.AddRange(args.Skip(i + 1)); i = args.Count; break;
+                case "--quick": quick = true; break;
+                case "--help" or "-h" or "-?": help = true; break;
+                case "--tag": tag = CheckTag(Value()); break;
+                case "--out": outDir = Value(); break;
+                case "--scripts": scriptsDir = Value(); break;
+                case "--only":
+                    only.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(Path.GetFileNameWithoutExtension).Select(n => n!));
+                    break;
+                case "--runner":
+                    runner = Value() switch
+                    {
+                        "csx" => ScriptRunner.Csx,
+                        "dotnet-script" => ScriptRunner.DotnetScript,
+                        var other => throw UsageError($"--runner must be csx or dotnet-script, got '{other}'"),
+                    };
+                    break;
+                default:
+                    throw UsageError(arg.StartsWith('-') ? $"unknown option '{arg}' (arguments for the scripts go after a bare --)" : $"unexpected argument '{arg}'");
+            }
+        }
+
+        string runDir, name;
+        if (outDir is not null)
+        {
+            runDir = Path.GetFullPath(outDir);
+            name = tag ?? Path.GetFileName(runDir.TrimEnd(Path.DirectorySeparatorChar));
+        }
+        else
+        {
+            var runs = Path.Combine(repoRoot, "out", "runs");
+            name = tag ?? now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+            runDir = Path.Combine(runs, name);
+            for (var n = 2; tag is null && Directory.Exists(runDir); n++) runDir = Path.Combine(runs, name = $"{now:yyyyMMdd-HHmmss}-{n}");
+        }
+        return new BatchOptions(runDir, name, quick, only, runner, scriptArgs,
+            Path.GetFullPath(scriptsDir ?? Path.Combine(repoRoot, "scripts")), help);
+    }
+
+    static string CheckTag(string tag) =>
+        Regex.IsMatch(tag, @"^[A-Za-z0-9][A-Za-z0-9._-]*$") ? tag : throw UsageError($"--tag must be a plain folder name (letters, digits, . _ -), got '{tag}'");
+
+    static Ch13Exception UsageError(string problem) => Ch13Exception.Usage($"run-all: {problem}. Try --help.");
+
+    /// <summary>The runnable sections: every .csx directly in <paramref name="scriptsDir"/>, in the chapter's order.</summary>
+    public static IReadOnlyList<string> Discover(string scriptsDir)
+    {
+        if (!Directory.Exists(scriptsDir)) throw new Ch13Exception($"run-all: no scripts folder {scriptsDir}", 2);
+        return InOutlineOrder(Directory.GetFiles(scriptsDir, "*.csx").Select(f => Path.GetFileNameWithoutExtension(f)));
+    }
+
+    /// <summary>Script names in the chapter's order (<see cref="OutlineOrder"/>), others after them alphabetically.</summary>
+    public static IReadOnlyList<string> InOutlineOrder(IEnumerable<string> scripts) =>
+        scripts.OrderBy(n => OutlineOrder.Contains(n) ? OutlineOrder.ToList().IndexOf(n) : OutlineOrder.Count)
+            .ThenBy(n => n, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The scripts <c>--only</c> asks for (all when empty), in discovery order; an unknown name is a usage error listing the known ones.</summary>
+    public static IReadOnlyList<string> Select(IReadOnlyList<string> discovered, IReadOnlyList<string> only)
+    {
+        var unknown = only.Where(n => !discovered.Contains(n)).ToList();
+        if (unknown.Count > 0)
+            throw UsageError($"--only: no script named {string.Join(", ", unknown.Select(u => $"'{u}'"))} (available: {string.Join(", ", discovered)})");
+        return only.Count == 0 ? discovered : discovered.Where(only.Contains).ToList();
+    }
+
+    /// <summary>The arguments each script gets: its output folder, --quick when asked, then the user's extra arguments.</summary>
+    public static IReadOnlyList<string> ScriptArguments(BatchOptions options, string script) =>
+        ["--out", Path.Combine(options.RunDir, script), .. options.Quick ? new[] { "--quick" } : [], .. options.ScriptArgs];
+
+    /// <summary>
+    /// The process that runs one script, from the repository root: with csx, the bundled runner that is running
+    /// this batch (<c>dotnet ch13-csx.dll file -- args</c>, so every script runs on the same runner build) or, from
+    /// another host, <c>./csx file -- args</c>; with dotnet-script, <c>dotnet script file -- args</c>.
+    /// </summary>
+    public static ProcessStartInfo Command(ScriptRunner runner, string repoRoot, string scriptPath, IReadOnlyList<string> args)
+    {
+        ProcessStartInfo start;
+        if (runner == ScriptRunner.DotnetScript)
+        {
+            start = new ProcessStartInfo("dotnet");
+            start.ArgumentList.Add("script");
+        }
+        else if (RunningRunner() is { } dll && Environment.ProcessPath is { } dotnet)
+        {
+            start = new ProcessStartInfo(dotnet);
+            start.ArgumentList.Add(dll);
+        }
+        else start = new ProcessStartInfo(Path.Combine(repoRoot, OperatingSystem.IsWindows() ? "csx.cmd" : "csx"));
+        start.ArgumentList.Add(scriptPath);
+        start.ArgumentList.Add("--");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.WorkingDirectory = repoRoot;
+        return start;
+    }
+
+    // ch13-csx's dll when this process is the bundled runner (run-all.csx started by ./csx), else null.
+    static string? RunningRunner() =>
+        System.Reflection.Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == "ch13-csx" && File.Exists(entry.Location) ? entry.Location : null;
+
+    /// <summary>Fails with a clear message, before anything runs, when the chosen runner is not there.</summary>
+    public static void CheckRunner(ScriptRunner runner, string repoRoot)
+    {
+        if (runner == ScriptRunner.Csx)
+        {
+            if (RunningRunner() is not null) return;
+            var csx = Path.Combine(repoRoot, OperatingSystem.IsWindows() ? "csx.cmd" : "csx");
+            if (!File.Exists(csx)) throw new Ch13Exception($"run-all: the bundled runner {csx} is missing");
+            return;
+        }
+        var (exit, output) = Capture("dotnet", ["script", "--version"], TimeSpan.FromMinutes(1));
+        if (exit != 0)
+            throw new Ch13Exception("run-all: --runner dotnet-script needs dotnet-script, and `dotnet script --version` failed"
+                + $"{(output.Length > 0 ? $" ({output.Split('\n')[0].Trim()})" : "")}. Install it with `dotnet tool install -g dotnet-script`, "
+                + "or use the bundled runner (--runner csx, the default).");
+    }
+
+    static (int Exit, string Output) Capture(string file, IReadOnlyList<string> args, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(timeout)) { process.Kill(entireProcessTree: true); return (-1, "timed out"); }
+            return (process.ExitCode, (stderr.Result + stdout.Result).Trim());
+        }
+        catch (System.ComponentModel.Win32Exception e) { return (-1, e.Message); }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="scripts"/> one after another (each in its own process, started by <paramref name="launch"/>,
+    /// by default <see cref="Command"/>), reporting progress to <paramref name="observe"/> on this thread. When
+    /// <paramref name="cancel"/> fires, the running script is asked to stop (SIGTERM, then killed after 15 s) and the
+    /// rest are skipped.
+    /// </summary>
+    public static BatchSummary Run(BatchOptions options, string repoRoot, IReadOnlyList<string> scripts,
+        Action<BatchEvent>? observe = null, CancellationToken cancel = default,
+        Func<string, IReadOnlyList<string>, ProcessStartInfo>? launch = null)
+    {
+        launch ??= (path, args) => Command(options.Runner, repoRoot, path, args);
+        Directory.CreateDirectory(options.RunDir);
+        var started = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        var results = new List<ScriptResult>();
+        for (var i = 0; i < scripts.Count; i++)
+        {
+            var script = scripts[i];
+            if (cancel.IsCancellationRequested)
+            {
+                results.Add(new ScriptResult(script, Skipped, null, 0, null, null, "", "", "not run: the batch was interrupted"));
+                continue;
+            }
+            observe?.Invoke(new ScriptStarted(script, i, scripts.Count));
+            var index = i;
+            var start = launch(Path.Combine(options.ScriptsDir, script + ".csx"), ScriptArguments(options, script));
+            var result = RunOne(options.RunDir, script, start, (seconds, line) => observe?.Invoke(new ScriptRunning(script, index, scripts.Count, seconds, line)), cancel);
+            results.Add(result);
+            observe?.Invoke(new ScriptFinished(result, i, scripts.Count));
+        }
+        return new BatchSummary(options.Name, started.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), Math.Round(clock.Elapsed.TotalSeconds, 2),
+            options.Quick, options.Runner == ScriptRunner.Csx ? "csx" : "dotnet-script", options.ScriptArgs, results);
+    }
+
+    static ScriptResult RunOne(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel)
+    {
+        var outDir = Path.Combine(runDir, script);
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true); // no stale plots from an earlier run with this tag
+        var logName = script + ".log";
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var clock = Stopwatch.StartNew();
+        using var log = new StreamWriter(Path.Combine(runDir, logName), append: false, new UTF8Encoding(false)) { AutoFlush = true };
+        var gate = new object();
+        string? last = null;
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            lock (gate)
+            {
+                log.WriteLine(line);
+                if (line.Trim().Length > 0) last = line;
+            }
+        }
+
+        Process process;
+        try { process = Process.Start(start) ?? throw new InvalidOperationException("no process started"); }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            OnLine($"run-all: could not start {start.FileName}: {e.Message}");
+            return new ScriptResult(script, Failed, null, Math.Round(clock.Elapsed.TotalSeconds, 2), null, null, logName, script + "/", $"could not start {start.FileName}: {e.Message}");
+        }
+        int exitCode;
+        var interrupted = false;
+        using (process)
+        {
+            process.OutputDataReceived += (_, e) => OnLine(e.Data);
+            process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            TimeSpan? stopAsked = null;
+            while (!process.WaitForExit(TimeSpan.FromMilliseconds(500)))
+            {
+                string? lastLine;
+                lock (gate) lastLine = last;
+                tick(clock.Elapsed.TotalSeconds, lastLine);
+                if (!cancel.IsCancellationRequested) continue;
+                interrupted = true;
+                if (stopAsked is null) { Terminate(process); stopAsked = clock.Elapsed; }
+                else if (clock.Elapsed - stopAsked > TimeSpan.FromSeconds(15)) process.Kill(entireProcessTree: true);
+            }
+            process.WaitForExit(); // drains the redirected output
+            exitCode = process.ExitCode;
+        }
+        return ReadResult(runDir, script, exitCode, clock.Elapsed.TotalSeconds, interrupted || cancel.IsCancellationRequested);
+    }
+
+    // Asks a script to stop as Ctrl+C would (scripts end their epoch and still write metrics.json).
+    static void Terminate(Process process)
+    {
+        if (OperatingSystem.IsWindows()) { process.Kill(entireProcessTree: true); return; }
+        try { Capture("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5)); }
+        catch (InvalidOperationException) { }
+    }
+
+    /// <summary>A script's result from its exit code and the metrics.json it left (status, key metric, training time).</summary>
+    public static ScriptResult ReadResult(string runDir, string script, int exitCode, double wallSeconds, bool interrupted = false)
+    {
+        var metrics = RunFolders.ReadJson(Path.Combine(runDir, script, "metrics.json"));
+        var status = RunFolders.Text(RunFolders.Select(metrics, "status"));
+        var key = RunFolders.Text(RunFolders.Select(metrics, "key_metric.name")) is { } name && RunFolders.Number(RunFolders.Select(metrics, "key_metric.value")) is { } value
+            ? new KeyMetric(name, value) : null;
+        var train = RunFolders.Number(RunFolders.Select(metrics, "timings.train_seconds"));
+        var (finalStatus, note) = exitCode switch
+        {
+            0 when status is not null => (status, (string?)null),
+            0 => (Failed, "exited 0 without writing metrics.json"),
+            3 => (TrainingStatus.Diverged, "exit code 3"),
+            130 => (TrainingStatus.Interrupted, "exit code 130"),
+            _ when interrupted => (TrainingStatus.Interrupted, $"exit code {exitCode} after the batch was interrupted"),
+            _ => (Failed, $"exit code {exitCode}"),
+        };
+        return new ScriptResult(script, finalStatus, exitCode, Math.Round(wallSeconds, 2), train is { } t ? Math.Round(t, 2) : null, key, script + ".log", script + "/", note);
+    }
+
+    /// <summary>Writes summary.json and summary.md into the run folder (atomically).</summary>
+    public static void WriteSummary(string runDir, BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
+    {
+        Files.WriteAllTextAtomic(Path.Combine(runDir, "summary.json"), JsonSerializer.Serialize(summary, Json) + "\n");
+        Files.WriteAllTextAtomic(Path.Combine(runDir, "summary.md"), Markdown(summary, references));
+    }
+
+    /// <summary>The columns of the summary table, one row per script (plain text; used by summary.md and the console).</summary>
+    public static readonly IReadOnlyList<string> Columns = ["script", "status", "wall (s)", "train (s)", "key metric", "value", "notebook"];
+
+    public static IReadOnlyList<IReadOnlyList<string>> Rows(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references) =>
+        summary.Scripts.Select(s => (IReadOnlyList<string>)
+        [
+            s.Script,
+            s.Note is null || s.Ok ? s.Status : $"{s.Status} ({s.Note})",
+            s.Status == Skipped ? "" : s.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            s.TrainSeconds?.ToString("F1", CultureInfo.InvariantCulture) ?? "",
+            s.KeyMetric?.Name ?? "",
+            s.KeyMetric is { } k ? Number(k.Value) : "",
+            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric?.Name)?.NotebookText ?? "",
+        ]).ToList();
+
+    /// <summary>summary.md: a heading line with the counts, then the table with links to each script's folder and log.</summary>
+    public static string Markdown(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
+    {
+        var text = new StringBuilder($"# ch13 run `{summary.Name}`\n\n");
+        text.Append(Headline(summary)).Append("\n\n");
+        text.Append("| ").Append(string.Join(" | ", Columns)).Append(" | log |\n");
+        text.Append("|---|---|---:|---:|---|---:|---:|---|\n");
+        foreach (var (result, row) in summary.Scripts.Zip(Rows(summary, references)))
+        {
+            var cells = row.Select(c => c.Length == 0 ? "—" : c.Replace("|", "\\|")).ToArray();
+            if (result.Out.Length > 0) cells[0] = $"[{cells[0]}]({result.Out})";
+            cells[1] = (result.Ok ? "✅ " : result.Status == Skipped ? "⏭ " : "❌ ") + cells[1];
+            text.Append("| ").Append(string.Join(" | ", cells)).Append(result.Log.Length > 0 ? $" | [{result.Log}]({result.Log}) |\n" : " | — |\n");
+        }
+        text.Append("\nOpen `report.html` in this folder for every plot, config and the notebook's numbers.\n");
+        return text.ToString();
+    }
+
+    /// <summary>One line: when, how many scripts, how many failed, total wall time.</summary>
+    public static string Headline(BatchSummary summary)
+    {
+        var ok = summary.Scripts.Count(s => s.Ok);
+        var failed = summary.Scripts.Count(s => !s.Ok && s.Status != Skipped);
+        var skipped = summary.Scripts.Count(s => s.Status == Skipped);
+        var args = summary.ScriptArgs.Count > 0 ? $" · script arguments `{string.Join(' ', summary.ScriptArgs)}`" : "";
+        return $"Started {Reports.Timestamp(summary.StartedAt)} · {summary.Scripts.Count} script{(summary.Scripts.Count == 1 ? "" : "s")}{(summary.Quick ? " (--quick)" : "")} · runner {summary.Runner}{args} · "
+            + $"wall {summary.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s · **{ok} ok, {failed} failed{(skipped > 0 ? $", {skipped} skipped" : "")}**";
+    }
+
+    /// <summary>A metric as tables show it: 4 decimals for small numbers, fewer for large ones.</summary>
+    public static string Number(double value) =>
+        !double.IsFinite(value) ? value.ToString(CultureInfo.InvariantCulture)
+        : Math.Abs(value) >= 1000 ? value.ToString("F1", CultureInfo.InvariantCulture)
+        : value.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The <c>./run-all</c> tool: parse, run every script with a live summary (a table on a terminal, plain lines
+    /// otherwise), write summary.json, summary.md and report.html, print the table, and return the exit code
+    /// (0 all ok, 1 any failed, 2 bad usage, 130 interrupted).
+    /// </summary>
+    public static int Main(IList<string> args, string repoRoot)
+    {
+        try
+        {
+            var options = Parse(args, repoRoot, DateTimeOffset.Now);
+            if (options.Help) { Out.WriteLine(Usage); return 0; }
+            var scripts = Select(Discover(options.ScriptsDir), options.Only);
+            if (scripts.Count == 0) throw new Ch13Exception($"run-all: no .csx scripts in {options.ScriptsDir}", 2);
+            CheckRunner(options.Runner, repoRoot);
+            var references = References.Load(References.DefaultPath(repoRoot));
+
+            using var cancel = new CancellationTokenSource();
+            var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends run-all at once
+                e.Cancel = true;
+                if (!live) Console.Error.WriteLine("run-all: interrupted; stopping the running script, skipping the rest (Ctrl+C again to quit now).");
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+
+            Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(repoRoot, options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
+            var summary = live
+                ? RunLive(options, repoRoot, scripts, cancel.Token)
+                : Run(options, repoRoot, scripts, PlainObserver(repoRoot, options.RunDir), cancel.Token);
+            Console.CancelKeyPress -= onCancel;
+            if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
+
+            WriteSummary(options.RunDir, summary, references);
+            Reports.WriteRunReport(options.RunDir, summary, references, options.ScriptsDir);
+            if (live) AnsiConsole.Write(ConsoleTable(summary, references));
+            else Out.Write(PlainTable(summary, references));
+            Out.WriteLine(Headline(summary).Replace("**", ""));
+            foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != Skipped))
+                Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {Relative(repoRoot, Path.Combine(options.RunDir, failed.Log))}");
+            Out.WriteLine($"Open {Relative(repoRoot, Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
+            return cancel.IsCancellationRequested ? 130 : summary.Failed ? 1 : 0;
+        }
+        catch (Ch13Exception e)
+        {
+            Out.Flush();
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
+    }
+
+    static string Relative(string repoRoot, string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..") ? path : relative;
+    }
+
+    // Plain lines for logs and pipes: one when a script starts and ends, one every 30 s while it runs.
+    static Action<BatchEvent> PlainObserver(string repoRoot, string runDir)
+    {
+        var lastPrinted = 0.0;
+        return e =>
+        {
+            var prefix = $"[{e.Index + 1}/{e.Count}] {e.Script}";
+            switch (e)
+            {
+                case ScriptStarted:
+                    lastPrinted = 0;
+                    Out.WriteLine($"{prefix}: running");
+                    break;
+                case ScriptRunning r when r.Seconds - lastPrinted >= 30:
+                    lastPrinted = r.Seconds;
+                    Out.WriteLine($"{prefix}: still running after {r.Seconds:F0} s{(r.LastLine is null ? "" : $" · {Shorten(r.LastLine, 100)}")}");
+                    break;
+                case ScriptFinished f:
+                    Out.WriteLine($"{prefix}: {Describe(f.Result)}{(f.Result.Ok ? "" : $"; log: {Relative(repoRoot, Path.Combine(runDir, f.Result.Log))}")}");
+                    break;
+            }
+            Out.Flush();
+        };
+    }
+
+    static string Describe(ScriptResult r) =>
+        $"{r.Status}{(r.Ok || r.Note is null ? "" : $" ({r.Note})")} in {r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s"
+        + (r.TrainSeconds is { } t ? $" (train {t.ToString("F1", CultureInfo.InvariantCulture)} s)" : "")
+        + (r.KeyMetric is { } k ? $" · {k.Name} {Number(k.Value)}" : "");
+
+    static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    // A terminal: a live table, one row per script, the running one showing its last output line.
+    static BatchSummary RunLive(BatchOptions options, string repoRoot, IReadOnlyList<string> scripts, CancellationToken cancel)
+    {
+        var rows = scripts.Select(s => (Status: "waiting", Time: "", Detail: "")).ToArray();
+        return AnsiConsole.Live(LiveTable(scripts, rows)).AutoClear(true).Start(context => Run(options, repoRoot, scripts, e =>
+        {
+            rows[e.Index] = e switch
+            {
+                ScriptStarted => ("[yellow]running[/]", "0 s", ""),
+                ScriptRunning r => ("[yellow]running[/]", $"{r.Seconds:F0} s", Markup.Escape(Shorten(r.LastLine ?? "", 70))),
+                ScriptFinished f => (f.Result.Ok ? $"[green]{f.Result.Status}[/]" : $"[red]{Markup.Escape(f.Result.Status)}[/]",
+                                     $"{f.Result.WallSeconds:F1} s",
+                                     Markup.Escape(f.Result.KeyMetric is { } k ? $"{k.Name} {Number(k.Value)}" : f.Result.Note ?? "")),
+                _ => rows[e.Index],
+            };
+            context.UpdateTarget(LiveTable(scripts, rows));
+        }, cancel));
+    }
+
+    static Table LiveTable(IReadOnlyList<string> scripts, (string Status, string Time, string Detail)[] rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "script", "status", "time", "");
+        for (var i = 0; i < scripts.Count; i++)
+            table.AddRow($"{i + 1}/{scripts.Count}", Markup.Escape(scripts[i]), rows[i].Status, rows[i].Time, rows[i].Detail);
+        return table;
+    }
+
+    static Table ConsoleTable(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        for (var c = 0; c < Columns.Count; c++)
+            table.AddColumn(new TableColumn(Markup.Escape(Columns[c])) { Alignment = c is 2 or 3 or 5 ? Justify.Right : Justify.Left });
+        foreach (var (result, row) in summary.Scripts.Zip(Rows(summary, references)))
+        {
+            var cells = row.Select(c => Markup.Escape(c)).ToArray();
+            cells[1] = result.Ok ? $"[green]{cells[1]}[/]" : result.Status == Skipped ? $"[grey]{cells[1]}[/]" : $"[red]{cells[1]}[/]";
+            table.AddRow(cells);
+        }
+        return table;
+    }
+
+    /// <summary>The summary table as aligned plain text (the console's table when stdout is not a terminal).</summary>
+    public static string PlainTable(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
+    {
+        var rows = new List<IReadOnlyList<string>> { Columns };
+        rows.AddRange(Rows(summary, references));
+        var widths = Columns.Select((_, c) => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+            text.Append(string.Join("  ", row.Select((cell, c) => c is 2 or 3 or 5 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd()).Append('\n');
+        return text.ToString();
+    }
+}

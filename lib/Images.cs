@@ -1,0 +1,114 @@
+#nullable enable
+using System.Globalization;
+using SkiaSharp;
+
+/// <summary>
+/// How much two images differ: <see cref="Score"/> is the mean absolute RGB difference scaled to 0–1 (0 = identical),
+/// <see cref="ChangedPixels"/> the share of pixels that differ at all. Images of different sizes are compared
+/// after scaling B to A's size, and <see cref="SameSize"/> says so.
+/// </summary>
+public sealed record ImageDiff(double Score, double ChangedPixels, bool SameSize, int WidthA, int HeightA, int WidthB, int HeightB)
+{
+    public bool Identical => Score == 0 && SameSize;
+}
+
+/// <summary>Image comparison for run comparisons: a difference score and an A | B | difference composite (SkiaSharp, via ScottPlot).</summary>
+public static class Images
+{
+    static readonly SKColor Changed = new(214, 39, 40);
+
+    /// <summary>Compares two image files pixel by pixel (see <see cref="ImageDiff"/>).</summary>
+    public static ImageDiff Difference(string pathA, string pathB)
+    {
+        using var a = Decode(pathA);
+        using var b = Decode(pathB);
+        var (score, changed, _) = Compare(a, b);
+        return new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
+    }
+
+    /// <summary>
+    /// Writes a PNG with A and B side by side and a third panel showing A faded with the changed pixels in red,
+    /// each labelled; panels are scaled to at most <paramref name="panelWidth"/> pixels wide. Returns the difference.
+    /// </summary>
+    public static ImageDiff SideBySide(string pathA, string pathB, string labelA, string labelB, string outPath, int panelWidth = 640)
+    {
+        using var a = Decode(pathA);
+        using var b = Decode(pathB);
+        var (score, changed, mask) = Compare(a, b);
+        var diff = new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
+        using var difference = DifferencePanel(a, mask);
+
+        var scale = Math.Min(1.0, panelWidth / (double)Math.Max(a.Width, b.Width));
+        var (w, h) = ((int)Math.Round(Math.Max(a.Width, b.Width) * scale), (int)Math.Round(Math.Max(a.Height, b.Height) * scale));
+        const int header = 34, gap = 12;
+        using var surface = SKSurface.Create(new SKImageInfo(3 * w + 2 * gap, h + header));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var font = new SKFont(SKTypeface.Default, 17);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+        var panels = new (SKBitmap Image, string Label)[]
+        {
+            (a, labelA),
+            (b, labelB),
+            (difference, diff.Identical ? "difference: identical" : $"difference: {(diff.ChangedPixels * 100).ToString("F2", CultureInfo.InvariantCulture)}% of pixels, score {diff.Score.ToString("F4", CultureInfo.InvariantCulture)}" + (diff.SameSize ? "" : " (size changed)")),
+        };
+        for (var i = 0; i < panels.Length; i++)
+        {
+            var x = i * (w + gap);
+            canvas.DrawText(panels[i].Label, x + 4, header - 11, SKTextAlign.Left, font, ink);
+            using var image = SKImage.FromBitmap(panels[i].Image);
+            canvas.DrawImage(image, SKRect.Create(x, header, (float)(panels[i].Image.Width * scale), (float)(panels[i].Image.Height * scale)), sampling);
+        }
+        using var snapshot = surface.Snapshot();
+        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        Files.WriteAtomic(outPath, temp => File.WriteAllBytes(temp, png.ToArray()));
+        return diff;
+    }
+
+    static SKBitmap Decode(string path) =>
+        SKBitmap.Decode(path) ?? throw new Ch13Exception($"cannot read the image {path} (not a PNG/JPEG Skia can decode)");
+
+    // Mean |Δ| over RGB (0–1), share of changed pixels, and the per-pixel change mask in A's geometry.
+    static (double Score, double Changed, bool[] Mask) Compare(SKBitmap a, SKBitmap b)
+    {
+        SKBitmap? resized = null;
+        if (a.Width != b.Width || a.Height != b.Height)
+            resized = b.Resize(new SKImageInfo(a.Width, a.Height), new SKSamplingOptions(SKFilterMode.Linear)) ?? throw new Ch13Exception("cannot resize an image for comparison");
+        try
+        {
+            var pa = a.Pixels;
+            var pb = (resized ?? b).Pixels;
+            var mask = new bool[pa.Length];
+            double sum = 0;
+            var changed = 0;
+            for (var i = 0; i < pa.Length; i++)
+            {
+                var d = Math.Abs(pa[i].Red - pb[i].Red) + Math.Abs(pa[i].Green - pb[i].Green) + Math.Abs(pa[i].Blue - pb[i].Blue);
+                if (d == 0 && pa[i].Alpha == pb[i].Alpha) continue;
+                sum += d;
+                changed++;
+                mask[i] = true;
+            }
+            var score = pa.Length == 0 ? 0 : sum / (3.0 * 255 * pa.Length);
+            return (score, pa.Length == 0 ? 0 : changed / (double)pa.Length, mask);
+        }
+        finally
+        {
+            resized?.Dispose();
+        }
+    }
+
+    // A, faded to light grey, with every changed pixel in red.
+    static SKBitmap DifferencePanel(SKBitmap a, bool[] mask)
+    {
+        var pixels = a.Pixels;
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            if (mask[i]) { pixels[i] = Changed; continue; }
+            var grey = (byte)(255 - (255 - (pixels[i].Red + pixels[i].Green + pixels[i].Blue) / 3) / 4);
+            pixels[i] = new SKColor(grey, grey, grey);
+        }
+        return new SKBitmap(a.Width, a.Height) { Pixels = pixels };
+    }
+}

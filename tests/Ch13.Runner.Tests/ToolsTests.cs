@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ch13.Tests;
+
+namespace Ch13.Runner.Tests;
+
+/// <summary>
+/// The tools end to end through the bundled runner: <c>tools/run-all.csx</c> (a real --quick run of xor, and a
+/// failing script in a scratch scripts folder) and <c>tools/compare.csx</c>; reports are opened in headless Chromium.
+/// One runner cache is shared by the class, so each tool compiles once.
+/// </summary>
+public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
+{
+    /// <summary>A compile cache and scratch folder for the class, and the real xor run (made once, on first use).</summary>
+    public sealed class Tools : IDisposable
+    {
+        public RunnerProcess Runner { get; } = new();
+        public ScratchDir Scratch { get; } = new();
+        readonly Lazy<(RunResult Result, string RunDir)> xorRun;
+
+        public Tools() => xorRun = new(() =>
+        {
+            var runDir = Scratch.PathFor("xor-run");
+            return (Tool("run-all", "--quick", "--only", "xor", "--out", runDir), runDir);
+        });
+
+        public (RunResult Result, string RunDir) XorRun => xorRun.Value;
+
+        /// <summary>Runs tools/NAME.csx through the runner (the tools get a few minutes: they compile the lib and run scripts).</summary>
+        public RunResult Tool(string name, params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { Repo.RunnerDll, Path.Combine(Repo.Root, "tools", name + ".csx"), "--" }.Concat(args)) start.ArgumentList.Add(arg);
+            start.Environment["CH13_CSX_CACHE"] = Runner.CacheDir;
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
+                start.Environment["CH13_DATA"] = Repo.SharedData;
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{name} {string.Join(' ', args)} did not finish in 10 minutes");
+            }
+            return new RunResult(process.ExitCode, output.Result.ReplaceLineEndings("\n"), errors.Result.ReplaceLineEndings("\n"));
+        }
+
+        public void Dispose()
+        {
+            Runner.Dispose();
+            Scratch.Dispose();
+        }
+    }
+
+    readonly Tools tools;
+
+    public ToolsTests(Tools tools) => this.tools = tools;
+
+    [Fact]
+    public void Run_all_quick_runs_a_script_into_one_run_folder_with_summaries_and_a_report_that_renders()
+    {
+        var (result, runDir) = tools.XorRun;
+
+        result.ExitCode.Should().Be(0, $"stdout:\n{result.Output}\nstderr:\n{result.Errors}");
+        result.Output.Should().Contain("[1/1] xor: running").And.Contain("[1/1] xor: completed in");
+        result.Output.Should().MatchRegex(@"script\s+status\s+wall \(s\)\s+train \(s\)\s+key metric\s+value\s+notebook\nxor\s+completed\s+[\d.]+\s+[\d.]+\s+mlp_valid_acc\s+0\.\d{4}");
+        Directory.GetFiles(runDir).Select(Path.GetFileName).Should().BeEquivalentTo(["summary.json", "summary.md", "report.html", "xor.log"]);
+
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!;
+        summary["quick"]!.GetValue<bool>().Should().BeTrue();
+        var xor = summary["scripts"]!.AsArray().Single()!;
+        xor["status"]!.GetValue<string>().Should().Be("completed");
+        xor["key_metric"]!["name"]!.GetValue<string>().Should().Be("mlp_valid_acc");
+        File.ReadAllText(Path.Combine(runDir, "summary.md")).Should().Contain("| [xor](xor/) | ✅ completed |");
+        File.ReadAllText(Path.Combine(runDir, "xor.log")).Should().Contain("Epoch [1/20], Loss: ").And.Contain("MLP (MyModule): train acc");
+        JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "xor", "metrics.json")))!["quick"]!.GetValue<bool>().Should().BeTrue();
+
+        var page = Path.Combine(runDir, "report.html");
+        var load = Chromium.Load(page);
+        load.ImagesTotal.Should().Be(2, "xor writes history.png and decision_regions.png");
+        load.ImagesBroken.Should().Be(0);
+        load.Dom.Should().Contain("a linear model cannot solve XOR").And.Contain("MLP valid loss, epoch 1");
+        Chromium.Screenshot(page, Chromium.ArtifactPath("run-all-report.png"));
+    }
+
+    [Fact]
+    public void Compare_of_a_run_with_itself_shows_no_changes_and_its_page_renders()
+    {
+        var (run, runDir) = tools.XorRun;
+        run.ExitCode.Should().Be(0, run.Errors);
+        var outDir = tools.Scratch.PathFor("compare");
+
+        var result = tools.Tool("compare", runDir, runDir, "--out", outDir);
+
+        result.ExitCode.Should().Be(0, result.Errors);
+        result.Output.Should().Contain("| xor | none | all 2 identical | 0.0000 |");
+        File.Exists(Path.Combine(outDir, "compare.md")).Should().BeTrue();
+        var load = Chromium.Load(Path.Combine(outDir, "compare.html"));
+        load.ImagesBroken.Should().Be(0);
+        load.ImagesTotal.Should().BeGreaterThan(2, "history overlays and the two composites");
+    }
+
+    [Fact]
+    public void Run_all_with_a_failing_script_exits_non_zero_keeps_its_log_and_only_and_tag_select_the_run()
+    {
+        var scripts = tools.Scratch.PathFor("scripts");
+        Directory.CreateDirectory(scripts);
+        File.WriteAllText(Path.Combine(scripts, "good.csx"), """
+            // Writes what a section script writes: <out>/metrics.json with a status and a key metric.
+            var outDir = Args[Args.IndexOf("--out") + 1];
+            Directory.CreateDirectory(outDir);
+            Console.WriteLine($"good: quick={Args.Contains("--quick")}");
+            File.WriteAllText(Path.Combine(outDir, "metrics.json"),
+                "{\"script\":\"good\",\"status\":\"completed\",\"key_metric\":{\"name\":\"acc\",\"value\":0.75},\"timings\":{\"train_seconds\":0.1,\"wall_seconds\":0.2}}");
+            """);
+        File.WriteAllText(Path.Combine(scripts, "bad.csx"), """
+            Console.WriteLine("bad: starting");
+            throw new InvalidOperationException("bad: deliberate failure");
+            """);
+        var tag = $"tools-test-{Guid.NewGuid():N}";
+        var runDir = Path.Combine(Repo.Root, "out", "runs", tag);
+        try
+        {
+            var result = tools.Tool("run-all", "--scripts", scripts, "--tag", tag);
+
+            result.ExitCode.Should().Be(1, result.Output + result.Errors);
+            result.Output.Should().Contain("bad: failed (exit code 1)").And.Contain($"bad.log");
+            File.ReadAllText(Path.Combine(runDir, "bad.log")).Should().Contain("bad: starting").And.Contain("bad: deliberate failure");
+            var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!["scripts"]!.AsArray();
+            rows.Select(r => (r!["script"]!.GetValue<string>(), r["status"]!.GetValue<string>())).Should().Equal(("bad", "failed"), ("good", "completed"));
+            File.ReadAllText(Path.Combine(runDir, "report.html")).Should().Contain("bad: deliberate failure", "the report shows a failed script's log");
+
+            var only = tools.Tool("run-all", "--scripts", scripts, "--tag", tag, "--only", "good", "--quick");
+
+            only.ExitCode.Should().Be(0, only.Output + only.Errors);
+            var again = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!["scripts"]!.AsArray();
+            again.Select(r => r!["script"]!.GetValue<string>()).Should().Equal("good");
+            File.ReadAllText(Path.Combine(runDir, "good.log")).Should().Contain("good: quick=True");
+        }
+        finally
+        {
+            if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_all_rejects_bad_options_and_a_missing_dotnet_script_clearly()
+    {
+        var bad = tools.Tool("run-all", "--only", "no_such_script");
+        bad.ExitCode.Should().Be(2);
+        bad.Errors.Should().Contain("--only: no script named 'no_such_script'").And.Contain("xor");
+
+        var dotnetScript = tools.Tool("run-all", "--runner", "dotnet-script", "--only", "xor", "--out", tools.Scratch.PathFor("dotnet-script-run"));
+        if (dotnetScript.ExitCode == 0) return; // dotnet-script is installed here: nothing to check
+        dotnetScript.ExitCode.Should().Be(1);
+        dotnetScript.Errors.Should().Contain("dotnet tool install -g dotnet-script");
+    }
+}

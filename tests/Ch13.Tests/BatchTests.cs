@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Ch13.Tests;
+
+/// <summary>
+/// ./run-all's logic (lib/BatchRuns.cs). The orchestration tests run fake "scripts" with bash instead of the C# runner,
+/// so they take milliseconds; tests/Ch13.Runner.Tests/ToolsTests.cs runs the real tool end to end.
+/// </summary>
+public sealed class BatchTests : IDisposable
+{
+    static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+    readonly TempDir temp = new();
+
+    static BatchOptions Parse(string root, params string[] args) => BatchRuns.Parse(args, root, Now);
+
+    [Fact]
+    public void Defaults_put_the_run_in_a_timestamped_folder_under_out_runs_and_run_every_script_with_csx()
+    {
+        var options = Parse(temp.Path);
+        options.RunDir.Should().Be(Path.Combine(temp.Path, "out", "runs", "20260304-050607"));
+        options.Name.Should().Be("20260304-050607");
+        options.Quick.Should().BeFalse();
+        options.Only.Should().BeEmpty();
+        options.Runner.Should().Be(ScriptRunner.Csx);
+        options.ScriptArgs.Should().BeEmpty();
+        options.ScriptsDir.Should().Be(Path.Combine(temp.Path, "scripts"));
+    }
+
+    [Fact]
+    public void A_second_run_in_the_same_second_gets_its_own_folder()
+    {
+        Directory.CreateDirectory(Path.Combine(temp.Path, "out", "runs", "20260304-050607"));
+        Parse(temp.Path).RunDir.Should().Be(Path.Combine(temp.Path, "out", "runs", "20260304-050607-2"));
+    }
+
+    [Fact]
+    public void Tag_names_the_run_folder_and_out_chooses_it()
+    {
+        Parse(temp.Path, "--tag", "baseline").RunDir.Should().Be(Path.Combine(temp.Path, "out", "runs", "baseline"));
+        var custom = Parse(temp.Path, "--out", Path.Combine(temp.Path, "elsewhere"), "--tag", "named");
+        custom.RunDir.Should().Be(Path.Combine(temp.Path, "elsewhere"));
+        custom.Name.Should().Be("named");
+    }
+
+    [Fact]
+    public void Quick_only_runner_and_arguments_after_a_double_dash_are_parsed()
+    {
+        var options = Parse(temp.Path, "--quick", "--only", "xor,mnist", "--only=auto_mpg.csx", "--runner", "dotnet-script", "--", "--epochs", "3", "--quiet");
+        options.Quick.Should().BeTrue();
+        options.Only.Should().Equal("xor", "mnist", "auto_mpg");
+        options.Runner.Should().Be(ScriptRunner.DotnetScript);
+        options.ScriptArgs.Should().Equal("--epochs", "3", "--quiet");
+        BatchRuns.ScriptArguments(options, "xor").Should().Equal("--out", Path.Combine(options.RunDir, "xor"), "--quick", "--epochs", "3", "--quiet");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bogus" }, "unknown option '--bogus'")]
+    [InlineData(new[] { "stray" }, "unexpected argument 'stray'")]
+    [InlineData(new[] { "--tag", "../x" }, "--tag must be a plain folder name")]
+    [InlineData(new[] { "--runner", "python" }, "--runner must be csx or dotnet-script")]
+    [InlineData(new[] { "--only" }, "--only needs a value")]
+    public void Bad_arguments_are_usage_errors_with_exit_code_2(string[] args, string message)
+    {
+        var error = FluentActions.Invoking(() => Parse(temp.Path, args)).Should().Throw<Ch13Exception>().Which;
+        error.ExitCode.Should().Be(2);
+        error.Message.Should().StartWith("run-all: ").And.Contain(message);
+    }
+
+    [Fact]
+    public void Discovery_finds_the_csx_files_directly_in_the_folder_in_the_chapters_order()
+    {
+        var scripts = temp.Sub("scripts");
+        foreach (var name in new[] { "mnist", "zeta", "xor", "autograd", "alpha" }) File.WriteAllText(Path.Combine(scripts, name + ".csx"), "");
+        File.WriteAllText(Path.Combine(scripts, "notes.md"), "");
+        File.WriteAllText(Path.Combine(temp.Sub("scripts", "helpers"), "helper.csx"), "");
+
+        BatchRuns.Discover(scripts).Should().Equal("autograd", "xor", "mnist", "alpha", "zeta");
+    }
+
+    [Fact]
+    public void Only_keeps_discovery_order_and_an_unknown_name_lists_the_available_scripts()
+    {
+        BatchRuns.Select(["autograd", "xor", "mnist"], ["mnist", "autograd"]).Should().Equal("autograd", "mnist");
+        BatchRuns.Select(["autograd", "xor"], []).Should().Equal("autograd", "xor");
+        var error = FluentActions.Invoking(() => BatchRuns.Select(["autograd", "xor"], ["xro"])).Should().Throw<Ch13Exception>().Which;
+        error.ExitCode.Should().Be(2);
+        error.Message.Should().Contain("no script named 'xro'").And.Contain("available: autograd, xor");
+    }
+
+    [Fact]
+    public void The_csx_runner_runs_each_script_through_the_repos_csx_and_dotnet_script_through_dotnet()
+    {
+        var csx = BatchRuns.Command(ScriptRunner.Csx, "/repo", "/repo/scripts/xor.csx", ["--out", "/o", "--quick"]);
+        csx.FileName.Should().Be(OperatingSystem.IsWindows() ? Path.Combine("/repo", "csx.cmd") : Path.Combine("/repo", "csx"));
+        csx.ArgumentList.Should().Equal("/repo/scripts/xor.csx", "--", "--out", "/o", "--quick");
+        var dotnetScript = BatchRuns.Command(ScriptRunner.DotnetScript, "/repo", "/repo/scripts/xor.csx", ["--quick"]);
+        dotnetScript.FileName.Should().Be("dotnet");
+        dotnetScript.ArgumentList.Should().Equal("script", "/repo/scripts/xor.csx", "--", "--quick");
+    }
+
+    [Fact]
+    public void A_missing_dotnet_script_is_a_clear_error_naming_the_install_command()
+    {
+        if (IsDotnetScriptInstalled()) return; // nothing to check on a machine that has it
+        var error = FluentActions.Invoking(() => BatchRuns.CheckRunner(ScriptRunner.DotnetScript, temp.Path)).Should().Throw<Ch13Exception>().Which;
+        error.Message.Should().Contain("dotnet tool install -g dotnet-script").And.Contain("--runner csx");
+    }
+
+    // Fake scripts: bash files named .csx that behave like section scripts (write <out>/metrics.json, print lines).
+    string FakeScripts(params (string Name, string Body)[] scripts)
+    {
+        var dir = temp.Sub("fake-scripts");
+        foreach (var (name, body) in scripts) File.WriteAllText(Path.Combine(dir, name + ".csx"), Preamble + body);
+        return dir;
+    }
+
+    const string Preamble = """
+        out=""; quick=false; rest=""
+        while [ $# -gt 0 ]; do
+          case "$1" in --out) out="$2"; shift 2;; --quick) quick=true; shift;; *) rest="$rest $1"; shift;; esac
+        done
+        mkdir -p "$out"
+
+        """;
+
+    static string Succeeds(string name, double value) => $$$"""
+        echo "{{{name}}}: training (quick=$quick, args:$rest)"
+        echo "{\"script\":\"{{{name}}}\",\"status\":\"completed\",\"quick\":$quick,\"key_metric\":{\"name\":\"acc\",\"value\":{{{value}}}},\"timings\":{\"train_seconds\":0.25,\"wall_seconds\":0.5},\"results\":{\"acc\":{{{value}}}}}" > "$out/metrics.json"
+
+        """;
+
+    const string Fails = """
+        echo "about to fail"
+        echo "boom: something went wrong" >&2
+        exit 1
+
+        """;
+
+    static ProcessStartInfo Bash(string path, IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo("bash");
+        start.ArgumentList.Add(path);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    (BatchOptions Options, BatchSummary Summary, List<BatchEvent> Events) RunFakes(string scriptsDir, params string[] args)
+    {
+        var options = Parse(temp.Path, ["--scripts", scriptsDir, "--tag", "t", .. args]);
+        var events = new List<BatchEvent>();
+        var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Select(BatchRuns.Discover(options.ScriptsDir), options.Only), events.Add, launch: Bash);
+        return (options, summary, events);
+    }
+
+    [Fact]
+    public void A_failing_script_fails_the_batch_and_its_log_is_kept_while_the_others_still_run()
+    {
+        var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("broken", Fails), ("xor", Succeeds("xor", 0.9)));
+        var (options, summary, events) = RunFakes(scripts);
+
+        summary.Failed.Should().BeTrue();
+        summary.Scripts.Select(s => (s.Script, s.Status)).Should().Equal(("autograd", "completed"), ("xor", "completed"), ("broken", "failed"));
+        var broken = summary.Scripts.Single(s => s.Script == "broken");
+        broken.ExitCode.Should().Be(1);
+        broken.Note.Should().Be("exit code 1");
+        File.ReadAllText(Path.Combine(options.RunDir, broken.Log)).Should().Contain("about to fail").And.Contain("boom: something went wrong");
+        File.ReadAllText(Path.Combine(options.RunDir, "xor.log")).Should().Contain("xor: training");
+        events.OfType<ScriptFinished>().Select(e => e.Result.Script).Should().Equal("autograd", "xor", "broken");
+    }
+
+    [Fact]
+    public void Results_come_from_each_scripts_metrics_json()
+    {
+        var (_, summary, _) = RunFakes(FakeScripts(("xor", Succeeds("xor", 0.9))));
+        var xor = summary.Scripts.Single();
+        xor.Ok.Should().BeTrue();
+        xor.KeyMetric.Should().Be(new KeyMetric("acc", 0.9));
+        xor.TrainSeconds.Should().Be(0.25);
+        xor.WallSeconds.Should().BeInRange(0, 60, "rounded to 10 ms, a fake script can take 0");
+        xor.Out.Should().Be("xor/");
+        summary.Failed.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Quick_and_the_extra_arguments_reach_every_script()
+    {
+        var (options, _, _) = RunFakes(FakeScripts(("xor", Succeeds("xor", 0.9))), "--quick", "--", "--epochs", "3");
+        File.ReadAllText(Path.Combine(options.RunDir, "xor.log")).Should().Contain("quick=true, args: --epochs 3");
+        JsonNode.Parse(File.ReadAllText(Path.Combine(options.RunDir, "xor", "metrics.json")))!["quick"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public void Only_runs_just_the_named_scripts()
+    {
+        var (options, summary, _) = RunFakes(FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9))), "--only", "xor");
+        summary.Scripts.Select(s => s.Script).Should().Equal("xor");
+        Directory.Exists(Path.Combine(options.RunDir, "autograd")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_rerun_with_the_same_tag_leaves_no_stale_files_in_a_scripts_folder()
+    {
+        var scripts = FakeScripts(("xor", Succeeds("xor", 0.9)));
+        var (options, _, _) = RunFakes(scripts);
+        File.WriteAllText(Path.Combine(options.RunDir, "xor", "stale.png"), "old");
+        RunFakes(scripts);
+        File.Exists(Path.Combine(options.RunDir, "xor", "stale.png")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Scripts_not_yet_started_are_skipped_when_the_batch_is_cancelled()
+    {
+        var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9)));
+        var options = Parse(temp.Path, "--scripts", scripts, "--tag", "t");
+        using var cancel = new CancellationTokenSource();
+        var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Discover(scripts), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token, Bash);
+        summary.Scripts.Select(s => s.Status).Should().Equal("completed", "skipped");
+        summary.Failed.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(3, "diverged")]
+    [InlineData(130, "interrupted")]
+    [InlineData(0, "failed")]
+    [InlineData(2, "failed")]
+    public void Exit_codes_without_metrics_map_to_statuses(int exitCode, string status)
+    {
+        var result = BatchRuns.ReadResult(temp.Path, "xor", exitCode, 1.0);
+        result.Status.Should().Be(status);
+        result.Ok.Should().BeFalse();
+        result.Note.Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void Summary_json_and_markdown_list_every_script_with_status_times_and_key_metric()
+    {
+        var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("broken", Fails));
+        var (options, summary, _) = RunFakes(scripts);
+        var references = new Dictionary<string, ScriptReference>
+        {
+            ["autograd"] = new("autograd", "section", null, [new ReferenceValue("acc", "results.acc", [0.75], "0.75", 2)]),
+        };
+        BatchRuns.WriteSummary(options.RunDir, summary, references);
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(options.RunDir, "summary.json")))!;
+        json["name"]!.GetValue<string>().Should().Be("t");
+        var rows = json["scripts"]!.AsArray();
+        rows.Select(r => r!["script"]!.GetValue<string>()).Should().Equal("autograd", "broken");
+        rows[0]!["status"]!.GetValue<string>().Should().Be("completed");
+        rows[0]!["key_metric"]!["value"]!.GetValue<double>().Should().Be(0.5);
+        rows[1]!["exit_code"]!.GetValue<int>().Should().Be(1);
+        rows[1]!["log"]!.GetValue<string>().Should().Be("broken.log");
+
+        var md = File.ReadAllLines(Path.Combine(options.RunDir, "summary.md"));
+        md[0].Should().Be("# ch13 run `t`");
+        md.Should().Contain(l => l.Contains("**1 ok, 1 failed**"));
+        md.Should().Contain(l => l.StartsWith("| script | status | wall (s) | train (s) | key metric | value | notebook | log |"));
+        md.Should().Contain(l => l.StartsWith("| [autograd](autograd/) | ✅ completed |") && l.Contains("| acc | 0.5000 | 0.75 | [autograd.log](autograd.log) |"));
+        md.Should().Contain(l => l.StartsWith("| [broken](broken/) | ❌ failed (exit code 1) |"));
+
+        var plain = BatchRuns.PlainTable(summary, references).Split('\n');
+        plain[0].Should().StartWith("script").And.Contain("key metric");
+        plain.Should().Contain(l => l.StartsWith("broken") && l.Contains("failed"));
+    }
+
+    static bool IsDotnetScriptInstalled()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("dotnet", "script --version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            process.WaitForExit(60_000);
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    }
+
+    public void Dispose() => temp.Dispose();
+}

@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SkiaSharp;
+
+namespace Ch13.Tests;
+
+/// <summary>The run report (lib/Reports.cs): content on fake runs, and rendering in a real headless browser.</summary>
+public sealed class ReportTests : IDisposable
+{
+    readonly TempDir temp = new();
+
+    static readonly IReadOnlyDictionary<string, ScriptReference> XorReference = new Dictionary<string, ScriptReference>
+    {
+        ["xor"] = new("xor", "nn.Module, example 2", null,
+        [
+            new ReferenceValue("MLP valid loss, epoch 1", "results.mlp.history[epoch=1].valid_loss", [0.91], "0.9100", 4),
+            new ReferenceValue("MLP valid loss, epoch 2", "results.mlp.history[epoch=2].valid_loss", [0.5], "0.5000", 4),
+            new ReferenceValue("NoisyLinear demo", "results.demo", [0.1, 0.2], "[0.1, 0.2]", 1),
+        ]),
+    };
+
+    (string RunDir, BatchSummary Summary) FakeRun(params string[] scripts)
+    {
+        var runDir = temp.Sub("runs", "report");
+        return (runDir, FakeRuns.WriteRun(runDir, scripts));
+    }
+
+    [Fact]
+    public void The_report_has_a_summary_table_linking_to_a_section_per_script()
+    {
+        var (runDir, summary) = FakeRun("xor", "sequential");
+        var html = Reports.RunReport(runDir, summary, XorReference);
+
+        html.Should().StartWith("<!doctype html>");
+        html.Should().Contain("<a href=\"#script-xor\">xor</a>").And.Contain("<a href=\"#script-sequential\">sequential</a>");
+        html.Should().Contain("<section id=\"script-xor\">").And.Contain("<section id=\"script-sequential\">");
+        html.Should().Contain("xor: what it demonstrates", "the description comes from metrics.json");
+        html.Should().Contain("<a href=\"xor.log\">xor.log</a>");
+        html.Should().Contain("torch_threads").And.Contain("0.107.0").And.Contain("Linux test");
+        html.Should().Contain("MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", "multi-line config strings are shown as printed");
+    }
+
+    [Fact]
+    public void Every_plot_of_every_script_is_referenced_by_a_relative_path_that_exists()
+    {
+        var (runDir, summary) = FakeRun("xor", "sequential");
+        var html = Reports.RunReport(runDir, summary, XorReference);
+
+        var sources = Regex.Matches(html, "<img src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        sources.Should().BeEquivalentTo(["xor/decision_regions.png", "xor/history.png", "sequential/decision_regions.png", "sequential/history.png"]);
+        foreach (var source in sources) File.Exists(Path.Combine(runDir, source)).Should().BeTrue(source);
+    }
+
+    [Fact]
+    public void The_notebook_column_shows_printed_values_beside_ours_and_marks_matches()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        var html = Reports.RunReport(runDir, summary, XorReference);
+
+        html.Should().Contain("Of 3 printed values: 1 equal as printed (=), 0 equal to float32 rounding (≈, within 1E-05 relative), 1 differ (≠), 1 not recorded by the script.");
+        html.Should().MatchRegex("MLP valid loss, epoch 1</td><td><code>0.9100</code></td><td><code>0.9100</code></td><td class=\"num\">[^<]*</td><td><span class=\"ok\">=</span>");
+        html.Should().MatchRegex("MLP valid loss, epoch 2</td><td><code>0.5000</code></td><td><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
+        html.Should().Contain("NoisyLinear demo</td><td><code>[0.1, 0.2]</code></td><td><span class=\"muted\">not recorded</span>");
+        html.Should().Contain("--quick</strong> run", "a quick run is flagged as not comparable with the notebook");
+    }
+
+    [Fact]
+    public void A_failed_script_shows_the_end_of_its_log_instead_of_results()
+    {
+        var runDir = temp.Sub("runs", "failed");
+        Directory.CreateDirectory(Path.Combine(runDir, "broken"));
+        File.WriteAllText(Path.Combine(runDir, "broken.log"), "line 1\nUnhandled exception: boom\n");
+        var summary = new BatchSummary("failed", "2026-01-01T00:00:00+00:00", 1, false, "csx", [], [BatchRuns.ReadResult(runDir, "broken", 1, 0.5)]);
+
+        var html = Reports.RunReport(runDir, summary, new Dictionary<string, ScriptReference>());
+
+        html.Should().Contain("<span class=\"bad\">failed</span>").And.Contain("exit code 1").And.Contain("Unhandled exception: boom");
+    }
+
+    [Fact]
+    public void Without_a_recorded_description_the_one_given_to_Runs_Start_is_read_from_the_script()
+    {
+        var scripts = temp.Sub("scripts");
+        File.WriteAllText(Path.Combine(scripts, "xor.csx"), """
+            #load "../lib/ch13.csx"
+            // Chapter 13 · Solving an XOR classification problem: a linear model cannot, an MLP can,
+            var run = Runs.Start("xor", Args, "a linear model cannot solve \"XOR\"; the MLP can", epochs: 100);
+            """);
+        var folder = new ScriptFolder("xor", temp.Path, new JsonObject(), []);
+
+        Reports.Description(folder, scripts).Should().Be("a linear model cannot solve \"XOR\"; the MLP can");
+        Reports.SectionHeading("xor", scripts).Should().Be("Solving an XOR classification problem");
+        File.WriteAllText(Path.Combine(scripts, "mnist.csx"), """
+            // Chapter 13 · "Project two: classifying MNIST hand-written digits" (the notebook's version): an MLP on the first
+            // 1000 training images.
+            """);
+        Reports.SectionHeading("mnist", scripts).Should().Be("\"Project two: classifying MNIST hand-written digits\" (the notebook's version)");
+        File.WriteAllText(Path.Combine(scripts, "autograd.csx"), """
+            // Chapter 13 · PyTorch's computation graphs, and "Computing gradients via
+            // automatic differentiation". More text.
+            // Writes out/autograd/.
+            """);
+        Reports.SectionHeading("autograd", scripts).Should().Be("PyTorch's computation graphs, and \"Computing gradients via automatic differentiation\"");
+        Reports.Description(folder with { Script = "other" }, scripts).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_report_renders_in_a_browser_with_every_image_loaded()
+    {
+        var (runDir, summary) = FakeRun("xor", "sequential");
+        var page = Reports.WriteRunReport(runDir, summary, XorReference);
+
+        var load = Chromium.Load(page);
+        load.ImagesTotal.Should().Be(4);
+        load.ImagesBroken.Should().Be(0);
+        load.Dom.Should().Contain("ch13 run <code>report</code>").And.Contain("id=\"script-sequential\"");
+
+        var screenshot = Chromium.ArtifactPath("report.png");
+        Chromium.Screenshot(page, screenshot);
+        NotBlank(screenshot);
+    }
+
+    [Fact]
+    public void The_browser_check_catches_a_broken_image()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        var page = Reports.WriteRunReport(runDir, summary, XorReference);
+        File.Delete(Path.Combine(runDir, "xor", "history.png"));
+
+        var load = Chromium.Load(page);
+
+        load.ImagesBroken.Should().Be(1);
+        load.Dom.Should().Contain("1 image(s) failed to load: xor/history.png");
+    }
+
+    // A rendered page has many distinct colours (text, tables, plots), a blank one a single colour.
+    static void NotBlank(string png)
+    {
+        using var bitmap = SKBitmap.Decode(png);
+        bitmap.Should().NotBeNull();
+        bitmap.Pixels.Distinct().Count().Should().BeGreaterThan(20, "the screenshot should show the report, not a blank page");
+    }
+
+    public void Dispose() => temp.Dispose();
+}
+
+/// <summary>The notebook's printed numbers as data (reference/notebook.json) and how ours are matched against them.</summary>
+public sealed class ReferenceTests
+{
+    static readonly IReadOnlyDictionary<string, ScriptReference> Notebook = References.Load(References.DefaultPath(TestPaths.RepoRoot));
+
+    [Fact]
+    public void The_repository_keeps_the_notebooks_printed_numbers()
+    {
+        Notebook.Keys.Should().Contain(["sequential", "module", "xor", "custom_layer", "auto_mpg", "mnist", "lightning"]);
+        Notebook["xor"].Values.Should().Contain(v => v.Path == "results.mlp.history[epoch=1].valid_loss" && v.Notebook.Single() == 0.6937592625617981);
+        Notebook["sequential"].Values.Select(v => v.Label).Should().Contain("valid loss, epoch 196");
+        Notebook["custom_layer"].Values.Should().Contain(v => v.Label.StartsWith("noisy XOR valid loss, epoch 1") && v.Notebook.Single() == 0.6921265125274658);
+        Notebook["custom_layer"].Values.Should().Contain(v => v.NotebookText == "[[-0.0235, 0.0468, 0.0170]]" && v.Decimals == 4);
+        Notebook["auto_mpg"].Values.Should().Contain(v => v.Path == "results.test_mse" && v.NotebookText == "15.7344");
+        Notebook["auto_mpg"].Values.Should().Contain(v => v.Path == "results.test_mae" && v.NotebookText == "2.9747");
+        Notebook["mnist"].Values.Where(v => v.Path!.StartsWith("results.lr_cuts")).Select(v => v.Notebook.Single()).Should().Equal(23, 34);
+        Notebook["mnist"].Values.Should().Contain(v => v.Path == "results.early_stop_epoch" && v.Notebook.Single() == 42);
+        Notebook["mnist"].Values.Should().Contain(v => v.Path == "results.final_valid_acc" && v.NotebookText == "0.8650");
+    }
+
+    [Theory]
+    [InlineData("15.7344", 4)]
+    [InlineData("23", 0)]
+    [InlineData("0.6937592625617981", 16)]
+    [InlineData("1.0000e-04", 8)]
+    public void Decimals_are_counted_as_printed(string number, int decimals) =>
+        References.Decimals(number).Should().Be(decimals);
+
+    [Fact]
+    public void Values_match_when_equal_at_the_printed_precision()
+    {
+        var value = new ReferenceValue("test MSE", "results.test_mse", [15.7344], "15.7344", 4);
+        References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.73436}}""")).Agreement.Should().Be(Agreement.Equal);
+        var off = References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.7349}}"""));
+        off.Agreement.Should().Be(Agreement.Differs);
+        off.Delta.Should().BeApproximately(0.0005, 1e-9);
+        off.Ours.Should().Be("15.7349");
+        References.Row(value, JsonNode.Parse("""{"results": {}}""")).Ours.Should().BeNull();
+    }
+
+    [Fact]
+    public void Full_precision_values_that_differ_only_by_float32_rounding_are_close_not_equal()
+    {
+        var value = new ReferenceValue("valid loss", "loss", [0.30175235867500305], "0.30175235867500305", 17);
+        References.Row(value, JsonNode.Parse("""{"loss": 0.30175235867500305}""")).Agreement.Should().Be(Agreement.Equal);
+        References.Row(value, JsonNode.Parse("""{"loss": 0.30175232887268066}""")).Agreement.Should().Be(Agreement.Close);
+        References.Row(value, JsonNode.Parse("""{"loss": 0.3019}""")).Agreement.Should().Be(Agreement.Differs);
+    }
+
+    [Fact]
+    public void A_key_metric_finds_its_notebook_value_by_name()
+    {
+        References.ForKeyMetric(Notebook["auto_mpg"], "test_mse")!.NotebookText.Should().Be("15.7344");
+        References.ForKeyMetric(Notebook["xor"], "mlp_valid_acc").Should().BeNull();
+        References.ForKeyMetric(null, "x").Should().BeNull();
+    }
+}
