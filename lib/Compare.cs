@@ -272,12 +272,21 @@ public static class Compare
         foreach (var s in c.Scripts)
         {
             body.Append($"<section id=\"{Html.Encode(Safe(s.Script))}\"><h2>{Html.Encode(s.Script)}</h2>\n");
-            body.Append(Html.Table(MetricColumns, s.Metrics.Select(m =>
+            // What changed (and the headline rows) first; the unchanged rest folded away, so a long result list
+            // does not bury the few numbers that moved.
+            IReadOnlyList<string> Cells(MetricDelta m)
             {
                 var row = MetricCells(m).Select(Html.Encode).ToArray();
                 if (m.Changed) row[0] = $"<span class=\"bad\">{row[0]}</span>";
-                return (IReadOnlyList<string>)row;
-            }), "metrics", numeric: [1, 2, 3, 4, 5]));
+                return row;
+            }
+            bool Headline(MetricDelta m) => m.Changed || m.Timing || m.Notebook is not null || m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric");
+            body.Append(Html.Table(MetricColumns, s.Metrics.Where(Headline).Select(Cells), "metrics", numeric: [1, 2, 3, 4, 5]));
+            var unchanged = s.Metrics.Where(m => !Headline(m)).ToList();
+            if (unchanged.Count > 0)
+                body.Append($"<details><summary>{unchanged.Count} unchanged metrics</summary>\n")
+                    .Append(Html.Table(MetricColumns, unchanged.Select(Cells), "metrics", numeric: [1, 2, 3, 4, 5]))
+                    .Append("</details>\n");
             if (s.Charts.Count > 0)
             {
                 body.Append("<h3>Training histories</h3>\n<div class=\"grid\">\n");

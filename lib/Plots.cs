@@ -131,6 +131,8 @@ public static class Plots
     {
         plot.Title(title, size: 18);
         plot.XLabel(xLabel, size: 15);
+        // Epochs are whole numbers: no 1.5 on a two-epoch axis.
+        if (xLabel.StartsWith("Epoch")) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(yLabel, size: 15);
     }
 
