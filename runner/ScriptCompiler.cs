@@ -46,7 +46,9 @@ public static class ScriptCompiler
             .WithImports(Imports)
             .WithSourceResolver(new LoadedSourceResolver(sources))
             .WithMetadataResolver(references)
-            .WithLanguageVersion(LanguageVersion.Latest)
+            // C# 12, the newest version every dotnet-script release from 1.5 on compiles (Roslyn 4.8+): a script
+            // that compiles here then compiles under dotnet-script too. Keep in step with lib/Ch13.Lib.csproj.
+            .WithLanguageVersion(LanguageVersion.CSharp12)
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8);

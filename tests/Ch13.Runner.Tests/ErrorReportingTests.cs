@@ -27,6 +27,19 @@ public sealed class ErrorReportingTests : IDisposable
     }
 
     [Fact]
+    public void Language_features_newer_than_dotnet_scripts_are_rejected()
+    {
+        // params collections are C# 13: dotnet-script 1.5 (Roslyn 4.8) would not compile this, so neither do we.
+        using var scratch = new ScratchDir();
+        var script = scratch.Write("Newer.csx", "int Sum(params ReadOnlySpan<int> xs) => xs.Length;\nWriteLine(Sum(1, 2));\n");
+
+        var result = _runner.Run(script);
+
+        result.ExitCode.Should().Be(1);
+        result.Errors.Should().Contain($"{script}(1,9): error CS").And.Contain("12");
+    }
+
+    [Fact]
     public void Nullable_warning_in_a_nullable_enabled_file_is_an_error()
     {
         var result = _runner.Run(Repo.Fixture("NullableError"));
