@@ -91,7 +91,8 @@ return Runs.Finish(run,
         test_acc_book_style = bookStyleTestAcc,
         book = new { test_acc = 0.9499600529670715, test_loss = 0.14912301301956177, best_checkpoint = "epoch=8-step=7739.ckpt",
                      source = "ch13_part3_lightning.ipynb: trainer.test(ckpt_path='best') after 10 epochs; its test_acc is the running-accuracy mean" },
-        epochs = fit.Epochs,
+        epochs = fit.Epochs,           // Lightning's per-epoch logs (epochs counted from 0)
+        history = history.Epochs,      // the same as the other scripts' histories (from 1), for reports and comparisons
     },
     trainSeconds: fit.Seconds,
     status: fit.Status,
