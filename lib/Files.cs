@@ -55,13 +55,15 @@ public static class Files
     public static bool IsTemp(string fileName) => TempName.IsMatch(fileName);
 
     /// <summary>
-    /// Deletes temp files left in <paramref name="folder"/> (and below: checkpoints/) by processes that are gone (killed mid-write);
+    /// Deletes temp files left in <paramref name="folder"/> (and one level below: checkpoints/) by processes that are gone (killed mid-write);
     /// returns how many. Temps of live processes are theirs to finish.
     /// </summary>
     public static int RemoveStaleTemps(string folder)
     {
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(folder, ".*", SearchOption.AllDirectories))
+        // The folder and one level below (checkpoints/): an --out pointed at a big tree must not mean a full walk.
+        var where = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (var file in Directory.EnumerateFiles(folder, ".*", where))
         {
             var match = TempName.Match(Path.GetFileName(file));
             if (!match.Success || !int.TryParse(match.Groups["pid"].Value, CultureInfo.InvariantCulture, out var pid)) continue;
