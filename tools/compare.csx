@@ -1,6 +1,6 @@
-#load "../lib/ch13.csx"
+#load "tools.csx"
 // Compares two runs (./run-all folders) or two script folders: histories overlaid, plots side by side with a
-// difference score, metrics with deltas and the notebook's values. All the logic is in lib/Compare.cs.
+// difference score, metrics with deltas and the notebook's values. All the logic is in tools/lib/Compare.cs.
 // Usage: ./csx tools/compare.csx -- A B [--out DIR]
 
 return Compare.Main(Args, Runs.RepoRoot(ScriptPath()));

@@ -1,6 +1,6 @@
-#load "../lib/ch13.csx"
+#load "tools.csx"
 // ./run-all: runs every section script in scripts/ (each in its own process) into one run folder, with a live
-// summary, then writes summary.json, summary.md and report.html there. All the logic is in lib/BatchRuns.cs.
+// summary, then writes summary.json, summary.md and report.html there. All the logic is in tools/lib/BatchRuns.cs.
 // Usage: ./run-all [--quick] [--out DIR] [--tag NAME] [--only a,b] [--runner csx|dotnet-script] [-- args for every script]
 
 return BatchRuns.Main(Args, Runs.RepoRoot(ScriptPath()));

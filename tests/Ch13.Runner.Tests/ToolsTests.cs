@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Ch13.Tests;
+using Ch13.Tools.Tests;
 
 namespace Ch13.Runner.Tests;
 

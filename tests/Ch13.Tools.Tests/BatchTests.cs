@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Ch13.Tests;
+namespace Ch13.Tools.Tests;
 
 /// <summary>
 /// ./run-all's logic (lib/BatchRuns.cs). The orchestration tests run fake "scripts" with bash instead of the C# runner,

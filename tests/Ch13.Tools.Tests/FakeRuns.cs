@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SkiaSharp;
 
-namespace Ch13.Tests;
+namespace Ch13.Tools.Tests;
 
 /// <summary>A temporary folder for a test, deleted at the end.</summary>
 public sealed class TempDir : IDisposable

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Ch13.Tests;
+namespace Ch13.Tools.Tests;
 
 /// <summary>What headless Chromium saw of a page: the image counts the page's own check wrote into the DOM, and the DOM.</summary>
 public sealed record PageLoad(int ImagesTotal, int ImagesBroken, string Dom);

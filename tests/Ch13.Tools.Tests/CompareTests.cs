@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Ch13.Tests;
+namespace Ch13.Tools.Tests;
 
 /// <summary>Comparing runs (lib/Compare.cs, Images.cs, RunFolders.cs) on tiny fake run folders.</summary>
 public sealed class CompareTests : IDisposable

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SkiaSharp;
 
-namespace Ch13.Tests;
+namespace Ch13.Tools.Tests;
 
 /// <summary>The run report (lib/Reports.cs): content on fake runs, and rendering in a real headless browser.</summary>
 public sealed class ReportTests : IDisposable

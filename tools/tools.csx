@@ -1,0 +1,11 @@
+// The hub the tools (run-all.csx, compare.csx) #load: the scripts' lib, then the tools' own modules.
+// Tools/Ch13.Tools.csproj compiles exactly these files.
+#load "../lib/ch13.csx"
+
+#load "lib/RunFolders.cs"
+#load "lib/References.cs"
+#load "lib/Images.cs"
+#load "lib/Html.cs"
+#load "lib/Reports.cs"
+#load "lib/Compare.cs"
+#load "lib/BatchRuns.cs"
