@@ -175,7 +175,7 @@ public sealed class BatchTests : IDisposable
         var (_, summary, _) = RunFakes(FakeScripts(("xor", Succeeds("xor", 0.9))));
         var xor = summary.Scripts.Single();
         xor.Ok.Should().BeTrue();
-        xor.KeyMetric.Should().Be(new KeyMetric("acc", 0.9));
+        xor.KeyMetric.Should().Be(new ScriptKeyMetric("acc", 0.9));
         xor.TrainSeconds.Should().Be(0.25);
         xor.WallSeconds.Should().BeInRange(0, 60, "rounded to 10 ms, a fake script can take 0");
         xor.Out.Should().Be("xor/");

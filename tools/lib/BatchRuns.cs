@@ -23,7 +23,7 @@ public sealed record BatchOptions(
     bool Help = false);
 
 /// <summary>The one number a script offers for summary tables (metrics.json's <c>key_metric</c>).</summary>
-public sealed record KeyMetric(string Name, double Value);
+public sealed record ScriptKeyMetric(string Name, double Value);
 
 /// <summary>How one script of a batch ended. Paths are relative to the run folder.</summary>
 public sealed record ScriptResult(
@@ -32,7 +32,7 @@ public sealed record ScriptResult(
     int? ExitCode,
     double WallSeconds,
     double? TrainSeconds,
-    KeyMetric? KeyMetric,
+    ScriptKeyMetric? KeyMetric,
     string Log,
     string Out,
     string? Note = null)
@@ -349,7 +349,7 @@ public static class BatchRuns
         var metrics = RunFolders.ReadJson(Path.Combine(runDir, script, "metrics.json"));
         var status = RunFolders.Text(RunFolders.Select(metrics, "status"));
         var key = RunFolders.Text(RunFolders.Select(metrics, "key_metric.name")) is { } name && RunFolders.Number(RunFolders.Select(metrics, "key_metric.value")) is { } value
-            ? new KeyMetric(name, value) : null;
+            ? new ScriptKeyMetric(name, value) : null;
         var train = RunFolders.Number(RunFolders.Select(metrics, "timings.train_seconds"));
         var (finalStatus, note) = exitCode switch
         {
