@@ -159,7 +159,7 @@ public static class Training
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         model.eval();
-        return model.call(tensor(points)).argmax(1).data<long>().ToArray();
+        return model.call(Tensors.Owned(tensor(points))).argmax(1).data<long>().ToArray();
     }
 
     /// <summary>Share of rows whose argmax matches the label.</summary>

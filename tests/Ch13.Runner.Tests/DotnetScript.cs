@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace Ch13.Runner.Tests;
+
+/// <summary>
+/// The real dotnet-script, the user's first command (<c>dotnet script scripts/xor.csx</c>): found through
+/// <c>CH13_DOTNET_SCRIPT</c> (its dotnet-script.dll, or an executable) or <c>dotnet-script</c> on PATH. .ci/run points
+/// CH13_DOTNET_SCRIPT at ../shared/tools/dotnet-script; elsewhere the tests that need it are skipped, saying why.
+/// </summary>
+public static class DotnetScript
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5); // a script's first run compiles and copies ~500 MB
+
+    /// <summary>The command that starts dotnet-script (program and leading arguments), or null when there is none.</summary>
+    public static IReadOnlyList<string>? Command { get; } = Find();
+
+    /// <summary>Why the dotnet-script tests are skipped here (null when they run).</summary>
+    public static string? SkipReason => Command is null
+        ? "dotnet-script not found: set CH13_DOTNET_SCRIPT to its dotnet-script.dll (.ci/run uses ../shared/tools/dotnet-script) or put dotnet-script on PATH"
+        : null;
+
+    static IReadOnlyList<string>? Find()
+    {
+        var given = Environment.GetEnvironmentVariable("CH13_DOTNET_SCRIPT");
+        if (!string.IsNullOrEmpty(given))
+        {
+            var full = Path.GetFullPath(given, Repo.Root);
+            if (!File.Exists(full)) throw new InvalidOperationException($"CH13_DOTNET_SCRIPT={given}: no such file");
+            return full.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", full] : [full];
+        }
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, "dotnet-script"))
+            .FirstOrDefault(File.Exists);
+        return onPath is null ? null : [onPath];
+    }
+
+    /// <summary>Runs <c>dotnet-script script -- args</c> from the repository root, with the test data location.</summary>
+    public static RunResult Run(string script, params string[] args)
+    {
+        var command = Command ?? throw new InvalidOperationException(SkipReason);
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repo.Root,
+        };
+        foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("--");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
+            start.Environment["CH13_DATA"] = Repo.SharedData;
+        start.Environment["CH13_PROGRESS"] = "plain";
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet-script {script} did not finish within {Timeout}");
+        }
+        return new RunResult(process.ExitCode, output.Result.ReplaceLineEndings("\n"), errors.Result.ReplaceLineEndings("\n"));
+    }
+}
+
+/// <summary>A fact that runs only where the real dotnet-script is available.</summary>
+public sealed class DotnetScriptFactAttribute : FactAttribute
+{
+    public DotnetScriptFactAttribute() => Skip = DotnetScript.SkipReason;
+}
+
+/// <summary>A theory that runs only where the real dotnet-script is available.</summary>
+public sealed class DotnetScriptTheoryAttribute : TheoryAttribute
+{
+    public DotnetScriptTheoryAttribute() => Skip = DotnetScript.SkipReason;
+}
