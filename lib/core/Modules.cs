@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-// The chapter's hand-written nn.Module subclasses. Custom modules are the only instance classes in the lib.
+// The chapter's MyModule, its hand-written nn.Module (NoisyLinear and MyNoisyModule are in NoisyLayers.cs).
 
 /// <summary>
 /// The chapter's <c>MyModule</c>: the layers of an MLP kept in an <c>nn.ModuleList</c> and applied in a loop,

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Ch13.Tests;
 
 /// <summary>
-/// Our numbers against the ones the PyTorch notebook printed (/work/shared/seeds/chapter13-notebook.md).
+/// Our numbers against the ones the PyTorch notebook printed (../shared/seeds/chapter13-notebook.md, beside the repository).
 /// Same operations in the same order on torch's generator give the same numbers, so each test replays the
 /// notebook's order. Where the notebook's kernel had drawn more than its cells show (cells run again out of
 /// order), the number of extra 32-bit draws was found by search: manual_seed(1), skip n draws, build, train one
