@@ -1,6 +1,6 @@
 #nullable enable
 // User errors (Ch13Exception) and how they reach the user. Process-level effects: UserErrors.ReportWhenEscaping
-// (an AppDomain.FirstChanceException handler that calls Environment.Exit).
+// (and ReportOnEscape): an AppDomain.FirstChanceException handler that calls Environment.Exit.
 
 /// <summary>
 /// A problem the user can fix (a bad argument, a missing or corrupt data file, an unwritable folder).
@@ -18,8 +18,8 @@ public sealed class Ch13Exception : Exception
 
 /// <summary>
 /// Makes a <see cref="Ch13Exception"/> that escapes a script print as one line under any host. Process-level effects
-/// (this file's only ones): <see cref="ReportWhenEscaping"/> subscribes to <c>AppDomain.FirstChanceException</c> and
-/// ends the process with <c>Environment.Exit</c>.
+/// (this file's only ones): <see cref="ReportWhenEscaping"/> (and <see cref="ReportOnEscape"/>) subscribes to
+/// <c>AppDomain.FirstChanceException</c> and ends the process with <c>Environment.Exit</c>.
 /// </summary>
 /// <remarks>
 /// Neither host lets the exception reach <c>AppDomain.UnhandledException</c>: the bundled runner and dotnet-script
@@ -32,6 +32,15 @@ public static class UserErrors
 {
     /// <summary>True when this code was compiled as part of a script (Roslyn nests script types in <c>Submission#N</c>).</summary>
     public static bool RunningAsScript => typeof(UserErrors).DeclaringType?.Name.StartsWith("Submission#") == true;
+
+    /// <summary>
+    /// In a script (see <see cref="RunningAsScript"/>): from now on a Ch13Exception that escapes it prints its message
+    /// on stderr and ends the process with its ExitCode. Elsewhere (the compiled lib in a test host) it does nothing.
+    /// </summary>
+    public static void ReportOnEscape()
+    {
+        if (RunningAsScript) ReportWhenEscaping(typeof(UserErrors).Assembly);
+    }
 
     /// <summary>
     /// From now on, a Ch13Exception rethrown outside <paramref name="script"/> (by the host) prints its message on

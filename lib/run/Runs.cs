@@ -69,7 +69,7 @@ public static class Runs
         var started = DateTimeOffset.Now;
         var startTimestamp = Stopwatch.GetTimestamp();
         // From here on, a Ch13Exception the script lets escape (Mnist.Load's, Checkpoints.Load's…) is one line, not a trace.
-        if (UserErrors.RunningAsScript) UserErrors.ReportWhenEscaping(typeof(Runs).Assembly);
+        UserErrors.ReportOnEscape();
         var epochsOption = CommonOptions.Epochs(epochs);
         var specs = CommonOptions.All(epochs).Concat(options ?? []).ToList();
         ParsedArgs parsed;
