@@ -17,8 +17,8 @@ public abstract record OptionSpec(string Name, string Help)
     /// <summary>The left column of --help: <c>--epochs N</c>.</summary>
     public virtual string Synopsis => $"--{Name} VALUE";
 
-    /// <summary>What a valid value looks like, for error messages ("an integer ≥ 1").</summary>
-    public virtual string Expected => "a value";
+    /// <summary>What a valid value looks like, for error messages ("an integer ≥ 1"); null when any text will do.</summary>
+    public virtual string? Expected => null;
 
     /// <summary>" (default 100)" in --help, or nothing.</summary>
     public virtual string DefaultText => "";
@@ -38,7 +38,7 @@ public sealed record IntOption(string Name, int Default, string Help, int Min = 
 {
     public override object? DefaultValue => Default;
     public override string Synopsis => $"--{Name} N";
-    public override string Expected => Max == int.MaxValue ? $"an integer ≥ {Min}" : $"an integer from {Min} to {Max}";
+    public override string? Expected => Max == int.MaxValue ? $"an integer ≥ {Min}" : $"an integer from {Min} to {Max}";
     public override string DefaultText => $" (default {Default})";
 
     public override object? Parse(string value, object? previous, Func<string, Ch13Exception> usage)
@@ -58,7 +58,7 @@ public sealed record DoubleOption(string Name, double Default, string Help, doub
     public override string Synopsis => $"--{Name} X";
     public override string DefaultText => $" (default {Invariant(Default)})";
 
-    public override string Expected => Max == double.MaxValue
+    public override string? Expected => Max == double.MaxValue
         ? $"a number {(MinExclusive ? ">" : "≥")} {Invariant(Min)}"
         : $"a number {(MinExclusive ? ">" : "≥")} {Invariant(Min)} and ≤ {Invariant(Max)}";
 
@@ -97,7 +97,7 @@ public sealed record ChoiceOption(string Name, IReadOnlyList<string> Choices, st
 {
     public override object? DefaultValue => Default;
     public override string Synopsis => $"--{Name} {string.Join('|', Choices)}";
-    public override string Expected => Choices.Count == 1 ? Choices[0] : $"{string.Join(", ", Choices.SkipLast(1))} or {Choices[^1]}";
+    public override string? Expected => Choices.Count == 1 ? Choices[0] : $"{string.Join(", ", Choices.SkipLast(1))} or {Choices[^1]}";
     public override string DefaultText => $" (default {Default})";
 
     public override object? Parse(string value, object? previous, Func<string, Ch13Exception> usage) =>
@@ -195,7 +195,10 @@ public static class ArgParser
             if (!byName.TryGetValue(arg, out var spec))
             {
                 if (syntax.Positionals && !arg.StartsWith('-')) { positionals.Add(args[i]); continue; }
-                throw Usage(arg.StartsWith('-') ? $"unknown option '{arg}'{UnknownHint(arg, byName.Keys, syntax)}" : $"unexpected argument '{arg}'");
+                var suggestion = Closest(arg, byName.Keys) is { } name ? $" (did you mean {name}?)" : null;
+                throw Usage(arg.StartsWith('-')
+                    ? $"unknown option '{arg}'{suggestion ?? (syntax.PassThroughAfterDoubleDash ? " (arguments for the scripts go after a bare --)" : "")}"
+                    : $"unexpected argument '{arg}'{suggestion}");
             }
             given.Add(spec.Name);
             if (!spec.TakesValue)
@@ -206,7 +209,7 @@ public static class ArgParser
             }
             // "--epochs --quiet": the next word is an option, not the missing value ("-1" still is a value).
             var value = inlineValue ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--") ? args[++i]
-                : throw Usage($"{arg} needs a value{(spec.Expected == "a value" ? "" : $" ({spec.Expected})")}"));
+                : throw Usage($"{arg} needs a value{(spec.Expected is { } expected ? $" ({expected})" : "")}"));
             values[spec.Name] = spec.Parse(value, values[spec.Name], Usage);
         }
         var help = values.TryGetValue("help", out var h) && h is true;
@@ -219,10 +222,6 @@ public static class ArgParser
     /// <summary>The options block of --help: one line per option, its synopsis, help and default.</summary>
     public static string OptionLines(IReadOnlyList<OptionSpec> specs) =>
         string.Concat(specs.Select(spec => $"  {spec.Synopsis,-20} {spec.Help}{spec.DefaultText}\n"));
-
-    static string UnknownHint(string arg, IEnumerable<string> names, ArgSyntax syntax) =>
-        Closest(arg, names) is { } suggestion ? $" (did you mean {suggestion}?)"
-        : syntax.PassThroughAfterDoubleDash ? " (arguments for the scripts go after a bare --)" : "";
 
     static string? Closest(string arg, IEnumerable<string> names) =>
         names.Where(n => n.Contains(arg.TrimStart('-'), StringComparison.OrdinalIgnoreCase) || arg.TrimStart('-').Contains(n.TrimStart('-')))

@@ -69,6 +69,7 @@ public class OptionsTests
         parsed.Positionals.Should().Equal("runs/a", "runs/b");
         parsed.Get(Out).Should().Be("x");
         UsageError(() => ArgParser.Parse("xor", ["runs/a"], Specs)).Message.Should().Be("xor: unexpected argument 'runs/a'. Try --help.");
+        UsageError(() => ArgParser.Parse("xor", ["epochs", "3"], Specs)).Message.Should().Be("xor: unexpected argument 'epochs' (did you mean --epochs?). Try --help.");
         UsageError(() => ArgParser.Parse("compare", ["--bogus"], [Out], new ArgSyntax(Positionals: true)))
             .Message.Should().Be("compare: unknown option '--bogus'. Try --help.");
     }
