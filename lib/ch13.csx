@@ -10,6 +10,8 @@
 #load "run/Errors.cs"
 #load "run/Files.cs"
 #load "run/RunRecord.cs"
+#load "run/Options.cs"
+#load "run/Signals.cs"
 #load "run/Runs.cs"
 #load "run/Progress.cs"
 

@@ -20,8 +20,8 @@ public static class SubmissionRunner
 
     /// <summary>
     /// Runs the script; returns the exit code: the script's <c>return N;</c>, else <see cref="Environment.ExitCode"/>.
-    /// An unhandled exception prints its stack trace and gives 1, except a lib <c>Ch13Exception</c>
-    /// (a user error): only its message, and its ExitCode.
+    /// An unhandled exception prints its stack trace and gives 1, as dotnet-script does. (The lib reports its own user
+    /// errors, Ch13Exception, in one line under either host: see UserErrors in lib/run/Errors.cs.)
     /// </summary>
     public static int Run(MethodInfo factory, IReadOnlyList<string> args)
     {
@@ -41,12 +41,6 @@ public static class SubmissionRunner
 
     private static int Report(Exception ex)
     {
-        // Detected by name: the runner does not reference the lib that defines it.
-        if (ex.GetType().Name == "Ch13Exception" && ex.GetType().GetProperty("ExitCode")?.GetValue(ex) is int exitCode)
-        {
-            Log.Error(ex.Message);
-            return exitCode;
-        }
         Log.Error(WithoutRunnerFrames(ex.ToString()));
         return 1;
     }

@@ -9,13 +9,11 @@ using TorchSharp;
 using static System.FormattableString;
 using static TorchSharp.torch;
 
-var run = Runs.Start("auto_mpg", Args, "predict a car's fuel efficiency (MPG) with a small ReLU network", epochs: 200, quickEpochs: 5, options:
-[
-    new DoubleOption("lr", 0.001, "SGD learning rate"),
-    new IntOption("batch-size", 8, "mini-batch size"),
-]);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 20);
-var optimizer = new Sgd(LearningRate: run.Options.Double("lr"));
+var lr = new DoubleOption("lr", 0.001, "SGD learning rate");
+var batchSize = new IntOption("batch-size", 8, "mini-batch size");
+var run = Runs.Start("auto_mpg", Args, "predict a car's fuel efficiency (MPG) with a small ReLU network", epochs: 200, quickEpochs: 5, options: [lr, batchSize]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 20);
+var optimizer = new Sgd(LearningRate: run.Get(lr));
 var lossFn = new MeanSquaredError();
 
 // The notebook's printed results (seed 1, 200 epochs, lr 0.001, batch 8), kept next to ours in metrics.json.

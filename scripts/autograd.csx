@@ -8,13 +8,12 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backward(), a gradient check and an L1 penalty", epochs: 60, options:
-[
-    new DoubleOption("l1", 0.001, "L1 penalty weight λ in loss = CE + λ·Σ|w| (trained next to λ = 0)"),
-    new DoubleOption("lr", 0.05, "SGD learning rate (momentum 0.9) for the L1 runs"),
-    new IntOption("batch-size", 20, "mini-batch size for the L1 runs"),
-    new DoubleOption("eps", 1e-5, "finite-difference step ε for the gradient check", Max: 0.1),
-]);
+var l1 = new DoubleOption("l1", 0.001, "L1 penalty weight λ in loss = CE + λ·Σ|w| (trained next to λ = 0)");
+var lr = new DoubleOption("lr", 0.05, "SGD learning rate (momentum 0.9) for the L1 runs");
+var batchSize = new IntOption("batch-size", 20, "mini-batch size for the L1 runs");
+var eps = new DoubleOption("eps", 1e-5, "finite-difference step ε for the gradient check", Max: 0.1);
+var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backward(), a gradient check and an L1 penalty", epochs: 60,
+    options: [l1, lr, batchSize, eps]);
 
 // --- Creating a graph in PyTorch: z = 2·(a − b) + c, one node per op, for inputs of any rank
 Console.WriteLine($"Scalar Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L)))}");
@@ -71,15 +70,15 @@ checkNet.to(ScalarType.Float64);
 var checkData = Data.Xor(count: 100);
 var checkTensors = Data.ToTensors(checkData.Train);
 var checkX = checkTensors.X.to_type(ScalarType.Float64);
-var gradCheck = Autograd.GradCheck(checkNet, checkX, checkTensors.Y, Losses.Create(new CrossEntropy()), run.Options.Double("eps"));
+var gradCheck = Autograd.GradCheck(checkNet, checkX, checkTensors.Y, Losses.Create(new CrossEntropy()), run.Get(eps));
 Console.WriteLine($"\nGradient check, MLP 2-8-8-2 (tanh) in float64 on {checkData.Train.Count} XOR points, ε = {gradCheck.Epsilon:0.#e+0}:");
 Console.WriteLine($"  {gradCheck.Elements} parameters, max abs error {gradCheck.MaxAbsError:E2}, max rel error {gradCheck.MaxRelError:E2}" +
                   $" ({(gradCheck.MaxRelError < 1e-6 ? "verified" : "NOT verified")}: autograd = (L(θ+ε) − L(θ−ε)) / 2ε)");
 
 // --- Configuring layers: a custom L1 penalty term, loss = CE + λ·Σ|w| (the book's l1_penalty), λ = 0 vs λ > 0
-var lambda = run.Options.Double("l1");
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 10);
-var optimizer = new Sgd(LearningRate: run.Options.Double("lr"), Momentum: 0.9);
+var lambda = run.Get(l1);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
+var optimizer = new Sgd(LearningRate: run.Get(lr), Momentum: 0.9);
 var spec = new MlpSpec(InputSize: 2, HiddenUnits: [32, 32], OutputSize: 2, Activation: Activation.ReLU);
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);

@@ -6,13 +6,11 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options:
-[
-    new DoubleOption("lr", 0.015, "Adam learning rate"),
-    new IntOption("batch-size", 20, "mini-batch size"),
-]);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 39);
-var optimizer = new Adam(LearningRate: run.Options.Double("lr"));
+var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
+var batchSize = new IntOption("batch-size", 20, "mini-batch size");
+var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options: [lr, batchSize]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
+var optimizer = new Adam(LearningRate: run.Get(lr));
 var lossFn = new CrossEntropy();
 
 // --- NoisyLinear: the same input gives different outputs while training, and none of the noise in eval mode

@@ -8,17 +8,16 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("init", Args, "weight initialisation: default vs Xavier vs N(0, 1) in a deep tanh MLP", epochs: 40, options:
-[
-    new IntOption("depth", 6, "number of hidden layers", Max: 20),
-    new IntOption("units", 64, "units per hidden layer", Max: 1024),
-    new DoubleOption("lr", 0.05, "SGD learning rate (plain SGD: it does not rescale small gradients the way Adam would)"),
-    new IntOption("batch-size", 32, "mini-batch size"),
-]);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 10);
-var optimizer = new Sgd(LearningRate: run.Options.Double("lr"));
+var depth = new IntOption("depth", 6, "number of hidden layers", Max: 20);
+var units = new IntOption("units", 64, "units per hidden layer", Max: 1024);
+var lr = new DoubleOption("lr", 0.05, "SGD learning rate (plain SGD: it does not rescale small gradients the way Adam would)");
+var batchSize = new IntOption("batch-size", 32, "mini-batch size");
+var run = Runs.Start("init", Args, "weight initialisation: default vs Xavier vs N(0, 1) in a deep tanh MLP", epochs: 40,
+    options: [depth, units, lr, batchSize]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
+var optimizer = new Sgd(LearningRate: run.Get(lr));
 var lossSpec = new CrossEntropy();
-var spec = new MlpSpec(InputSize: 2, HiddenUnits: Enumerable.Repeat(run.Options.Int("units"), run.Options.Int("depth")).ToArray(),
+var spec = new MlpSpec(InputSize: 2, HiddenUnits: Enumerable.Repeat(run.Get(units), run.Get(depth)).ToArray(),
                        OutputSize: 2, Activation: Activation.Tanh);
 
 // --- The data: XOR, 1000 points in [-1, 1]², split 70/30

@@ -8,22 +8,20 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10, options:
-[
-    new IntOption("batch-size", 64, "mini-batch size"),
-    new DoubleOption("lr", 0.001, "Adam learning rate"),
-    new IntOption("limit-train-batches", 0, "at most this many training batches per epoch (0: all; --quick: 100)", Min: 0),
-    new IntOption("limit-val-batches", 0, "at most this many validation batches per epoch (0: all; --quick: 20)", Min: 0),
-    new IntOption("limit-test-batches", 0, "at most this many test batches (0: all; --quick: 40)", Min: 0),
-    new TextOption("split", "random", "random: random_split with a generator seeded 1, as the book; first: first 55000 / last 5000"),
-    new FlagOption("shuffle", "shuffle the training batches every epoch (the book's train_dataloader does not)"),
-    new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0),
-    new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp"),
-]);
-var split = run.Options.Text("split");
-if (split is not ("random" or "first")) Runs.Fail(Ch13Exception.Usage($"lightning: --split must be random or first, got '{split}'. Try --help."));
-var batchSize = run.Options.Int("batch-size");
-var learningRate = run.Options.Double("lr");
+var batchSizeOption = new IntOption("batch-size", 64, "mini-batch size");
+var lr = new DoubleOption("lr", 0.001, "Adam learning rate");
+var limitTrainBatches = new IntOption("limit-train-batches", 0, "at most this many training batches per epoch (0: all; --quick: 100)", Min: 0);
+var limitValBatches = new IntOption("limit-val-batches", 0, "at most this many validation batches per epoch (0: all; --quick: 20)", Min: 0);
+var limitTestBatches = new IntOption("limit-test-batches", 0, "at most this many test batches (0: all; --quick: 40)", Min: 0);
+var splitOption = new ChoiceOption("split", ["random", "first"], "random", "random: random_split with a generator seeded 1, as the book; first: first 55000 / last 5000");
+var shuffle = new FlagOption("shuffle", "shuffle the training batches every epoch (the book's train_dataloader does not)");
+var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0);
+var device = new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp");
+var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10,
+    options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device]);
+var split = run.Get(splitOption);
+var batchSize = run.Get(batchSizeOption);
+var learningRate = run.Get(lr);
 
 // --- Setting up the data loaders: ToTensor() scales pixels to [0, 1]; the 60000 training images split 55000/5000
 var mnist = Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true);
@@ -31,7 +29,7 @@ var parts = split == "random" ? DataModules.RandomSplit(Mnist.TrainSize, [55000,
 var train = DataModules.Subset(mnist.Train, parts[0]);
 var valid = DataModules.Subset(mnist.Train, parts[1]);
 var test = mnist.Test;
-var data = DataModules.FromTensors(train, valid, test, batchSize, shuffleTrain: run.Options.Flag("shuffle"));
+var data = DataModules.FromTensors(train, valid, test, batchSize, shuffleTrain: run.Get(shuffle));
 Runs.Log(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split) / {test.Count} test images, batch size {batchSize}\n");
 
 // --- Setting up the PyTorch Lightning model: the MultiLayerPerceptron's parts (the *what*)
@@ -45,13 +43,13 @@ var task = new LitTask(
 
 // --- Training the model using the Trainer class (the *how*), keeping the checkpoint with the best valid_acc
 var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max);
-var earlyStopping = run.Options.Int("early-stop") > 0 ? new EarlyStopping("valid_loss", patience: run.Options.Int("early-stop")) : null;
+var earlyStopping = run.Get(earlyStop) > 0 ? new EarlyStopping("valid_loss", patience: run.Get(earlyStop)) : null;
 List<Callback> callbacks = [checkpoint, new LearningRateMonitor()];
 if (earlyStopping is not null) callbacks.Add(earlyStopping);
 if (!run.Quiet) callbacks.Insert(0, new ModelSummary());
-var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit("limit-train-batches", quick: 100),
-    LimitValBatches: Limit("limit-val-batches", quick: 20), LimitTestBatches: Limit("limit-test-batches", quick: 40),
-    Device: run.Options.Text("device")!, LogDir: run.OutDir, ProgressBar: !run.Quiet);
+var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit(limitTrainBatches, quick: 100),
+    LimitValBatches: Limit(limitValBatches, quick: 20), LimitTestBatches: Limit(limitTestBatches, quick: 40),
+    Device: run.Get(device)!, LogDir: run.OutDir, ProgressBar: !run.Quiet);
 Trainer trainer;
 try { trainer = new Trainer(trainerConfig, callbacks, run.Cancel); }
 catch (Ch13Exception e) { Runs.Fail(e); throw; }
@@ -78,7 +76,7 @@ ClassifierPlots.History(run.OutPath("history.png"), history,
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Options.Flag("shuffle"), trainer = trainerConfig, optimizer = new Adam(learningRate), model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = new Adam(learningRate), model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     results: new
     {
@@ -99,7 +97,7 @@ return Runs.Finish(run,
     keyMetric: ("test_acc", testMetrics.GetValueOrDefault("test_acc", double.NaN)));
 
 // A --limit-*-batches value, or the --quick default when none was given.
-int Limit(string option, int quick) => run.Options.Int(option) is var n && n == 0 && run.Quick ? quick : n;
+int Limit(IntOption option, int quick) => run.Get(option) is var n && n == 0 && run.Quick ? quick : n;
 
 // The book's training_step / validation_step / test_step share one body: logits, cross-entropy, accuracy, self.log.
 StepOutput SharedStep(StepInput s, string stage)

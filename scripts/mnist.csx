@@ -8,25 +8,23 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var full = Args.Contains("--full");
+var full = Args.Contains("--full"); // read before parsing: it sets other options' defaults
+var fullData = new FlagOption("full", "all 60000/10000 images, scaled to [0, 1], batch 64, 5 epochs (unless given)");
+var scalePixels = new FlagOption("scale", "divide pixels by 255 (the notebook feeds raw 0..255 values)");
+var lr = new DoubleOption("lr", 0.001, "Adam learning rate");
+var batchSize = new IntOption("batch-size", full ? 64 : 20, "mini-batch size");
+var patience = new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0);
+var earlyStopPatience = new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss");
 var run = Runs.Start("mnist", Args, "an MLP classifies MNIST digits (ReduceLROnPlateau, early stopping, best checkpoint)",
-    epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options:
-[
-    new FlagOption("full", "all 60000/10000 images, scaled to [0, 1], batch 64, 5 epochs (unless given)"),
-    new FlagOption("scale", "divide pixels by 255 (the notebook feeds raw 0..255 values)"),
-    new DoubleOption("lr", 0.001, "Adam learning rate"),
-    new IntOption("batch-size", full ? 64 : 20, "mini-batch size"),
-    new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0),
-    new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss"),
-]);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: full ? 1 : 10);
-var optimizerSpec = new Adam(LearningRate: run.Options.Double("lr"));
-var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: run.Options.Int("patience"));
-var earlyStopSpec = new EarlyStopSpec(Patience: run.Options.Int("early-stop"));
+    epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: full ? 1 : 10);
+var optimizerSpec = new Adam(LearningRate: run.Get(lr));
+var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: run.Get(patience));
+var earlyStopSpec = new EarlyStopSpec(Patience: run.Get(earlyStopPatience));
 var checkpointPath = run.OutPath("best_model.bin"); // TorchSharp's state_dict format (PyTorch cannot read it)
 
 // --- The data: x as float pixels [n, 28, 28], y as int64 labels; the notebook validates on the test slice
-var scale = full || run.Options.Flag("scale");
+var scale = full || run.Get(scalePixels);
 var data = full ? Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true)
                 : Mnist.Load(DataFiles.Root(run.RepoRoot), trainCount: 1000, testCount: 200, scale: scale);
 var (train, test) = (data.Train, data.Test);

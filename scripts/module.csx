@@ -6,13 +6,11 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options:
-[
-    new DoubleOption("lr", 0.01, "SGD learning rate"),
-    new IntOption("batch-size", 20, "mini-batch size"),
-]);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 39);
-var optimizer = new Sgd(LearningRate: run.Options.Double("lr"));
+var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
+var batchSize = new IntOption("batch-size", 20, "mini-batch size");
+var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options: [lr, batchSize]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
+var optimizer = new Sgd(LearningRate: run.Get(lr));
 var lossFn = new CrossEntropy();
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid

@@ -7,13 +7,11 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, quickEpochs: 20, options:
-[
-    new DoubleOption("lr", 0.015, "Adam learning rate"),
-    new IntOption("batch-size", 20, "mini-batch size"),
-]);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Options.Int("batch-size"), LogEvery: 10);
-var optimizer = new Adam(LearningRate: run.Options.Double("lr"));
+var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
+var batchSize = new IntOption("batch-size", 20, "mini-batch size");
+var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, quickEpochs: 20, options: [lr, batchSize]);
+var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
+var optimizer = new Adam(LearningRate: run.Get(lr));
 var lossFn = new CrossEntropy();
 
 // --- The data: 1000 points uniform in [-1, 1]², class 1 where x₀·x₁ ≥ 0, split 70/30 into train/valid

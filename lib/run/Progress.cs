@@ -1,4 +1,6 @@
 #nullable enable
+// Training progress on the console. Process-level effects: Console.SetOut while a training call runs (FitPlain, FitLive),
+// restoring the original writer when it returns.
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading;

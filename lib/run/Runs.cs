@@ -1,4 +1,7 @@
 #nullable enable
+// A script run's life: options, output folder, seed, metrics.json. Process-level effects (listed here, and only in lib/run):
+// Environment.Exit (--help, Runs.Fail), AppDomain.ProcessExit handlers (the folder lock, the signal hooks), StopSignals
+// (Ctrl+C/SIGTERM, Signals.cs) and UserErrors.ReportWhenEscaping (a Ch13Exception escaping the script, Errors.cs).
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -7,22 +10,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Threading;
 using TorchSharp;
-
-// Command-line options a script declares: a closed hierarchy, parsed by Runs.Parse.
-public abstract record OptionSpec(string Name, string Help);
-public sealed record IntOption(string Name, int Default, string Help, int Min = 1, int Max = int.MaxValue) : OptionSpec(Name, Help);
-public sealed record DoubleOption(string Name, double Default, string Help, double Min = 0, double Max = double.MaxValue, bool MinExclusive = true) : OptionSpec(Name, Help);
-public sealed record FlagOption(string Name, string Help) : OptionSpec(Name, Help);
-public sealed record TextOption(string Name, string? Default, string Help) : OptionSpec(Name, Help);
-
-/// <summary>Parsed option values by name (without the leading dashes).</summary>
-public sealed record ParsedArgs(IReadOnlyDictionary<string, object?> Values, bool HelpRequested)
-{
-    public int Int(string name) => (int)Values[name]!;
-    public double Double(string name) => (double)Values[name]!;
-    public bool Flag(string name) => (bool)Values[name]!;
-    public string? Text(string name) => (string?)Values[name];
-}
 
 /// <summary>One script run: who, where its files go, its seed and options, and when it started.</summary>
 public sealed record Run(
@@ -41,6 +28,9 @@ public sealed record Run(
 {
     /// <summary>What the script demonstrates, in a sentence (its --help line; recorded in metrics.json for reports).</summary>
     public string Description { get; init; } = "";
+
+    /// <summary>The value of an option the script declared (passed to <see cref="Runs.Start"/> in <c>options:</c>).</summary>
+    public T Get<T>(OptionSpec<T> option) => Options.Get(option);
 
     public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
     public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
@@ -61,18 +51,6 @@ public static class Runs
         Converters = { new JsonStringEnumConverter() }, // enum names as written (ReLU, not re_lu)
     };
 
-    /// <summary>The options every script takes, with the script's default epoch count.</summary>
-    public static IReadOnlyList<OptionSpec> CommonOptions(int epochs) =>
-    [
-        new IntOption("epochs", epochs, "number of training epochs"),
-        new IntOption("seed", 1, "torch.manual_seed for weights and shuffling", Min: 0),
-        new IntOption("threads", 1, "torch CPU threads (1 is fastest for the chapter's small models)", Min: 1, Max: 256),
-        new TextOption("out", null, "output folder (default: out/<script> in the repo)"),
-        new FlagOption("quiet", "print only the final results"),
-        new FlagOption("quick", "small, fast settings (few epochs, small data) for smoke runs and ./run-all --quick"),
-        new FlagOption("help", "show this help"),
-    ];
-
     /// <summary>
     /// Starts a run from a script: parses <paramref name="args"/> against the common options plus
     /// <paramref name="options"/>; prints help (exit 0) or a usage error (exit 2) and ends the process;
@@ -90,19 +68,22 @@ public static class Runs
     {
         var started = DateTimeOffset.Now;
         var startTimestamp = Stopwatch.GetTimestamp();
-        var specs = CommonOptions(epochs).Concat(options ?? []).ToList();
+        // From here on, a Ch13Exception the script lets escape (Mnist.Load's, Checkpoints.Load's…) is one line, not a trace.
+        UserErrors.ReportOnEscape();
+        var epochsOption = CommonOptions.Epochs(epochs);
+        var specs = CommonOptions.All(epochs).Concat(options ?? []).ToList();
         ParsedArgs parsed;
-        try { parsed = Parse(script, args, specs); }
+        try { parsed = ArgParser.Parse(script, args, specs); }
         catch (Ch13Exception e) { Fail(e); throw; }
         if (parsed.HelpRequested)
         {
-            Out.WriteLine(Usage(script, description, specs));
+            Out.WriteLine(Usage(script, description, specs, ScriptRunners.Current));
             Out.Flush();
             Environment.Exit(0);
         }
 
         var root = RepoRoot(scriptPath);
-        var outDir = Path.GetFullPath(parsed.Text("out") ?? Path.Combine(root, "out", script));
+        var outDir = Path.GetFullPath(parsed.Get(CommonOptions.Out) ?? Path.Combine(root, "out", script));
         try
         {
             EnsureWritable(outDir);
@@ -112,113 +93,25 @@ public static class Runs
         }
         catch (Ch13Exception e) { Fail(e); throw; }
 
-        var seed = parsed.Int("seed");
+        var seed = parsed.Get(CommonOptions.Seed);
         // One thread: the chapter's models are tiny, and libtorch's intra-op threads cost more than they
         // save there (and collapse when another process competes for the cores).
-        torch.set_num_threads(parsed.Int("threads"));
+        torch.set_num_threads(parsed.Get(CommonOptions.Threads));
         torch.manual_seed(seed);
-        var quick = parsed.Flag("quick");
-        var epochsGiven = args.Any(a => a == "--epochs" || a.StartsWith("--epochs="));
-        var runEpochs = quick && !epochsGiven ? quickEpochs : parsed.Int("epochs");
-        return new Run(script, root, outDir, seed, runEpochs, parsed.Flag("quiet"), quick, parsed,
+        var quick = parsed.Get(CommonOptions.Quick);
+        var runEpochs = quick && !parsed.WasGiven(epochsOption) ? quickEpochs : parsed.Get(epochsOption);
+        return new Run(script, root, outDir, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
             args.ToList(), started, startTimestamp, CancelOnSignals()) { Description = description };
     }
 
-    /// <summary>Parses arguments; pure. Throws <see cref="Ch13Exception"/> (exit code 2) on bad input.</summary>
-    public static ParsedArgs Parse(string script, IList<string> args, IReadOnlyList<OptionSpec> specs)
+    /// <summary>
+    /// The --help text: what the script does, how to run it with <paramref name="runner"/>, and every option with its
+    /// default.
+    /// </summary>
+    public static string Usage(string script, string description, IReadOnlyList<OptionSpec> specs, ScriptRunner runner = ScriptRunner.Csx)
     {
-        var values = specs.ToDictionary(s => s.Name, s => s switch
-        {
-            IntOption o => (object?)o.Default,
-            DoubleOption o => o.Default,
-            FlagOption => false,
-            TextOption o => o.Default,
-            _ => null,
-        });
-        var byName = specs.ToDictionary(s => "--" + s.Name);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg == "--") continue;
-            string? inlineValue = null;
-            var eq = arg.IndexOf('=');
-            if (arg.StartsWith("--") && eq > 2) (arg, inlineValue) = (arg[..eq], arg[(eq + 1)..]);
-            if (arg is "-h" or "-?") arg = "--help";
-            if (!byName.TryGetValue(arg, out var spec))
-                throw Usage(script, arg.StartsWith('-') ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'", Closest(arg, byName.Keys));
-            if (spec is FlagOption)
-            {
-                if (inlineValue is not null) throw Usage(script, $"{arg} takes no value");
-                values[spec.Name] = true;
-                continue;
-            }
-            // "--epochs --quiet": the next word is an option, not the missing value ("-1" still is a value).
-            var value = inlineValue ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--") ? args[++i]
-                : throw Usage(script, $"{arg} needs a value ({Expected(spec)})"));
-            values[spec.Name] = ParseValue(script, spec, value);
-        }
-        return new ParsedArgs(values, (bool)values["help"]!);
-    }
-
-    static object? ParseValue(string script, OptionSpec spec, string value)
-    {
-        var name = "--" + spec.Name;
-        switch (spec)
-        {
-            case IntOption o:
-                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-                    throw Usage(script, $"{name} must be an integer ({Expected(o)}), got '{value}'");
-                if (n < o.Min || n > o.Max) throw Usage(script, $"{name} must be {Expected(o)}, got {n}");
-                return n;
-            case DoubleOption o:
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x))
-                    throw Usage(script, $"{name} must be a finite number ({Expected(o)}), got '{value}'");
-                if ((o.MinExclusive ? x <= o.Min : x < o.Min) || x > o.Max) throw Usage(script, $"{name} must be {Expected(o)}, got {value}");
-                return x;
-            default:
-                if (value.Length == 0) throw Usage(script, $"{name} needs a non-empty value");
-                return value;
-        }
-    }
-
-    static string Expected(OptionSpec spec) => spec switch
-    {
-        IntOption o when o.Max == int.MaxValue => $"an integer ≥ {o.Min}",
-        IntOption o => $"an integer from {o.Min} to {o.Max}",
-        DoubleOption o when o.Max == double.MaxValue => $"a number {(o.MinExclusive ? ">" : "≥")} {o.Min.ToString(CultureInfo.InvariantCulture)}",
-        DoubleOption o => $"a number {(o.MinExclusive ? ">" : "≥")} {o.Min.ToString(CultureInfo.InvariantCulture)} and ≤ {o.Max.ToString(CultureInfo.InvariantCulture)}",
-        _ => "a value",
-    };
-
-    static string? Closest(string arg, IEnumerable<string> names) =>
-        names.Where(n => n.Contains(arg.TrimStart('-'), StringComparison.OrdinalIgnoreCase) || arg.TrimStart('-').Contains(n.TrimStart('-')))
-             .FirstOrDefault();
-
-    static Ch13Exception Usage(string script, string problem, string? suggestion = null) =>
-        Ch13Exception.Usage($"{script}: {problem}{(suggestion is null ? "" : $" (did you mean {suggestion}?)")}. Try --help.");
-
-    /// <summary>The --help text: what the script does and every option with its default.</summary>
-    public static string Usage(string script, string description, IReadOnlyList<OptionSpec> specs)
-    {
-        var text = new StringBuilder($"{script}: {description}\n\nUsage: ./csx scripts/{script}.csx [options]\n\nOptions:\n");
-        foreach (var spec in specs)
-        {
-            var left = spec switch
-            {
-                IntOption => $"--{spec.Name} N",
-                DoubleOption => $"--{spec.Name} X",
-                TextOption => $"--{spec.Name} VALUE",
-                _ => $"--{spec.Name}",
-            };
-            var dflt = spec switch
-            {
-                IntOption o => $" (default {o.Default})",
-                DoubleOption o => $" (default {o.Default.ToString(CultureInfo.InvariantCulture)})",
-                _ => "",
-            };
-            text.Append($"  {left,-20} {spec.Help}{dflt}\n");
-        }
-        return text.ToString().TrimEnd();
+        var command = runner == ScriptRunner.DotnetScript ? $"dotnet script scripts/{script}.csx -- [options]" : $"./csx scripts/{script}.csx [options]";
+        return $"{script}: {description}\n\nUsage: {command}\n\nOptions:\n{ArgParser.OptionLines(specs)}".TrimEnd();
     }
 
     /// <summary>Prints a user error (no stack trace) and ends the process with its exit code.</summary>
@@ -255,28 +148,14 @@ public static class Runs
         }
     }
 
-    // The registrations must stay reachable for the whole process: a collected one unhooks its signal in its
-    // finalizer, and the next SIGTERM would then kill the run without writing anything.
-    static PosixSignalRegistration[] signalHooks = [];
-
     static CancellationToken CancelOnSignals()
     {
-        var source = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            if (source.IsCancellationRequested) return; // the second signal: its default action ends the process now
-            context.Cancel = true;
-            var name = context.Signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({context.Signal})";
-            Console.Error.WriteLine($"\n{name}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once.");
-            source.Cancel();
-        }
-        try
-        {
-            signalHooks = [.. signalHooks, PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
-                                          PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)];
-        }
-        catch (PlatformNotSupportedException) { } // no signals (browser/mobile): runs simply cannot be interrupted
-        return source.Token;
+        var signals = StopSignals.Hook(signal => Console.Error.WriteLine(
+            $"\n{(signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({signal})")}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once."));
+        // The hooks must work until the process ends, and a collected registration unhooks its signal: the process's
+        // exit handler holds them (reachable from the AppDomain for the process's life) and unhooks them last.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => signals.Dispose();
+        return signals.Token;
     }
 
     /// <summary>Prints a line unless the run is quiet.</summary>

@@ -35,7 +35,10 @@ public static class DotnetScript
     }
 
     /// <summary>Runs <c>dotnet-script script -- args</c> from the repository root, with the test data location.</summary>
-    public static RunResult Run(string script, params string[] args)
+    public static RunResult Run(string script, params string[] args) => Run(new Dictionary<string, string>(), script, args);
+
+    /// <summary>As <see cref="Run(string, string[])"/>, with extra environment variables.</summary>
+    public static RunResult Run(IDictionary<string, string> env, string script, params string[] args)
     {
         var command = Command ?? throw new InvalidOperationException(SkipReason);
         var start = new ProcessStartInfo(command[0])
@@ -52,6 +55,7 @@ public static class DotnetScript
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
             start.Environment["CH13_DATA"] = Repo.SharedData;
         start.Environment["CH13_PROGRESS"] = "plain";
+        foreach (var (name, value) in env) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -79,12 +79,28 @@ public sealed class ErrorReportingTests : IDisposable
     }
 
     [Fact]
-    public void Ch13Exception_prints_only_its_message_and_exits_with_its_code()
+    public void Lib_user_error_escaping_the_script_prints_only_its_message_and_exits_with_its_code()
     {
         var result = _runner.Run(Repo.Fixture("UserError"));
 
         result.ExitCode.Should().Be(2);
         result.Errors.Should().Be("--epochs must be a positive integer\n");
+    }
+
+    [Fact]
+    public void An_exception_named_Ch13Exception_is_nothing_special_to_the_runner()
+    {
+        // The lib reports its own errors (UserErrors); the runner no longer matches exceptions by type name.
+        using var scratch = new ScratchDir();
+        var script = scratch.Write("Impostor.csx", """
+            throw new Ch13Exception("not the lib's");
+            public sealed class Ch13Exception(string message) : Exception(message) { public int ExitCode => 2; }
+            """);
+
+        var result = _runner.Run(script);
+
+        result.ExitCode.Should().Be(1);
+        result.Errors.Should().StartWith("Submission#0+Ch13Exception: not the lib's").And.Contain($"{script}:line 1");
     }
 
     [Fact]

@@ -93,7 +93,8 @@ public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<Shared
     {
         var result = runner.Run(Path.Combine(Repo.Root, "scripts", "xor.csx"), "--help");
         result.ExitCode.Should().Be(0);
-        result.Output.Should().Contain("--epochs N").And.Contain("--lr X").And.Contain("--batch-size N");
+        result.Output.Should().Contain("Usage: ./csx scripts/xor.csx [options]")
+            .And.Contain("--epochs N").And.Contain("--lr X").And.Contain("--batch-size N");
     }
 
     public void Dispose() => scratch.Dispose();

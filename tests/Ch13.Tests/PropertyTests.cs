@@ -167,8 +167,9 @@ public sealed class PropertyTests : IDisposable
 
     // --- Arguments: random mixes of real options, edge-case values and junk
 
-    static readonly IReadOnlyList<OptionSpec> Specs = Runs.CommonOptions(epochs: 100)
-        .Concat([new DoubleOption("lr", 0.015, "learning rate"), new IntOption("batch-size", 20, "batch size")]).ToList();
+    static readonly DoubleOption Lr = new("lr", 0.015, "learning rate");
+    static readonly IntOption BatchSize = new("batch-size", 20, "batch size");
+    static readonly IReadOnlyList<OptionSpec> Specs = CommonOptions.All(epochs: 100).Concat([Lr, BatchSize]).ToList();
 
     static readonly string[] OptionWords =
         ["--epochs", "--seed", "--threads", "--out", "--quiet", "--quick", "--help", "--lr", "--batch-size", "-h", "-?", "--",
@@ -189,7 +190,7 @@ public sealed class PropertyTests : IDisposable
         AnyArg.Array[0, 8].Sample(args =>
         {
             ParsedArgs parsed;
-            try { parsed = Runs.Parse("xor", args, Specs); }
+            try { parsed = ArgParser.Parse("xor", args, Specs); }
             catch (Ch13Exception e)
             {
                 e.ExitCode.Should().Be(2);

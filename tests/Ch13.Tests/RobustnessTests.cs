@@ -27,8 +27,9 @@ public sealed class RobustnessTests : IDisposable
 
     // --- Arguments
 
-    static readonly IReadOnlyList<OptionSpec> Specs = Runs.CommonOptions(epochs: 100)
-        .Concat([new DoubleOption("lr", 0.015, "learning rate"), new IntOption("batch-size", 20, "batch size")]).ToList();
+    static readonly DoubleOption Lr = new("lr", 0.015, "learning rate");
+    static readonly IntOption BatchSize = new("batch-size", 20, "batch size");
+    static readonly IReadOnlyList<OptionSpec> Specs = CommonOptions.All(epochs: 100).Concat([Lr, BatchSize]).ToList();
 
     [Theory]
     [InlineData(new[] { "--epochs", "0" }, "--epochs must be an integer ≥ 1, got 0")]
@@ -40,7 +41,7 @@ public sealed class RobustnessTests : IDisposable
     [InlineData(new[] { "--bogus" }, "unknown option '--bogus'")]
     public void A_bad_argument_is_one_line_with_the_valid_range_a_help_hint_and_exit_code_2(string[] args, string expected)
     {
-        var error = FluentActions.Invoking(() => Runs.Parse("xor", args, Specs)).Should().Throw<Ch13Exception>().Which;
+        var error = FluentActions.Invoking(() => ArgParser.Parse("xor", args, Specs)).Should().Throw<Ch13Exception>().Which;
         error.ExitCode.Should().Be(2);
         error.Message.Should().Be($"xor: {expected}. Try --help.");
     }
@@ -170,7 +171,7 @@ public sealed class RobustnessTests : IDisposable
     // --- How a run ends
 
     Run RunFor(double lr) => new("xor", TestPaths.RepoRoot, temp.Path, Seed: 1, Epochs: 3, Quiet: true, Quick: false,
-        Runs.Parse("xor", ["--lr", lr.ToString(CultureInfo.InvariantCulture)], Specs), ["--lr", "x"],
+        ArgParser.Parse("xor", ["--lr", lr.ToString(CultureInfo.InvariantCulture)], Specs), ["--lr", "x"],
         DateTimeOffset.Now, Stopwatch.GetTimestamp(), CancellationToken.None);
 
     static EpochMetrics Epoch(int epoch, double loss) => new(epoch, loss, 0.5, loss, 0.5, 0.1);

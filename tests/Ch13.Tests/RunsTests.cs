@@ -2,20 +2,21 @@ namespace Ch13.Tests;
 
 public class RunsTests
 {
-    static readonly IReadOnlyList<OptionSpec> Specs = Runs.CommonOptions(epochs: 100)
-        .Concat([new DoubleOption("lr", 0.015, "learning rate"), new IntOption("batch-size", 20, "batch size")]).ToList();
+    static readonly DoubleOption Lr = new("lr", 0.015, "learning rate");
+    static readonly IntOption BatchSize = new("batch-size", 20, "batch size");
+    static readonly IReadOnlyList<OptionSpec> Specs = CommonOptions.All(epochs: 100).Concat([Lr, BatchSize]).ToList();
 
-    static ParsedArgs Parse(params string[] args) => Runs.Parse("xor", args, Specs);
+    static ParsedArgs Parse(params string[] args) => ArgParser.Parse("xor", args, Specs);
 
     [Fact]
     public void Defaults_apply_when_no_arguments_are_given()
     {
         var parsed = Parse();
-        parsed.Int("epochs").Should().Be(100);
-        parsed.Int("seed").Should().Be(1);
-        parsed.Double("lr").Should().Be(0.015);
-        parsed.Flag("quiet").Should().BeFalse();
-        parsed.Text("out").Should().BeNull();
+        parsed.Get(CommonOptions.Epochs(100)).Should().Be(100);
+        parsed.Get(CommonOptions.Seed).Should().Be(1);
+        parsed.Get(Lr).Should().Be(0.015);
+        parsed.Get(CommonOptions.Quiet).Should().BeFalse();
+        parsed.Get(CommonOptions.Out).Should().BeNull();
         parsed.HelpRequested.Should().BeFalse();
     }
 
@@ -23,10 +24,10 @@ public class RunsTests
     public void Options_parse_with_space_or_equals_and_a_leading_double_dash_is_ignored()
     {
         var parsed = Parse("--", "--epochs", "5", "--lr=0.5", "--quiet", "--out", "/tmp/x");
-        parsed.Int("epochs").Should().Be(5);
-        parsed.Double("lr").Should().Be(0.5);
-        parsed.Flag("quiet").Should().BeTrue();
-        parsed.Text("out").Should().Be("/tmp/x");
+        parsed.Get(CommonOptions.Epochs(100)).Should().Be(5);
+        parsed.Get(Lr).Should().Be(0.5);
+        parsed.Get(CommonOptions.Quiet).Should().BeTrue();
+        parsed.Get(CommonOptions.Out).Should().Be("/tmp/x");
     }
 
     [Theory]

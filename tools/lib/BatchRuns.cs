@@ -8,9 +8,6 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using Spectre.Console;
 
-/// <summary>Which program runs each script: the bundled <c>./csx</c>, or dotnet-script (<c>dotnet script</c>).</summary>
-public enum ScriptRunner { Csx, DotnetScript }
-
 /// <summary>What <c>./run-all</c> was asked to do: where the run goes, which scripts, how, and with which extra arguments.</summary>
 public sealed record BatchOptions(
     string RunDir,
@@ -97,45 +94,28 @@ public static class BatchRuns
         Compare two runs with: ./csx tools/compare.csx -- out/runs/A out/runs/B
         """;
 
+    // run-all's options; their help lines are written out in Usage above.
+    static readonly FlagOption QuickOption = new("quick", "pass --quick to every script (small settings; the whole batch takes about a minute)");
+    static readonly FlagOption HelpOption = new("help", "show this help");
+    static readonly TextOption TagOption = new("tag", null, "name the run folder out/runs/NAME (default: out/runs/<yyyyMMdd-HHmmss>)", Placeholder: "NAME");
+    static readonly TextOption OutOption = new("out", null, "write the run into DIR instead", Placeholder: "DIR");
+    static readonly ListOption OnlyOption = new("only", "run only these scripts (repeatable; names as in scripts/, without .csx)");
+    static readonly ChoiceOption RunnerOption = new("runner", ["csx", "dotnet-script"], "csx", "csx (the bundled ./csx, default) or dotnet-script (dotnet script <file>)");
+    static readonly TextOption ScriptsOption = new("scripts", null, "run the .csx files of another folder (default: scripts/)", Placeholder: "DIR");
+
     /// <summary>Parses run-all's arguments (everything after a bare <c>--</c> goes to every script). Throws a usage error on bad input.</summary>
     public static BatchOptions Parse(IList<string> args, string repoRoot, DateTimeOffset now)
     {
-        bool quick = false, help = false;
-        string? tag = null, outDir = null, scriptsDir = null;
-        var only = new List<string>();
-        var runner = ScriptRunner.Csx;
-        var scriptArgs = new List<string>();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            string? inline = null;
-            var eq = arg.IndexOf('=');
-            if (arg.StartsWith("--") && eq > 2) (arg, inline) = (arg[..eq], arg[(eq + 1)..]);
-            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw UsageError($"{arg} needs a value"));
-            switch (arg)
-            {
-                case "--": scriptArgs.AddRange(args.Skip(i + 1)); i = args.Count; break;
-                case "--quick": quick = true; break;
-                case "--help" or "-h" or "-?": help = true; break;
-                case "--tag": tag = CheckTag(Value()); break;
-                case "--out": outDir = Value(); break;
-                case "--scripts": scriptsDir = Value(); break;
-                case "--only":
-                    only.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(Path.GetFileNameWithoutExtension).Select(n => n!));
-                    break;
-                case "--runner":
-                    runner = Value() switch
-                    {
-                        "csx" => ScriptRunner.Csx,
-                        "dotnet-script" => ScriptRunner.DotnetScript,
-                        var other => throw UsageError($"--runner must be csx or dotnet-script, got '{other}'"),
-                    };
-                    break;
-                default:
-                    throw UsageError(arg.StartsWith('-') ? $"unknown option '{arg}' (arguments for the scripts go after a bare --)" : $"unexpected argument '{arg}'");
-            }
-        }
+        var parsed = ArgParser.Parse("run-all", args, [QuickOption, HelpOption, TagOption, OutOption, OnlyOption, RunnerOption, ScriptsOption],
+            new ArgSyntax(PassThroughAfterDoubleDash: true));
+        var quick = parsed.Get(QuickOption);
+        var help = parsed.Get(HelpOption);
+        var tag = parsed.Get(TagOption) is { } given ? CheckTag(given) : null;
+        var outDir = parsed.Get(OutOption);
+        var scriptsDir = parsed.Get(ScriptsOption);
+        var only = parsed.Get(OnlyOption).Select(Path.GetFileNameWithoutExtension).Select(n => n!).ToList();
+        var runner = parsed.Get(RunnerOption) == "dotnet-script" ? ScriptRunner.DotnetScript : ScriptRunner.Csx;
+        var scriptArgs = parsed.PassThrough;
 
         string runDir, name;
         if (outDir is not null)
@@ -157,7 +137,7 @@ public static class BatchRuns
     static string CheckTag(string tag) =>
         Regex.IsMatch(tag, @"^[A-Za-z0-9][A-Za-z0-9._-]*$") ? tag : throw UsageError($"--tag must be a plain folder name (letters, digits, . _ -), got '{tag}'");
 
-    static Ch13Exception UsageError(string problem) => Ch13Exception.Usage($"run-all: {problem}. Try --help.");
+    static Ch13Exception UsageError(string problem) => ArgParser.UsageError("run-all", problem);
 
     /// <summary>The runnable sections: every .csx directly in <paramref name="scriptsDir"/>, in the chapter's order.</summary>
     public static IReadOnlyList<string> Discover(string scriptsDir)
@@ -436,23 +416,19 @@ public static class BatchRuns
             CheckRunner(options.Runner, repoRoot);
             var references = References.Load(References.DefaultPath(repoRoot));
 
-            using var cancel = new CancellationTokenSource();
             var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            // The first Ctrl+C or SIGTERM stops the running script and skips the rest; a second one ends run-all at once.
+            using var signals = StopSignals.Hook(_ =>
             {
-                if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends run-all at once
-                e.Cancel = true;
                 if (!live) Console.Error.WriteLine("run-all: interrupted; stopping the running script, skipping the rest (Ctrl+C again to quit now).");
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+            });
+            var cancel = signals.Token;
 
             Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(repoRoot, options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
             var summary = live
-                ? RunLive(options, repoRoot, scripts, cancel.Token)
-                : Run(options, repoRoot, scripts, PlainObserver(repoRoot, options.RunDir), cancel.Token);
-            Console.CancelKeyPress -= onCancel;
+                ? RunLive(options, repoRoot, scripts, cancel)
+                : Run(options, repoRoot, scripts, PlainObserver(repoRoot, options.RunDir), cancel);
+            signals.Dispose(); // from here on, Ctrl+C ends run-all at once
             if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
 
             WriteSummary(options.RunDir, summary, references);

@@ -303,25 +303,19 @@ public static class Compare
         return Html.Page($"ch13 comparison {c.NameA} vs {c.NameB}", body.ToString());
     }
 
+    // compare's options besides the folders A and B (its --help is the Usage text above).
+    static readonly TextOption OutOption = new("out", null, "write the reports into DIR", Placeholder: "DIR");
+    static readonly FlagOption HelpOption = new("help", "show this help");
+
     /// <summary>The tool: <c>A B [--out DIR]</c>; prints the overview and where the reports are. Exit 0, or 2 on bad usage.</summary>
     public static int Main(IList<string> args, string repoRoot)
     {
         try
         {
-            var paths = new List<string>();
-            string? outDir = null;
-            for (var i = 0; i < args.Count; i++)
-            {
-                switch (args[i])
-                {
-                    case "--": continue;
-                    case "--help" or "-h" or "-?": Out.WriteLine(Usage); return 0;
-                    case "--out": outDir = i + 1 < args.Count ? args[++i] : throw Ch13Exception.Usage("compare: --out needs a value. Try --help."); break;
-                    case var arg when arg.StartsWith("--out="): outDir = arg["--out=".Length..]; break;
-                    case var arg when arg.StartsWith('-'): throw Ch13Exception.Usage($"compare: unknown option '{arg}'. Try --help.");
-                    case var arg: paths.Add(arg); break;
-                }
-            }
+            var parsed = ArgParser.Parse("compare", args, [OutOption, HelpOption], new ArgSyntax(Positionals: true));
+            if (parsed.HelpRequested) { Out.WriteLine(Usage); return 0; }
+            var paths = parsed.Positionals;
+            var outDir = parsed.Get(OutOption);
             if (paths.Count != 2) throw Ch13Exception.Usage($"compare: needs two folders, A and B (got {paths.Count}). Try --help.");
             foreach (var path in paths)
                 if (!Directory.Exists(path)) throw Ch13Exception.Usage($"compare: no such folder: {path}");

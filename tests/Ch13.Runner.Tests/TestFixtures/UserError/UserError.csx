@@ -1,7 +1,5 @@
-// Stands in for the lib's Ch13Exception: the runner knows it by its name and ExitCode property.
+#load "../../../../lib/run/Errors.cs"
+// A lib user error escaping the script: the lib's own handler (the runner knows nothing of Ch13Exception) prints
+// only its message and exits with its code, as Runs.Start arranges for every section script.
+UserErrors.ReportOnEscape();
 throw new Ch13Exception("--epochs must be a positive integer", 2);
-
-public sealed class Ch13Exception(string message, int exitCode) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-}
