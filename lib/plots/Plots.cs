@@ -32,15 +32,14 @@ public static class Plots
         Save(path, temp => multiplot.SavePng(temp, hasAccuracy ? width : width / 2 + 100, height));
     }
 
-    /// <summary>A labelled dotted vertical line at each mark's epoch.</summary>
-    public static void AddMarks(Plot plot, IReadOnlyList<CurveMark> marks)
+    /// <summary>A labelled dotted vertical line at each mark's epoch (in the legend the panel already shows).</summary>
+    static void AddMarks(Plot plot, IReadOnlyList<CurveMark> marks)
     {
         foreach (var mark in marks)
         {
             var line = plot.Add.VerticalLine(mark.Epoch, 1.5f, mark.Color, LinePattern.Dotted);
             line.LegendText = mark.Label;
         }
-        plot.ShowLegend(Edge.Bottom);
     }
 
     /// <summary>The loss panel of <see cref="History"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
