@@ -54,8 +54,8 @@ public sealed record FitResult(IReadOnlyList<EpochLog> Epochs, string Status, st
 /// (<see cref="CurrentEpoch"/>, <see cref="GlobalStep"/>, <see cref="CallbackMetrics"/>, <see cref="ShouldStop"/>).
 /// Hooks fire in Lightning 2.x order: fit start, train start, per epoch { train epoch start, per batch { batch start,
 /// training step, zero_grad, backward, step, batch end }, validation { start, epoch start, batches, epoch end, end },
-/// train epoch end }, train end, fit end. Epoch metrics are reduced before the matching epoch-end hooks run.
-/// (No sanity-check validation pass before training, unlike Lightning's default.)
+/// train epoch end, epoch logged }, train end, fit end (on exception instead when the fit throws). Epoch metrics are
+/// reduced before the matching epoch-end hooks run. (No sanity-check validation pass before training, unlike Lightning's default.)
 /// </summary>
 public sealed class Trainer : IDisposable
 {
