@@ -14,6 +14,7 @@
 #load "run/Signals.cs"
 #load "run/Runs.cs"
 #load "run/Progress.cs"
+#load "run/NotebookLog.cs"
 
 // core: specs, the chapter's models, the training loop and what it needs
 #load "core/Specs.cs"
@@ -25,9 +26,11 @@
 #load "core/NoisyLayers.cs"
 #load "core/TensorText.cs"
 #load "core/FlatOptimizers.cs"
+#load "core/EpochCallbacks.cs"
 #load "core/Training.cs"
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
+#load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"
 #load "core/Penalties.cs"

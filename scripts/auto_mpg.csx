@@ -68,8 +68,9 @@ torch.manual_seed(run.Seed);
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: (int)trainData.X.shape[1], HiddenUnits: [10, 6, 4], OutputSize: 1, Activation: Activation.ReLU));
 Runs.Log(run, "\n" + Nets.Describe(model) + "\n");
-var history = Progress.Fit(run, "MLP 9-10-6-4-1", config.Epochs, LogEpoch,
-    onEpoch => Training.Fit(model, trainData, null, config, optimizer, lossFn, onEpoch, run.Cancel));
+// The notebook's log line: 0-based epoch and the mean train loss over batches (EpochLines.ZeroBasedTrainLoss).
+var history = Training.Fit(model, trainData, null, config, optimizer, lossFn,
+    Progress.Hooks(run, "MLP 9-10-6-4-1", config.Epochs, new NotebookLog(run, config, EpochLines.ZeroBasedTrainLoss)));
 
 // Evaluating on the test set, under no_grad
 var result = Regression.Evaluate(model, testData);
@@ -104,11 +105,5 @@ return Runs.Finish(run,
     trainSeconds: history.Seconds,
     status: history.Status,
     keyMetric: ("test_mse", result.Mse));
-
-// The notebook's log line: 0-based epoch and the mean train loss over batches.
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Invariant($"Epoch {m.Epoch - 1}  Loss {m.TrainLoss:F4}"));
-}
 
 string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";

@@ -92,9 +92,10 @@ foreach (var l1Weight in new[] { 0.0, lambda })
     using var model = Nets.Mlp(spec);
     Runs.Log(run, $"λ = {l1Weight}:");
     var l1Norms = new List<double>();
-    var history = Progress.Fit(run, $"λ = {l1Weight}", config.Epochs, m => { l1Norms.Add(Penalties.L1Norm(model)); LogEpoch(m); },
-        onEpoch => Training.Fit(model, train, valid, config, optimizer, new CrossEntropy(), onEpoch, run.Cancel,
-            penalty: l1Weight > 0 ? m => Penalties.L1(m, l1Weight) : null));
+    var hooks = Progress.Hooks(run, $"λ = {l1Weight}", config.Epochs,
+        new OnEachEpoch(_ => l1Norms.Add(Penalties.L1Norm(model))), new NotebookLog(run, config, EpochLines.Loss));
+    var history = Training.Fit(model, train, valid, config, optimizer, new CrossEntropy(),
+        hooks with { Penalty = l1Weight > 0 ? m => Penalties.L1(m, l1Weight) : null });
     runs.Add(new L1Run(l1Weight, history, Penalties.AbsWeights(model), l1Norms.ToArray()));
 }
 
@@ -139,11 +140,6 @@ return Runs.Finish(run,
     keyMetric: ("grad_check_max_rel_error", gradCheck.MaxRelError));
 
 const double NearZero = 1e-3; // |w| below this counts as pruned by the penalty
-
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
-}
 
 object Verify(string name, double autograd, double byHand, string formula)
 {

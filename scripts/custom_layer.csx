@@ -35,8 +35,8 @@ torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
 Runs.Log(run, "\n" + Nets.Summary(model));
 torch.manual_seed(run.Seed);
-var history = Progress.Fit(run, "MyNoisyModule", config.Epochs, LogEpoch,
-    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
+var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
+    Progress.Hooks(run, "MyNoisyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
@@ -55,11 +55,6 @@ return Runs.Finish(run,
     trainSeconds: history.Seconds,
     status: history.Status,
     keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
-
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
-}
 
 // Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), frees it, returns its rows.
 double[][] PrintOutput(Tensor output)

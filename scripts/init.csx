@@ -42,8 +42,8 @@ foreach (var kind in new[] { InitKind.Default, InitKind.XavierNormal, InitKind.X
     foreach (var s in stats)
         Runs.Log(run, $"  {s.Layer,5}  {s.ActivationStd,14:F4}  {s.SaturatedShare,9:P1}  {s.GradientStd,9:E2}  {s.WeightGradientStd,10:E2}");
 
-    var history = Progress.Fit(run, Init.Name(kind), config.Epochs, LogEpoch,
-        onEpoch => Training.Fit(model, train, valid, config, optimizer, lossSpec, onEpoch, run.Cancel));
+    var history = Training.Fit(model, train, valid, config, optimizer, lossSpec,
+        Progress.Hooks(run, Init.Name(kind), config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
     results.Add(new InitRun(kind, stats, history));
     Runs.Log(run, "");
 }
@@ -82,11 +82,6 @@ return Runs.Finish(run,
     trainSeconds: results.Sum(r => r.History.Seconds),
     status: TrainingStatus.Worst(results.Select(r => r.History).ToArray()),
     keyMetric: ("xavier_uniform_valid_acc", results.First(r => r.Kind == InitKind.XavierUniform).History.Last?.ValidAccuracy ?? double.NaN));
-
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
-}
 
 /// <summary>One initialisation: its per-layer statistics at the start, and how training went from there.</summary>
 sealed record InitRun(InitKind Kind, IReadOnlyList<LayerStats> Stats, History History);

@@ -70,9 +70,8 @@ Console.WriteLine((checkpoint.BestModelPath is null
 Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {bookStyleTestAcc:F4} (the book's 10-epoch run: 0.9500)");
 
 // The plot counts epochs from 1 (as the chapter's other figures); Lightning's checkpoint names count from 0.
-ClassifierPlots.History(run.OutPath("history.png"), history,
-    checkpoint.BestEpoch is int best ? [new CurveMark(best + 1, $"best valid_acc {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])] : [],
-    "MNIST, Lightning-style trainer");
+Plots.History(run.OutPath("history.png"), [("MLP 784-32-16-10", history)], "MNIST, Lightning-style trainer",
+    checkpoint.BestEpoch is int best ? [new CurveMark(best + 1, $"best valid_acc {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])] : []);
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,

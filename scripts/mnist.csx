@@ -36,13 +36,14 @@ var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], Outp
 Runs.Log(run, Nets.Describe(model) + "\n");
 
 // --- Training: Adam, cross-entropy, ReduceLROnPlateau(mode="min", patience=10, factor=0.1) on the validation loss,
-//     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves)
+//     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves).
+//     After each epoch, in the notebook's order: step the scheduler, check early stopping, then print the epoch line.
 var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-var plateau = Schedules.StartPlateau(plateauSpec, optimizerSpec.LearningRate);
-var earlyStop = Schedules.StartEarlyStop(earlyStopSpec);
-var lrCuts = new List<(int Epoch, double LearningRate)>();
-var history = Progress.Fit(run, "MLP 784-32-16-10", config.Epochs, log: null,
-    onEpoch => Training.Fit(model, optimizer, train, test, config, new CrossEntropy(), onEpoch, run.Cancel, stopAfter: EndOfEpoch));
+var plateau = new PlateauScheduler(plateauSpec, optimizerSpec.LearningRate, print: line => Runs.Log(run, line));
+var earlyStop = new EarlyStopWithCheckpoint(earlyStopSpec, checkpointPath, print: line => Runs.Log(run, line));
+var history = Training.Fit(model, optimizer, train, test, config, new CrossEntropy(),
+    Progress.Hooks(run, "MLP 784-32-16-10", config.Epochs, plateau, earlyStop, new NotebookLog(run, config, EpochLines.TrainAndValid)));
+var lrCuts = plateau.Cuts;
 
 // --- Results: restore the best weights, then test them
 var last = history.Last;
@@ -55,10 +56,9 @@ var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
 Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({history.Status}); last epoch valid acc {last?.ValidAccuracy:F4}");
 Console.WriteLine($"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}");
 
-ClassifierPlots.History(run.OutPath("history.png"), history,
+Plots.History(run.OutPath("history.png"), [("MLP 784-32-16-10", history)], full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)",
     [.. lrCuts.Select(c => new CurveMark(c.Epoch, $"lr → {c.LearningRate:0e0} (epoch {c.Epoch})", Plots.ClassColors[3])),
-     new CurveMark(earlyStop.BestEpoch, $"best valid loss (epoch {earlyStop.BestEpoch})", Plots.ClassColors[2])],
-    full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)");
+     new CurveMark(earlyStop.BestEpoch, $"best valid loss (epoch {earlyStop.BestEpoch})", Plots.ClassColors[2])]);
 ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), confusion,
     $"Confusion matrix: {test.Count} test images, accuracy {testAccuracy:F3}");
 ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(40, test.Count)).data<float>().ToArray(), 28, 28,
@@ -85,28 +85,3 @@ return Runs.Finish(run,
     trainSeconds: history.Seconds,
     status: history.Status,
     keyMetric: ("test_acc", testAccuracy));
-
-// After each epoch, in the notebook's order: step the scheduler, check early stopping (checkpointing a new best),
-// then print the epoch line. Returns true to stop training.
-bool EndOfEpoch(EpochMetrics m)
-{
-    var validLoss = m.ValidLoss!.Value;
-    plateau = Schedules.StepPlateau(plateauSpec, plateau, validLoss);
-    if (plateau.Reduced)
-    {
-        Schedules.SetLearningRate(optimizer, plateau.LearningRate);
-        lrCuts.Add((plateau.LastEpoch, plateau.LearningRate));
-        Runs.Log(run, Schedules.PlateauMessage(plateau));
-    }
-    earlyStop = Schedules.StepEarlyStop(earlyStopSpec, earlyStop, validLoss);
-    if (earlyStop.Improved) Checkpoints.Save(model, checkpointPath);
-    if (earlyStop.ShouldStop)
-    {
-        Runs.Log(run, "Early stopping triggered!");
-        return true;
-    }
-    if (Runs.IsLogEpoch(m, config.LogEvery))
-        Runs.Log(run, $"Epoch [{m.Epoch}/{config.Epochs}], Train Loss: {m.TrainLoss:F4}, Train Acc: {m.TrainAccuracy:F4}, " +
-                      $"Valid Loss: {validLoss:F4}, Valid Acc: {m.ValidAccuracy:F4}");
-    return false;
-}

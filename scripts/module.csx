@@ -25,8 +25,8 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
 Runs.Log(run, Nets.Summary(model));
-var history = Progress.Fit(run, "MyModule", config.Epochs, LogEpoch,
-    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
+var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
+    Progress.Hooks(run, "MyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
@@ -42,11 +42,6 @@ return Runs.Finish(run,
     trainSeconds: history.Seconds,
     status: history.Status,
     keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
-
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
-}
 
 // The notebook's nn.Sequential section trains for 200 epochs before MyModule is built.
 const int SequentialEpochs = 200;

@@ -30,8 +30,8 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 
 // --- Training: manual_seed before the DataLoader's first epoch, mini-batches of 20, validation after each epoch
 torch.manual_seed(run.Seed);
-var history = Progress.Fit(run, "nn.Sequential", config.Epochs, LogEpoch,
-    onEpoch => Training.Fit(model, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
+var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
+    Progress.Hooks(run, "nn.Sequential", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
@@ -45,11 +45,6 @@ return Runs.Finish(run,
     trainSeconds: history.Seconds,
     status: history.Status,
     keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
-
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
-}
 
 // Where the notebook's kernel had left torch's generator when it built the model (see tests/Ch13.Tests/FidelityTests.cs).
 const int NotebookDrawsBeforeModel = 3352;

@@ -24,8 +24,8 @@ Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid poi
 torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
 Runs.Log(run, Nets.Summary(linear));
-var linearHistory = Progress.Fit(run, "Linear(2, 2)", config.Epochs, LogEpoch,
-    onEpoch => Training.Fit(linear, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
+var log = new NotebookLog(run, config, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every config.LogEvery epochs
+var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, Progress.Hooks(run, "Linear(2, 2)", config.Epochs, log));
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList.
 // The notebook's printed log came from a kernel whose generator had made 370 draws since its manual_seed(1)
@@ -34,8 +34,7 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
 Runs.Log(run, "\n" + Nets.Summary(mlp));
-var mlpHistory = Progress.Fit(run, "MLP 2-10-6-2", config.Epochs, LogEpoch,
-    onEpoch => Training.Fit(mlp, train, valid, config, optimizer, lossFn, onEpoch, run.Cancel));
+var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, Progress.Hooks(run, "MLP 2-10-6-2", config.Epochs, log));
 
 // --- Results
 var linearFinal = linearHistory.Last;
@@ -61,11 +60,6 @@ return Runs.Finish(run,
     trainSeconds: linearHistory.Seconds + mlpHistory.Seconds,
     status: TrainingStatus.Worst(linearHistory, mlpHistory),
     keyMetric: ("mlp_valid_acc", mlpFinal?.ValidAccuracy ?? double.NaN));
-
-void LogEpoch(EpochMetrics m)
-{
-    if (Runs.IsLogEpoch(m, config.LogEvery)) Runs.Log(run, Runs.EpochLine(m, config.Epochs));
-}
 
 // Where the notebook's kernel had left torch's generator when it built MyModule (see tests/Ch13.Tests/FidelityTests.cs).
 const int NotebookDrawsBeforeModel = 370;

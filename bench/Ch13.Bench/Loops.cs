@@ -43,22 +43,12 @@ public static class Loops
         using var model = Nets.Mlp(new MlpSpec(28 * 28, [32, 16], 10, Activation.ReLU, Flatten: true));
         var adam = new Adam(0.001);
         using var optimizer = Optimizers.Create(adam, model.parameters());
-        var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: 10);
-        var plateau = Schedules.StartPlateau(plateauSpec, adam.LearningRate);
-        var stopSpec = new EarlyStopSpec(Patience: 30);
-        var stop = Schedules.StartEarlyStop(stopSpec);
         var checkpoint = Path.Combine(Path.GetTempPath(), $"ch13-bench-{Environment.ProcessId}.bin");
         try
         {
             return Fit(full ? "mnist_full" : "mnist_subset", model, train, test, new TrainConfig(epochs, BatchSize: full ? 64 : 20), new CrossEntropy(),
-                optimizer, m =>
-                {
-                    plateau = Schedules.StepPlateau(plateauSpec, plateau, m.ValidLoss!.Value);
-                    if (plateau.Reduced) Schedules.SetLearningRate(optimizer, plateau.LearningRate);
-                    stop = Schedules.StepEarlyStop(stopSpec, stop, m.ValidLoss!.Value);
-                    if (stop.Improved) Checkpoints.Save(model, checkpoint);
-                    return stop.ShouldStop;
-                });
+                optimizer, [new PlateauScheduler(new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: 10), adam.LearningRate),
+                            new EarlyStopWithCheckpoint(new EarlyStopSpec(Patience: 30), checkpoint)]);
         }
         finally { File.Delete(checkpoint); }
     }
@@ -85,19 +75,20 @@ public static class Loops
         OptimizerSpec optimizerSpec, LossSpec loss)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(id, model, train, valid, config, loss, optimizer, null);
+        return Fit(id, model, train, valid, config, loss, optimizer, []);
     }
 
     static LoopResult Fit(string id, nn.Module<Tensor, Tensor> model, TensorData train, TensorData? valid, TrainConfig config,
-        LossSpec loss, optim.Optimizer optimizer, Func<EpochMetrics, bool>? stopAfter)
+        LossSpec loss, optim.Optimizer optimizer, IReadOnlyList<EpochCallback> callbacks)
     {
         var rss = new List<double>();
         var live = new List<long>();
-        var history = Training.Fit(model, optimizer, train, valid, config, loss, onEpoch: _ =>
+        var measure = new OnEachEpoch(_ =>
         {
             rss.Add(Stats.SelfRssMb());
             live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
-        }, stopAfter: stopAfter);
+        });
+        var history = Training.Fit(model, optimizer, train, valid, config, loss, new FitHooks([measure, .. callbacks]));
         var steps = history.Epochs.Count * ((train.Count + config.BatchSize - 1) / config.BatchSize);
         return new LoopResult(id, history.Seconds, steps, history.Epochs.Count, rss, live);
     }

@@ -1,5 +1,4 @@
 #nullable enable
-using System.Threading;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,12 +47,11 @@ public static class Training
     /// Train loss/accuracy are means over the epoch's batches (as the notebook computes them); valid numbers come
     /// from one pass over <paramref name="valid"/> in eval mode without gradients. Stops early, with the status
     /// recorded, at the first batch whose loss is not finite or whose step overflows (diverged: that epoch is the
-    /// last in the history) or once <paramref name="cancel"/> fires (interrupted; checked after every batch).
-    /// <paramref name="onEpoch"/> sees each epoch as it ends (printing is the caller's);
-    /// <paramref name="stopAfter"/>, asked next, ends training after that epoch when it says so (early stopping;
-    /// it may also step an LR scheduler on the caller's optimiser). An optional <paramref name="penalty"/> (e.g. λ·Σ|w|)
-    /// is added to every batch's loss before backward; the train loss then records the penalised objective, while
-    /// validation stays the plain loss.
+    /// last in the history), once <c>hooks.Cancel</c> fires (interrupted; checked after every batch), or after an
+    /// epoch for which a callback answers <see cref="EpochDecision.Stop"/> (early stopped).
+    /// <c>hooks.Callbacks</c> see every epoch as it ends, in order (printing is theirs); an optional <c>hooks.Penalty</c>
+    /// (e.g. λ·Σ|w|) is added to every batch's loss before backward; the train loss then records the penalised
+    /// objective, while validation stays the plain loss.
     /// </summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
@@ -62,16 +60,13 @@ public static class Training
         TrainConfig config,
         OptimizerSpec optimizerSpec,
         LossSpec lossSpec,
-        Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default,
-        Func<EpochMetrics, bool>? stopAfter = null,
-        Func<nn.Module, Tensor>? penalty = null)
+        FitHooks? hooks = null)
     {
         using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
-        return Fit(model, optimizer, train, valid, config, lossSpec, onEpoch, cancel, stopAfter, penalty);
+        return Fit(model, optimizer, train, valid, config, lossSpec, hooks);
     }
 
-    /// <summary>As the other overload, with an optimiser the caller owns (and may schedule).</summary>
+    /// <summary>As the other overload, with an optimiser the caller owns (and callbacks may schedule).</summary>
     public static History Fit(
         nn.Module<Tensor, Tensor> model,
         optim.Optimizer optimizer,
@@ -79,11 +74,22 @@ public static class Training
         TensorData? valid,
         TrainConfig config,
         LossSpec lossSpec,
-        Action<EpochMetrics>? onEpoch = null,
-        CancellationToken cancel = default,
-        Func<EpochMetrics, bool>? stopAfter = null,
-        Func<nn.Module, Tensor>? penalty = null)
+        FitHooks? hooks = null)
     {
+        hooks ??= FitHooks.None;
+        var callbacks = hooks.Callbacks ?? [];
+        foreach (var callback in callbacks) callback.OnFitStart();
+        try { return Loop(model, optimizer, train, valid, config, lossSpec, hooks, callbacks); }
+        finally
+        {
+            foreach (var callback in callbacks) callback.OnFitEnd();
+        }
+    }
+
+    static History Loop(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TensorData train, TensorData? valid,
+        TrainConfig config, LossSpec lossSpec, FitHooks hooks, IReadOnlyList<EpochCallback> callbacks)
+    {
+        var (penalty, cancel) = (hooks.Penalty, hooks.Cancel);
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
         var epochs = new List<EpochMetrics>(config.Epochs);
@@ -124,10 +130,18 @@ public static class Training
             var metrics = new EpochMetrics(epoch, trainLoss, classification ? accuracySum / batches : null,
                 validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
             epochs.Add(metrics);
-            onEpoch?.Invoke(metrics);
-            if (status == TrainingStatus.Completed && stopAfter is not null && stopAfter(metrics)) status = TrainingStatus.EarlyStopped;
+            var ending = status != TrainingStatus.Completed;
+            if (AskCallbacks(callbacks, new EpochEnd(metrics, model, optimizer, Stopping: false, ending)) && !ending) status = TrainingStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Every callback sees the epoch, in order, each told whether one before it asked to stop; true if any did.</summary>
+    static bool AskCallbacks(IReadOnlyList<EpochCallback> callbacks, EpochEnd epoch)
+    {
+        foreach (var callback in callbacks)
+            if (callback.OnEpochEnd(epoch) == EpochDecision.Stop) epoch = epoch with { Stopping = true };
+        return epoch.Stopping;
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 #nullable enable
 using TorchSharp;
 
-// Callbacks: Lightning's hooks as no-op virtual methods (override what you need), and the three callbacks the
-// chapter uses. They observe the Trainer and decide (save, stop, log); they never run the loop.
+// Callbacks: Lightning's hooks as no-op virtual methods (override what you need), the three callbacks the chapter
+// uses, and the two the Trainer adds from its config (progress bar, metrics.csv). They observe the Trainer and decide
+// (save, stop, log, show); they never run the loop.
 
 /// <summary>Lightning's <c>Callback</c>: every hook a no-op, named as in Lightning (<c>on_train_epoch_end</c> → <c>OnTrainEpochEnd</c>).</summary>
 public abstract class Callback
@@ -27,6 +28,14 @@ public abstract class Callback
     public virtual void OnTestEpochEnd(Trainer trainer) { }
     public virtual void OnTestBatchStart(Trainer trainer, Batch batch, int batchIndex) { }
     public virtual void OnTestBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex) { }
+    /// <summary>Lightning's <c>on_exception</c>: the fit threw <paramref name="exception"/> (which goes on up).</summary>
+    public virtual void OnException(Trainer trainer, Exception exception) { }
+    /// <summary>
+    /// After an epoch's metrics are reduced into <paramref name="log"/> (what Lightning hands its loggers): every training
+    /// epoch, also a diverged or interrupted last one (<paramref name="training"/>: it is in <see cref="Trainer.Epochs"/>),
+    /// and the test pass.
+    /// </summary>
+    public virtual void OnEpochLogged(Trainer trainer, EpochLog log, bool training) { }
 }
 
 /// <summary>
@@ -108,5 +117,66 @@ public sealed class ModelSummary : Callback
     public override void OnFitStart(Trainer trainer)
     {
         if (trainer.Model is { } model) Out.WriteLine(Nets.Summary(model) + "\n");
+    }
+}
+
+/// <summary>
+/// Lightning's <c>CSVLogger</c>: rewrites <c>metrics.csv</c> in <see cref="LogDir"/> after every epoch's log
+/// (<see cref="Trainers.WriteCsv"/>), the training epochs so far plus, after a test pass, its row.
+/// </summary>
+public sealed class CsvLogger(string logDir) : Callback
+{
+    public string LogDir { get; } = logDir;
+
+    public override void OnEpochLogged(Trainer trainer, EpochLog log, bool training) =>
+        Trainers.WriteCsv(Path.Combine(LogDir, "metrics.csv"), training ? trainer.Epochs : [.. trainer.Epochs, log]);
+}
+
+/// <summary>
+/// Lightning's <c>TQDMProgressBar</c> on the one <see cref="ProgressDisplay"/>: every 50 training batches the bar shows
+/// <see cref="Trainers.ProgressLine"/> with the running means, and each finished epoch's line is printed for good.
+/// </summary>
+public sealed class TrainerProgressBar : Callback
+{
+    /// <summary>How often (in batches) the bar is redrawn mid-epoch.</summary>
+    public const int RefreshEvery = 50;
+
+    readonly Stopwatch clock = new();
+    ProgressDisplay? display;
+    int batches;
+    double seconds;
+
+    public override void OnFitStart(Trainer trainer) =>
+        display = ProgressDisplay.Start(Progress.ModeFor(quiet: false), $"Epoch 0/{trainer.Config.MaxEpochs - 1}", Math.Max(1, trainer.Config.MaxEpochs));
+
+    public override void OnTrainEpochStart(Trainer trainer)
+    {
+        (batches, seconds) = (0, 0);
+        clock.Restart();
+    }
+
+    public override void OnTrainBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex)
+    {
+        (batches, seconds) = (batchIndex + 1, clock.Elapsed.TotalSeconds);
+        if (batches % RefreshEvery == 0)
+            display?.Update(trainer.CurrentEpoch, Trainers.ProgressLine(trainer.CurrentEpoch, trainer.Config.MaxEpochs, batches, seconds, trainer.ProgressBarMetrics));
+    }
+
+    public override void OnEpochLogged(Trainer trainer, EpochLog log, bool training)
+    {
+        if (!training) return;
+        var line = Trainers.ProgressLine(log.Epoch, trainer.Config.MaxEpochs, batches, seconds, log.Metrics);
+        Out.WriteLine(line);
+        display?.Update(log.Epoch + 1, line);
+    }
+
+    public override void OnFitEnd(Trainer trainer) => Close();
+
+    public override void OnException(Trainer trainer, Exception exception) => Close();
+
+    void Close()
+    {
+        display?.Dispose();
+        display = null;
     }
 }

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 
 // Trainer: the Lightning split. The user writes the *what* (a LitTask: build the model, the steps, the optimiser, and
 // a DataModule); the Trainer owns the *how* (train/eval modes, grad switching, the loops with dispose scopes, epoch
-// aggregation of logged values, progress, device, metrics.csv); Callbacks observe and decide.
+// aggregation of logged values, device); Callbacks observe and decide, and also show the progress (TrainerProgressBar)
+// and write metrics.csv (CsvLogger), which the config switches on as Lightning's Trainer does.
 
 /// <summary>What a step sees: the model, the batch (already on the trainer's device) and its index in the epoch.</summary>
 public sealed record StepInput(nn.Module<Tensor, Tensor> Model, Batch Batch, int BatchIndex);
@@ -30,7 +31,8 @@ public sealed record LitTask(
 
 /// <summary>
 /// <c>pl.Trainer(max_epochs, limit_train_batches, limit_val_batches, limit_test_batches, accelerator)</c>; a limit of 0
-/// means all batches. <c>LogDir</c> receives metrics.csv and checkpoints/ (none when null).
+/// means all batches. <c>LogDir</c> receives metrics.csv (a <see cref="CsvLogger"/>; none when null); <c>ProgressBar</c>
+/// adds a <see cref="TrainerProgressBar"/> (Lightning's <c>enable_progress_bar</c>).
 /// </summary>
 public sealed record TrainerConfig(
     int MaxEpochs = 10,
@@ -52,8 +54,8 @@ public sealed record FitResult(IReadOnlyList<EpochLog> Epochs, string Status, st
 /// (<see cref="CurrentEpoch"/>, <see cref="GlobalStep"/>, <see cref="CallbackMetrics"/>, <see cref="ShouldStop"/>).
 /// Hooks fire in Lightning 2.x order: fit start, train start, per epoch { train epoch start, per batch { batch start,
 /// training step, zero_grad, backward, step, batch end }, validation { start, epoch start, batches, epoch end, end },
-/// train epoch end }, train end, fit end. Epoch metrics are reduced before the matching epoch-end hooks run.
-/// (No sanity-check validation pass before training, unlike Lightning's default.)
+/// train epoch end, epoch logged }, train end, fit end (on exception instead when the fit throws). Epoch metrics are
+/// reduced before the matching epoch-end hooks run. (No sanity-check validation pass before training, unlike Lightning's default.)
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -76,13 +78,20 @@ public sealed class Trainer : IDisposable
     public bool ShouldStop { get; set; }
     /// <summary>The latest epoch-level value of every logged metric (what callbacks monitor).</summary>
     public IReadOnlyDictionary<string, double> CallbackMetrics => callbackMetrics;
+    /// <summary>The means logged so far in the current epoch, every stage (what a progress bar shows mid-epoch).</summary>
+    public IReadOnlyDictionary<string, double> ProgressBarMetrics =>
+        stageLogs.Count == 0 ? new Dictionary<string, double>() : stageLogs[^1].ToDictionary(kv => kv.Key, kv => kv.Value.Sum / Math.Max(kv.Value.Weight, 1e-300));
     public IReadOnlyList<EpochLog> Epochs => epochs;
 
+    /// <summary>A trainer with <paramref name="callbacks"/>, then the progress bar and CSV logger its config asks for.</summary>
     public Trainer(TrainerConfig config, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default)
     {
         if (config.MaxEpochs < 0) throw new ArgumentOutOfRangeException(nameof(config), "MaxEpochs must be ≥ 0");
         Config = config;
-        Callbacks = callbacks ?? [];
+        List<Callback> all = [.. callbacks ?? []];
+        if (config.ProgressBar) all.Add(new TrainerProgressBar());
+        if (config.LogDir is not null) all.Add(new CsvLogger(config.LogDir));
+        Callbacks = all;
         Device = Devices.Parse(config.Device);
         Cancel = cancel;
     }
@@ -98,6 +107,16 @@ public sealed class Trainer : IDisposable
         Model ??= task.Build();
         Devices.Move(Model, Device);
         Optimizer ??= task.ConfigureOptimizers(Model);
+        try { return FitLoop(task, data, clock); }
+        catch (Exception e)
+        {
+            Each(c => c.OnException(this, e));
+            throw;
+        }
+    }
+
+    FitResult FitLoop(LitTask task, DataModule data, Stopwatch clock)
+    {
         var status = TrainingStatus.Completed;
         Each(c => c.OnFitStart(this));
         Each(c => c.OnTrainStart(this));
@@ -147,7 +166,7 @@ public sealed class Trainer : IDisposable
         var metrics = Reduce("test");
         Each(c => c.OnTestEpochEnd(this));
         Each(c => c.OnTestEnd(this));
-        FinishEpoch(progress: false);
+        FinishEpoch(training: false);
         if (Config.ProgressBar) Out.WriteLine(Trainers.TestTable(metrics, batches));
         return metrics;
     }
@@ -166,9 +185,7 @@ public sealed class Trainer : IDisposable
         var optimizer = Optimizer!;
         model.train();
         using var grad = enable_grad();
-        var clock = Stopwatch.StartNew();
         var index = 0;
-        (trainBatches, trainSeconds) = (0, 0);
         using var batches = data.TrainLoader().GetEnumerator();
         while (Config.LimitTrainBatches == 0 || index < Config.LimitTrainBatches)
         {
@@ -183,15 +200,10 @@ public sealed class Trainer : IDisposable
             LogAll("train", output, batch.Size);
             Each(c => c.OnTrainBatchEnd(this, output, batch, index));
             index++;
-            (trainBatches, trainSeconds) = (index, clock.Elapsed.TotalSeconds);
-            if (Config.ProgressBar && !Console.IsOutputRedirected && index % 50 == 0) Progress(index, trainSeconds, final: false);
             if (Cancel.IsCancellationRequested) return TrainingStatus.Interrupted;
         }
         return TrainingStatus.Completed;
     }
-
-    int trainBatches;
-    double trainSeconds;
 
     void RunValidation(LitTask task, DataModule data)
     {
@@ -250,22 +262,14 @@ public sealed class Trainer : IDisposable
         return reduced;
     }
 
-    void FinishEpoch(bool progress = true)
+    /// <summary>Publishes the epoch's means as its log (a training epoch joins <see cref="Epochs"/>) and tells the callbacks.</summary>
+    void FinishEpoch(bool training = true)
     {
         var metrics = stageLogs[^1].Where(kv => kv.Value.Weight > 0).ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Weight);
         foreach (var (name, value) in metrics) callbackMetrics[name] = value;
         var log = new EpochLog(CurrentEpoch, GlobalStep, metrics);
-        if (progress) epochs.Add(log);
-        if (Config.LogDir is not null) Trainers.WriteCsv(Path.Combine(Config.LogDir, "metrics.csv"), progress ? epochs : [.. epochs, log]);
-        if (progress && Config.ProgressBar) Progress(trainBatches, trainSeconds, final: true);
-    }
-
-    void Progress(int batches, double seconds, bool final)
-    {
-        var metrics = final ? epochs[^1].Metrics : stageLogs[^1].ToDictionary(kv => kv.Key, kv => kv.Value.Sum / Math.Max(kv.Value.Weight, 1e-300));
-        var line = Trainers.ProgressLine(CurrentEpoch, Config.MaxEpochs, batches, seconds, metrics);
-        if (Console.IsOutputRedirected) Out.WriteLine(line);
-        else Out.Write("\r" + line + (final ? "\n" : ""));
+        if (training) epochs.Add(log);
+        Each(c => c.OnEpochLogged(this, log, training));
     }
 
     void Each(Action<Callback> hook)

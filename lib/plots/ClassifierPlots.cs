@@ -2,44 +2,12 @@
 using System.Globalization;
 using ScottPlot;
 
-/// <summary>A moment worth marking on training curves: an epoch and what happened there (e.g. "lr → 1e-4").</summary>
-public sealed record CurveMark(int Epoch, string Label, Color Color);
-
 /// <summary>
-/// Figures for an image classifier: training curves marked with the scheduler's and early stopping's events,
-/// a confusion matrix, and a grid of test digits labelled true → predicted. Saved as PNG atomically.
+/// Figures for an image classifier (its training curves are <see cref="Plots.History"/> with marks): a confusion
+/// matrix, and a grid of test digits labelled true → predicted. Saved as PNG atomically.
 /// </summary>
 public static class ClassifierPlots
 {
-    /// <summary>
-    /// Loss and accuracy per epoch (train solid, validation dashed), like the notebook's two-panel figure, with a
-    /// labelled vertical line at each mark (learning-rate cuts, the best epoch).
-    /// </summary>
-    public static void History(string path, History history, IReadOnlyList<CurveMark> marks, string title, int width = 1400, int height = 520)
-    {
-        var (figure, plots) = Plots.Panels(2);
-        AddPair(plots[0], history, e => e.TrainLoss, e => e.ValidLoss);
-        Plots.Label(plots[0], $"{title}: loss", "Epoch", "Loss");
-        AddPair(plots[1], history, e => e.TrainAccuracy, e => e.ValidAccuracy);
-        Plots.Label(plots[1], $"{title}: accuracy", "Epoch", "Accuracy");
-        foreach (var plot in plots)
-        {
-            foreach (var e in marks)
-            {
-                var line = plot.Add.VerticalLine(e.Epoch, 1.5f, e.Color, LinePattern.Dotted);
-                line.LegendText = e.Label;
-            }
-            plot.ShowLegend(Edge.Bottom);
-        }
-        Plots.Save(path, temp => figure.SavePng(temp, width, height));
-    }
-
-    static void AddPair(Plot plot, History history, Func<EpochMetrics, double?> train, Func<EpochMetrics, double?> valid)
-    {
-        Plots.AddLine(plot, history, train, "train", Plots.ClassColors[0], LinePattern.Solid);
-        Plots.AddLine(plot, history, valid, "validation", Plots.ClassColors[1], LinePattern.Dashed);
-    }
-
     /// <summary>
     /// A confusion matrix as a heatmap with the count in every cell: true class down the side (0 at the top),
     /// predicted class along the bottom, like scikit-learn's <c>ConfusionMatrixDisplay</c>.

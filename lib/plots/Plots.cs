@@ -1,6 +1,9 @@
 #nullable enable
 using ScottPlot;
 
+/// <summary>A moment worth marking on training curves: an epoch and what happened there (e.g. "lr → 1e-4").</summary>
+public sealed record CurveMark(int Epoch, string Label, Color Color);
+
 /// <summary>The figures the scripts write: training curves and decision regions, saved as PNG atomically.</summary>
 public static class Plots
 {
@@ -14,16 +17,29 @@ public static class Plots
         [MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledCircle, MarkerShape.FilledDiamond, MarkerShape.Cross];
 
     /// <summary>
-    /// Loss (and accuracy, when any run has it) per epoch: one panel each, train solid and validation dashed,
-    /// one colour per run. Like the notebook's two-panel history figure.
+    /// The chapter's history figure, for every script: loss (and accuracy, when any run has it) per epoch, one panel
+    /// each, train solid and validation dashed (one run: blue and orange; several: one colour per run, named in the
+    /// legend), with a labelled dotted vertical line in each panel at every mark (learning-rate cuts, the best epoch).
     /// </summary>
-    public static void History(string path, IReadOnlyList<(string Label, History History)> runs, string title, int width = 1400, int height = 500)
+    public static void History(string path, IReadOnlyList<(string Label, History History)> runs, string title,
+        IReadOnlyList<CurveMark>? marks = null, int width = 1400, int height = 500)
     {
         var hasAccuracy = runs.Any(r => r.History.Epochs.Any(e => e.TrainAccuracy is not null || e.ValidAccuracy is not null));
         var (multiplot, plots) = Panels(hasAccuracy ? 2 : 1);
         LossPanel(plots[0], runs, title);
         if (hasAccuracy) AccuracyPanel(plots[1], runs, title);
+        foreach (var plot in plots) AddMarks(plot, marks ?? []);
         Save(path, temp => multiplot.SavePng(temp, hasAccuracy ? width : width / 2 + 100, height));
+    }
+
+    /// <summary>A labelled dotted vertical line at each mark's epoch (in the legend the panel already shows).</summary>
+    static void AddMarks(Plot plot, IReadOnlyList<CurveMark> marks)
+    {
+        foreach (var mark in marks)
+        {
+            var line = plot.Add.VerticalLine(mark.Epoch, 1.5f, mark.Color, LinePattern.Dotted);
+            line.LegendText = mark.Label;
+        }
     }
 
     /// <summary>The loss panel of <see cref="History"/>, drawn on <paramref name="plot"/> (for composite figures).</summary>
@@ -46,9 +62,12 @@ public static class Plots
         for (var i = 0; i < runs.Count; i++)
         {
             var (label, history) = runs[i];
-            var prefix = runs.Count > 1 ? label + ": " : "";
-            AddLine(plot, history, train, $"{prefix}train", ClassColors[i % ClassColors.Length], LinePattern.Solid);
-            AddLine(plot, history, valid, $"{prefix}validation", ClassColors[i % ClassColors.Length], LinePattern.Dashed);
+            var several = runs.Count > 1;
+            var prefix = several ? label + ": " : "";
+            // One run: the notebook's blue train / orange validation; several: a colour per run, the pattern tells train from validation.
+            var (trainColor, validColor) = several ? (ClassColors[i % ClassColors.Length], ClassColors[i % ClassColors.Length]) : (ClassColors[0], ClassColors[1]);
+            AddLine(plot, history, train, $"{prefix}train", trainColor, LinePattern.Solid);
+            AddLine(plot, history, valid, $"{prefix}validation", validColor, LinePattern.Dashed);
         }
         plot.ShowLegend(Edge.Bottom);
     }

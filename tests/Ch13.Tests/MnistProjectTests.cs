@@ -36,33 +36,25 @@ public class MnistProjectTests : IDisposable
         manual_seed(1);
         using var model = Nets.Mlp(Spec);
         using var optimizer = Optimizers.Create(new Adam(1e-3), model.parameters());
-        var plateauSpec = new PlateauSpec(Patience: 10);
-        var plateau = Schedules.StartPlateau(plateauSpec, 1e-3);
-        var stopSpec = new EarlyStopSpec(Patience: 30);
-        var stop = Schedules.StartEarlyStop(stopSpec);
-        var cuts = new List<string>();
+        var printed = new List<string>();
+        var plateau = new PlateauScheduler(new PlateauSpec(Patience: 10), 1e-3, print: printed.Add);
         var checkpoint = Path.Combine(temp.Path, "best_model.bin");
+        var stop = new EarlyStopWithCheckpoint(new EarlyStopSpec(Patience: 30), checkpoint, print: printed.Add);
 
         var history = Training.Fit(model, optimizer, data.Train, data.Test, new TrainConfig(Epochs: 200, BatchSize: 20), new CrossEntropy(),
-            stopAfter: m =>
-            {
-                plateau = Schedules.StepPlateau(plateauSpec, plateau, m.ValidLoss!.Value);
-                if (plateau.Reduced)
-                {
-                    Schedules.SetLearningRate(optimizer, plateau.LearningRate);
-                    cuts.Add(Schedules.PlateauMessage(plateau));
-                }
-                stop = Schedules.StepEarlyStop(stopSpec, stop, m.ValidLoss!.Value);
-                if (stop.Improved) Checkpoints.Save(model, checkpoint);
-                return stop.ShouldStop;
-            });
+            new FitHooks([plateau, stop]));
 
-        cuts.Should().Equal("Epoch 00023: reducing learning rate of group 0 to 1.0000e-04.", "Epoch 00034: reducing learning rate of group 0 to 1.0000e-05.");
+        printed.Should().Equal("Epoch 00023: reducing learning rate of group 0 to 1.0000e-04.", "Epoch 00034: reducing learning rate of group 0 to 1.0000e-05.",
+            "Early stopping triggered!");
+        plateau.Cuts.Select(c => c.Epoch).Should().Equal(23, 34);
+        plateau.Cuts[1].LearningRate.Should().BeApproximately(1e-5, 1e-12);
         history.Status.Should().Be(TrainingStatus.EarlyStopped);
         history.Epochs.Should().HaveCount(42);
+        stop.StoppedEpoch.Should().Be(42);
         history.Epochs[^1].ValidAccuracy.Should().BeApproximately(0.865, 1e-6, "the notebook's last printed Valid Acc is 0.8650");
         history.Epochs[^1].LearningRate.Should().BeApproximately(1e-5, 1e-12);
         stop.BestEpoch.Should().Be(12);
+        stop.Best.Should().Be(history.Epochs[11].ValidLoss!.Value);
 
         Checkpoints.Load(model, checkpoint);
         Training.Evaluate(model, data.Test, new CrossEntropy()).Loss.Should().BeApproximately(history.Epochs[11].ValidLoss!.Value, 1e-6);
@@ -82,7 +74,7 @@ public class MnistProjectTests : IDisposable
         confusion.Cast<int>().Sum().Should().Be(200);
         Enumerable.Range(0, 10).Sum(c => confusion[c, c]).Should().Be(actual.Where((y, i) => y == predicted[i]).Count());
 
-        ClassifierPlots.History(Path.Combine(temp.Path, "history.png"), history, [new CurveMark(1, "mark", Plots.ClassColors[3])], "MNIST");
+        Plots.History(Path.Combine(temp.Path, "history.png"), [("MLP", history)], "MNIST", [new CurveMark(1, "mark", Plots.ClassColors[3])]);
         ClassifierPlots.ConfusionMatrix(Path.Combine(temp.Path, "confusion_matrix.png"), confusion, "Confusion");
         ClassifierPlots.Digits(Path.Combine(temp.Path, "samples.png"), data.Test.X.narrow(0, 0, 12).data<float>().ToArray(), 28, 28, actual, predicted, "Digits", rows: 2, cols: 6);
         foreach (var png in new[] { "history.png", "confusion_matrix.png", "samples.png" })

@@ -52,7 +52,7 @@ public class PenaltyTrainingTests
             manual_seed(1);
             using var model = Nets.Mlp(spec);
             var history = Training.Fit(model, train, null, config, new Sgd(0.05, Momentum: 0.9), new CrossEntropy(),
-                penalty: lambda > 0 ? m => Penalties.L1(m, lambda) : null);
+                new FitHooks(Penalty: lambda > 0 ? m => Penalties.L1(m, lambda) : null));
             history.Status.Should().Be(TrainingStatus.Completed);
             return Penalties.ShareBelow(model, 1e-3);
         }

@@ -183,7 +183,7 @@ public class PerformanceTests
             using var model = new MyModule();
             var counts = new List<long>();
             Training.Fit(model, train, valid, new TrainConfig(Epochs: 5), spec, new CrossEntropy(),
-                onEpoch: _ => counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+                new FitHooks([new OnEachEpoch(_ => counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount))]));
             counts.Should().HaveCount(5).And.OnlyContain(c => c == counts[0], "nothing a step or an epoch makes outlives it");
         }
     }

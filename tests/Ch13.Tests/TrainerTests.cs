@@ -241,6 +241,32 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_config_adds_a_progress_bar_that_prints_each_epochs_line_and_a_csv_logger()
+    {
+        using var train = TinyData(8);
+        var data = DataModules.FromTensors(train, train, train, batchSize: 4);
+        using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 2, LogDir: temp.Path), [new LearningRateMonitor()]);
+        trainer.Callbacks.Select(c => c.GetType()).Should().Equal(typeof(LearningRateMonitor), typeof(TrainerProgressBar), typeof(CsvLogger));
+
+        var original = Console.Out;
+        var previous = Environment.GetEnvironmentVariable("CH13_PROGRESS");
+        var capture = new StringWriter();
+        Environment.SetEnvironmentVariable("CH13_PROGRESS", "plain"); // what a pipe gets
+        Console.SetOut(capture);
+        try { trainer.Fit(Task(), data); }
+        finally
+        {
+            Console.SetOut(original);
+            Environment.SetEnvironmentVariable("CH13_PROGRESS", previous);
+        }
+
+        capture.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().SatisfyRespectively(
+            first => first.Should().MatchRegex(@"^Epoch 0/1: 2 batches, [\d.]+ s, \d+ it/s, lr-Adam=0\.050 train_acc=[\d.]+ train_loss=[\d.]+ valid_acc=[\d.]+ valid_loss=[\d.]+$"),
+            second => second.Should().StartWith("Epoch 1/1: 2 batches, "));
+        File.ReadAllLines(Path.Combine(temp.Path, "metrics.csv")).Should().HaveCount(3);
+    }
+
+    [Fact]
     public void Fit_leaves_no_live_tensors_behind()
     {
         using var train = TinyData(40);

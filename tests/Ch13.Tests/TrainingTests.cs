@@ -77,7 +77,7 @@ public class TrainingTests
         using var model = new MyModule();
         using var cancel = new CancellationTokenSource();
         var history = Training.Fit(model, train, null, Config with { Epochs = 50 }, new Adam(0.015), new CrossEntropy(),
-            onEpoch: m => { if (m.Epoch == 2) cancel.Cancel(); }, cancel: cancel.Token);
+            new FitHooks([new OnEachEpoch(m => { if (m.Epoch == 2) cancel.Cancel(); })], Cancel: cancel.Token));
         history.Status.Should().Be(TrainingStatus.Interrupted);
         history.Epochs.Should().HaveCount(2);
     }

@@ -1,0 +1,36 @@
+#nullable enable
+
+// NotebookLog: the notebook's printed training log as one epoch callback. Scripts differ only in the line's format
+// (EpochLines); which epochs get a line is TrainConfig.LogEvery's (the first, then every N: Runs.IsLogEpoch).
+
+/// <summary>
+/// Prints the notebook's epoch line on the epochs it logs (the first, then every <c>config.LogEvery</c>), unless the
+/// run is quiet. No line for an epoch a callback before it stops training after: the notebook breaks out first.
+/// </summary>
+public sealed class NotebookLog(Run run, TrainConfig config, Func<EpochMetrics, int, string> line) : EpochCallback
+{
+    public override EpochDecision OnEpochEnd(EpochEnd epoch)
+    {
+        if (!epoch.Stopping && Runs.IsLogEpoch(epoch.Metrics, config.LogEvery)) Runs.Log(run, line(epoch.Metrics, config.Epochs));
+        return EpochDecision.Continue;
+    }
+}
+
+/// <summary>The notebook's epoch-line formats, given an epoch's metrics and the number of epochs.</summary>
+public static class EpochLines
+{
+    /// <summary>The classifier sections' line: <c>Epoch [1/100], Loss: 0.6937592625617981</c> (<see cref="Runs.EpochLine"/>).</summary>
+    public static string Loss(EpochMetrics m, int epochs) => Runs.EpochLine(m, epochs);
+
+    /// <summary>Auto MPG's line: the epoch counted from 0 and the mean train loss, <c>Epoch 0  Loss 504.8686</c>.</summary>
+    public static string ZeroBasedTrainLoss(EpochMetrics m, int epochs) =>
+        FormattableString.Invariant($"Epoch {m.Epoch - 1}  Loss {m.TrainLoss:F4}");
+
+    /// <summary>
+    /// MNIST's line with the four numbers:
+    /// <c>Epoch [11/200], Train Loss: 0.1234, Train Acc: 0.9650, Valid Loss: 0.4567, Valid Acc: 0.8700</c>.
+    /// </summary>
+    public static string TrainAndValid(EpochMetrics m, int epochs) =>
+        $"Epoch [{m.Epoch}/{epochs}], Train Loss: {m.TrainLoss:F4}, Train Acc: {m.TrainAccuracy:F4}, " +
+        $"Valid Loss: {m.ValidLoss:F4}, Valid Acc: {m.ValidAccuracy:F4}";
+}
