@@ -58,7 +58,7 @@ public class MnistProjectTests : IDisposable
             });
 
         cuts.Should().Equal("Epoch 00023: reducing learning rate of group 0 to 1.0000e-04.", "Epoch 00034: reducing learning rate of group 0 to 1.0000e-05.");
-        history.Status.Should().Be(TrainingStatus.EarlyStopped);
+        history.Status.Should().Be(RunStatus.EarlyStopped);
         history.Epochs.Should().HaveCount(42);
         history.Epochs[^1].ValidAccuracy.Should().BeApproximately(0.865, 1e-6, "the notebook's last printed Valid Acc is 0.8650");
         history.Epochs[^1].LearningRate.Should().BeApproximately(1e-5, 1e-12);
