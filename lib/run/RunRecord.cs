@@ -1,5 +1,6 @@
 #nullable enable
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -75,8 +76,10 @@ public sealed record RunValue(
     [property: Description("What was measured, unique within its series (or within the run's results).")] string Name,
     [property: Description("A single number; absent when the run never got that far.")] double? Number = null,
     [property: Description("Which way the number improves, where that means anything (not for counts, epochs, shares).")] Better? Better = null,
-    [property: Description("A list of numbers in row-major order (a tensor, a matrix), with its shape.")] IReadOnlyList<double>? Numbers = null,
-    [property: Description("The shape of numbers: [n] for a list, [rows, columns] for a matrix.")] IReadOnlyList<int>? Shape = null,
+    [property: Description("A list of numbers in row-major order (a tensor, a matrix), with its shape."), JsonConverter(typeof(OneLineNumbers))]
+    IReadOnlyList<double>? Numbers = null,
+    [property: Description("The shape of numbers: [n] for a list, [rows, columns] for a matrix."), JsonConverter(typeof(OneLineCounts))]
+    IReadOnlyList<int>? Shape = null,
     [property: Description("A text result (a file name, a verdict).")] string? Text = null)
 {
     public static RunValue Of(string name, double? number, Better? better = null) => new(name, Number: number, Better: better);
@@ -97,6 +100,47 @@ public sealed record RunValue(
         var list = rows.ToList();
         return new(name, Numbers: list.SelectMany(r => r).ToArray(), Shape: [list.Count, list.Count == 0 ? 0 : list[0].Count]);
     }
+}
+
+/// <summary>A list of numbers written on one line (<c>[0.5, 1E-05, "NaN"]</c>: non-finite ones as their names), read back.</summary>
+public sealed class OneLineNumbers : JsonConverter<IReadOnlyList<double>>
+{
+    public override IReadOnlyList<double> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected a list of numbers");
+        var numbers = new List<double>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            numbers.Add(reader.TokenType == JsonTokenType.String ? Named(reader.GetString()) : reader.GetDouble());
+        return numbers;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<double> value, JsonSerializerOptions options) =>
+        writer.WriteRawValue("[" + string.Join(", ", value.Select(Text)) + "]", skipInputValidation: true);
+
+    static string Text(double x) => double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : $"\"{x.ToString(CultureInfo.InvariantCulture)}\"";
+
+    static double Named(string? name) => name switch
+    {
+        "NaN" => double.NaN,
+        "Infinity" => double.PositiveInfinity,
+        "-Infinity" => double.NegativeInfinity,
+        _ => throw new JsonException($"expected a number, got \"{name}\""),
+    };
+}
+
+/// <summary>A list of counts (a shape) written on one line, read back.</summary>
+public sealed class OneLineCounts : JsonConverter<IReadOnlyList<int>>
+{
+    public override IReadOnlyList<int> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected a list of integers");
+        var counts = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) counts.Add(reader.GetInt32());
+        return counts;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<int> value, JsonSerializerOptions options) =>
+        writer.WriteRawValue("[" + string.Join(", ", value.Select(c => c.ToString(CultureInfo.InvariantCulture))) + "]", skipInputValidation: true);
 }
 
 /// <summary>
@@ -264,6 +308,18 @@ public static class RunRecords
     // exporter alone would require every constructor parameter).
     static JsonNode Describe(JsonSchemaExporterContext context, JsonNode node)
     {
+        if (context.PropertyInfo?.CustomConverter is OneLineNumbers or OneLineCounts)
+            node = new JsonObject // what the exporter cannot see through a converter
+            {
+                ["type"] = new JsonArray("array", "null"),
+                ["items"] = context.PropertyInfo.CustomConverter is OneLineCounts
+                    ? new JsonObject { ["type"] = "integer" }
+                    : new JsonObject
+                    {
+                        ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "number" },
+                            new JsonObject { ["enum"] = new JsonArray("NaN", "Infinity", "-Infinity") }),
+                    },
+            };
         if (node is not JsonObject schema) return node;
         var provider = context.PropertyInfo?.AttributeProvider ?? (context.PropertyInfo is null ? context.TypeInfo.Type : null);
         if (provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).OfType<DescriptionAttribute>().FirstOrDefault() is { } description)
