@@ -30,9 +30,6 @@ public static class RunStatuses
     public static RunStatus Worst(IEnumerable<RunStatus> statuses) =>
         statuses.OrderBy(Severity).FirstOrDefault(RunStatus.Completed);
 
-    /// <summary>The worst status of <paramref name="histories"/> (see <see cref="Worst(IEnumerable{RunStatus})"/>).</summary>
-    public static RunStatus Worst(params History[] histories) => Worst(histories.Select(h => h.Status));
-
     /// <summary>The status as metrics.json and the console write it: <c>completed</c>, <c>early_stopped</c>, <c>diverged</c>, <c>interrupted</c>.</summary>
     public static string Text(RunStatus status) => status switch
     {

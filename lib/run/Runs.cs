@@ -312,7 +312,7 @@ public static class Runs
     /// Ends a run: writes <c>metrics.json</c> (a <see cref="RunRecord"/>: script, status, seed, arguments, config, the
     /// series trained, results, environment and timings) atomically, prints where the files are, and returns the exit
     /// code for the script to return: 0 completed or early-stopped, 3 diverged, 130 interrupted. The run's status is the
-    /// worst of its series' (<see cref="RunStatuses.Worst(IEnumerable{RunStatus})"/>) and its train seconds their sum. A
+    /// worst of its series' (<see cref="RunStatuses.Worst"/>) and its train seconds their sum. A
     /// diverged run also records <c>diverged_at_epoch</c> and says so with a learning-rate hint.
     /// </summary>
     /// <param name="config">The script's settings, free-form (an anonymous object is fine).</param>

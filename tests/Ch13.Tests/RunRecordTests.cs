@@ -83,4 +83,15 @@ public sealed class RunRecordTests
         var stale = () => RunRecords.Parse(old.ToJsonString(), "old.json");
         stale.Should().Throw<Ch13Exception>().WithMessage("*schema version 99*Run the script again*");
     }
+
+    [Theory]
+    [InlineData(RunStatus.Completed, 0)]
+    [InlineData(RunStatus.EarlyStopped, 0)]
+    [InlineData(RunStatus.Diverged, 3)]
+    [InlineData(RunStatus.Interrupted, 130)]
+    public void A_status_prints_as_metrics_json_writes_it_and_has_its_exit_code(RunStatus status, int exitCode)
+    {
+        JsonSerializer.Serialize(status, RunRecords.Json).Should().Be($"\"{RunStatuses.Text(status)}\"");
+        RunStatuses.ExitCode(status).Should().Be(exitCode);
+    }
 }
