@@ -116,41 +116,49 @@ LinePlots.Save(run.OutPath("l1_penalty.png"),
 return Runs.Finish(run,
     config: new { l1 = lambda, eps = gradCheck.Epsilon, near_zero_threshold = NearZero, training = config, optimizer, loss = "cross_entropy + l1 * sum|w|",
                   l1_model = spec, grad_check_model = checkSpec, data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count },
-    results: new
-    {
-        graph = new { z = zScalar.item<long>(), expected = 1 },
-        xavier_normal_seed1 = new { values = Values(xavier), book = new[] { 0.4183, 0.1688, 0.0390, 0.3930, -0.2858, -0.1051 }, torchsharp_xavier_normal = Values(torchSharpXavier) },
-        gradients,
-        grad_check = new { elements = gradCheck.Elements, max_abs_error = gradCheck.MaxAbsError, max_rel_error = gradCheck.MaxRelError, eps = gradCheck.Epsilon, verified = gradCheck.MaxRelError < 1e-6 },
-        l1 = runs.Select(r => new
+    series: runs.Select(r => Series.Of(r.Name, r.History,
+        RunValue.Of("l1_norm", r.AbsWeights.Sum()),
+        RunValue.Of("weights", r.AbsWeights.Length),
+        RunValue.Of("share_below_1e-3", Penalties.ShareBelow(r.AbsWeights, NearZero)),
+        RunValue.Of("share_below_1e-2", Penalties.ShareBelow(r.AbsWeights, 0.01)),
+        RunValue.OfList("l1_norm_per_epoch", r.L1Norms))).ToList(),
+    results:
+    [
+        RunValue.Of("graph_z", zScalar.item<long>()),
+        TensorValue("xavier_normal_seed1", xavier),
+        TensorValue("torchsharp_xavier_normal_seed1", torchSharpXavier),
+        .. gradients.SelectMany(g => new[]
         {
-            lambda = r.Lambda,
-            final = r.History.Last,
-            status = r.History.Status,
-            l1_norm = r.AbsWeights.Sum(),
-            weights = r.AbsWeights.Length,
-            share_below_1e_3 = Penalties.ShareBelow(r.AbsWeights, NearZero),
-            share_below_1e_2 = Penalties.ShareBelow(r.AbsWeights, 0.01),
-            l1_norm_per_epoch = r.L1Norms,
-            history = r.History.Epochs,
+            RunValue.Of(g.Name, g.Autograd),
+            RunValue.Of($"{g.Name} by hand", g.ByHand),
+            RunValue.OfText($"{g.Name} check", $"{(g.Verified ? "verified" : "NOT verified")}: autograd vs {g.Formula}"),
         }),
-    },
-    trainSeconds: runs.Sum(r => r.History.Seconds),
-    status: TrainingStatus.Worst(runs.Select(r => r.History).ToArray()),
-    keyMetric: ("grad_check_max_rel_error", gradCheck.MaxRelError));
+        RunValue.Of("grad_check_parameters", gradCheck.Elements),
+        RunValue.Of("grad_check_max_abs_error", gradCheck.MaxAbsError, Better.Lower),
+        RunValue.Of("grad_check_max_rel_error", gradCheck.MaxRelError, Better.Lower),
+        RunValue.OfText("grad_check", gradCheck.MaxRelError < 1e-6 ? "verified" : "NOT verified"),
+    ],
+    keyMetric: new KeyMetric("grad_check_max_rel_error", gradCheck.MaxRelError, Better.Lower, Series: null));
 
 const double NearZero = 1e-3; // |w| below this counts as pruned by the penalty
 
-object Verify(string name, double autograd, double byHand, string formula)
+GradientCheck Verify(string name, double autograd, double byHand, string formula)
 {
     var ok = Math.Abs(autograd - byHand) <= 1e-6 * Math.Max(1, Math.Abs(byHand));
     Console.WriteLine($"{name} {(ok ? "verified" : "NOT verified")}: autograd {autograd:F6} vs {formula} = {byHand:F6}");
-    return new { name, autograd, by_hand = byHand, formula, verified = ok };
+    return new GradientCheck(name, autograd, byHand, formula, ok);
 }
 
 string Py(bool value) => value ? "True" : "False";
 double[] Values(Tensor t) => t.detach().flatten().data<float>().Select(v => Math.Round((double)v, 4)).ToArray();
+RunValue TensorValue(string name, Tensor t) => new(name, Numbers: Values(t), Shape: [.. t.shape.Select(d => (int)d)]);
 string Flat(Tensor t) => "[" + string.Join(", ", Values(t).Select(v => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
 /// <summary>One L1 training run: its λ, history, final sorted |w| and Σ|w| after each epoch.</summary>
-sealed record L1Run(double Lambda, History History, double[] AbsWeights, double[] L1Norms);
+sealed record L1Run(double Lambda, History History, double[] AbsWeights, double[] L1Norms)
+{
+    public string Name => $"λ = {Lambda}"; // its progress label
+}
+
+/// <summary>One gradient from backward() beside the hand-derived formula.</summary>
+sealed record GradientCheck(string Name, double Autograd, double ByHand, string Formula, bool Verified);

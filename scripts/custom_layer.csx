@@ -47,14 +47,14 @@ Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule o
 return Runs.Finish(run,
     config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   model = Nets.Describe(model), noise_stddev = 0.07 },
-    results: new
-    {
-        demo = new { training_1 = training1, training_2 = training2, eval = evaluation },
-        final, status = history.Status, history = history.Epochs,
-    },
-    trainSeconds: history.Seconds,
-    status: history.Status,
-    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
+    series: [Series.Of("MyNoisyModule", history)],
+    results:
+    [
+        RunValue.OfRows("noisy_linear_training_1", training1),
+        RunValue.OfRows("noisy_linear_training_2", training2),
+        RunValue.OfRows("noisy_linear_eval", evaluation),
+    ],
+    keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "MyNoisyModule"));
 
 // Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), frees it, returns its rows.
 double[][] PrintOutput(Tensor output)

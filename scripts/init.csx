@@ -70,18 +70,16 @@ Plots.History(run.OutPath("init_loss.png"), results.Select(r => (Init.Name(r.Kin
 return Runs.Finish(run,
     config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, model = spec, training = config, optimizer, loss = "cross_entropy",
                   biases = "zero for xavier_* and normal_(0, 1); U(±1/√fan_in) for the default" },
-    results: results.Select(r => new
-    {
-        init = Init.Name(r.Kind),
-        kind = r.Kind,
-        layer_stats = r.Stats,
-        final = r.History.Last,
-        status = r.History.Status,
-        history = r.History.Epochs,
-    }),
-    trainSeconds: results.Sum(r => r.History.Seconds),
-    status: TrainingStatus.Worst(results.Select(r => r.History).ToArray()),
-    keyMetric: ("xavier_uniform_valid_acc", results.First(r => r.Kind == InitKind.XavierUniform).History.Last?.ValidAccuracy ?? double.NaN));
+    series: results.Select(r => Series.Of(Init.Name(r.Kind), r.History,
+        // Per layer at initialisation (layer 1 … the output logits), over the whole training set
+        RunValue.OfList("layer", r.Stats.Select(l => (double)l.Layer)),
+        RunValue.OfList("activation_mean", r.Stats.Select(l => l.ActivationMean)),
+        RunValue.OfList("activation_std", r.Stats.Select(l => l.ActivationStd)),
+        RunValue.OfList("saturated_share", r.Stats.Select(l => l.SaturatedShare)),
+        RunValue.OfList("gradient_std", r.Stats.Select(l => l.GradientStd)),
+        RunValue.OfList("weight_gradient_std", r.Stats.Select(l => l.WeightGradientStd)))).ToList(),
+    keyMetric: new KeyMetric("valid_acc", results.First(r => r.Kind == InitKind.XavierUniform).History.Last?.ValidAccuracy, Better.Higher,
+        Init.Name(InitKind.XavierUniform)));
 
 /// <summary>One initialisation: its per-layer statistics at the start, and how training went from there.</summary>
 sealed record InitRun(InitKind Kind, IReadOnlyList<LayerStats> Stats, History History);

@@ -77,23 +77,27 @@ return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
                   shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = new Adam(learningRate), model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
-    results: new
-    {
-        status = fit.Status,
-        best_model_path = checkpoint.BestModelPath is null ? null : Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath),
-        best_epoch = checkpoint.BestEpoch,
-        best_valid_acc = checkpoint.BestModelScore,
-        early_stopped_epoch = earlyStopping?.StoppedEpoch,
-        test = testMetrics,
-        test_acc_book_style = bookStyleTestAcc,
-        book = new { test_acc = 0.9499600529670715, test_loss = 0.14912301301956177, best_checkpoint = "epoch=8-step=7739.ckpt",
-                     source = "ch13_part3_lightning.ipynb: trainer.test(ckpt_path='best') after 10 epochs; its test_acc is the running-accuracy mean" },
-        epochs = fit.Epochs,           // Lightning's per-epoch logs (epochs counted from 0)
-        history = history.Epochs,      // the same as the other scripts' histories (from 1), for reports and comparisons
-    },
-    trainSeconds: fit.Seconds,
-    status: fit.Status,
-    keyMetric: ("test_acc", testMetrics.GetValueOrDefault("test_acc", double.NaN)));
+    series:
+    [
+        Series.Of(ModelName, history,
+            RunValue.Of("test_loss", TestMetric("test_loss"), Better.Lower),
+            RunValue.Of("test_acc", TestMetric("test_acc"), Better.Higher),
+            RunValue.Of("test_acc_book_style", bookStyleTestAcc, Better.Higher),
+            RunValue.OfText("best_checkpoint", checkpoint.BestModelPath is null ? null : Path.GetFileName(checkpoint.BestModelPath)),
+            RunValue.OfText("best_model_path", checkpoint.BestModelPath is null ? null : Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath)),
+            RunValue.Of("best_epoch", checkpoint.BestEpoch),            // Lightning's, from 0 (history counts from 1)
+            RunValue.Of("best_valid_acc", checkpoint.BestModelScore, Better.Higher),
+            RunValue.Of("early_stopped_epoch", earlyStopping?.StoppedEpoch), // Lightning's, from 0
+            // Lightning's per-epoch logs: epochs from 0 and optimiser steps so far (their metrics are the history's)
+            RunValue.OfList("logged_epochs", fit.Epochs.Select(e => (double)e.Epoch)),
+            RunValue.OfList("logged_steps", fit.Epochs.Select(e => (double)e.Step))),
+    ],
+    keyMetric: new KeyMetric("test_acc", TestMetric("test_acc"), Better.Higher, ModelName));
+
+const string ModelName = "MLP 784-32-16-10"; // the MultiLayerPerceptron's layers
+
+// A number trainer.test logged, or null when it logged none.
+double? TestMetric(string name) => testMetrics.TryGetValue(name, out var value) ? value : null;
 
 // A --limit-*-batches value, or the --quick default when none was given.
 int Limit(IntOption option, int quick) => run.Get(option) is var n && n == 0 && run.Quick ? quick : n;

@@ -47,13 +47,13 @@ var lrCuts = plateau.Cuts;
 
 // --- Results: restore the best weights, then test them
 var last = history.Last;
-var stoppedEarly = history.Status == TrainingStatus.EarlyStopped;
+var stoppedEarly = history.Status == RunStatus.EarlyStopped;
 if (earlyStop.BestEpoch > 0) Checkpoints.Load(model, checkpointPath);
 var predicted = Metrics.PredictClasses(model, test.X);
 var actual = test.Y.data<long>().ToArray();
 var testAccuracy = Metrics.Accuracy(actual, predicted);
 var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
-Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({history.Status}); last epoch valid acc {last?.ValidAccuracy:F4}");
+Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
 Console.WriteLine($"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}");
 
 Plots.History(run.OutPath("history.png"), [("MLP 784-32-16-10", history)], full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)",
@@ -68,20 +68,19 @@ return Runs.Finish(run,
     config: new { data = full ? "mnist (all)" : "mnist (train[:1000], test[:200])", train_size = train.Count, test_size = test.Count, scaled = scale,
                   training = config, optimizer = optimizerSpec, loss = "cross_entropy", scheduler = plateauSpec, early_stopping = earlyStopSpec,
                   model = Nets.Describe(model) },
-    results: new
-    {
-        lr_cuts = lrCuts.Select(c => new { epoch = c.Epoch, lr = c.LearningRate }),
-        early_stop_epoch = stoppedEarly ? last?.Epoch : null,
-        best_epoch = earlyStop.BestEpoch,
-        best_valid_loss = earlyStop.Best,
-        final_valid_acc = last?.ValidAccuracy,
-        test_acc = testAccuracy,
-        test_acc_weights = "best epoch (restored from best_model.bin)",
-        confusion_matrix = Enumerable.Range(0, 10).Select(t => Enumerable.Range(0, 10).Select(p => confusion[t, p]).ToArray()),
-        notebook = full ? null : new { lr_cuts = new[] { 23, 34 }, early_stop_epoch = 42, final_valid_acc = 0.865 },
-        status = history.Status,
-        history = history.Epochs,
-    },
-    trainSeconds: history.Seconds,
-    status: history.Status,
-    keyMetric: ("test_acc", testAccuracy));
+    series:
+    [
+        Series.Of(ModelName, history,
+            RunValue.Of("test_acc", testAccuracy, Better.Higher),
+            RunValue.OfText("test_acc_weights", "best epoch (restored from best_model.bin)"),
+            RunValue.Of("best_epoch", earlyStop.BestEpoch),
+            RunValue.Of("best_valid_loss", earlyStop.Best, Better.Lower),
+            RunValue.Of("final_valid_acc", last?.ValidAccuracy, Better.Higher),
+            RunValue.Of("early_stop_epoch", stoppedEarly ? last?.Epoch : null),
+            RunValue.OfList("lr_cut_epochs", lrCuts.Select(c => (double)c.Epoch)),
+            RunValue.OfList("lr_cut_rates", lrCuts.Select(c => c.LearningRate)),
+            RunValue.OfMatrix("confusion_matrix", confusion)),
+    ],
+    keyMetric: new KeyMetric("test_acc", testAccuracy, Better.Higher, ModelName));
+
+const string ModelName = "MLP 784-32-16-10"; // its progress label

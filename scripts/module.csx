@@ -38,10 +38,8 @@ Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 return Runs.Finish(run,
     config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   model = Nets.Describe(model), replayed_sequential_epochs = SequentialEpochs },
-    results: new { final, status = history.Status, history = history.Epochs },
-    trainSeconds: history.Seconds,
-    status: history.Status,
-    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
+    series: [Series.Of("MyModule", history)],
+    keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "MyModule"));
 
 // The notebook's nn.Sequential section trains for 200 epochs before MyModule is built.
 const int SequentialEpochs = 200;

@@ -41,10 +41,8 @@ Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequ
 return Runs.Finish(run,
     config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   model = Nets.Describe(model), draws_before_model = NotebookDrawsBeforeModel },
-    results: new { final, status = history.Status, history = history.Epochs },
-    trainSeconds: history.Seconds,
-    status: history.Status,
-    keyMetric: ("valid_acc", final?.ValidAccuracy ?? double.NaN));
+    series: [Series.Of("nn.Sequential", history)],
+    keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "nn.Sequential"));
 
 // Where the notebook's kernel had left torch's generator when it built the model (see tests/Ch13.Tests/FidelityTests.cs).
 const int NotebookDrawsBeforeModel = 3352;

@@ -52,14 +52,8 @@ Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 return Runs.Finish(run,
     config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   models = new { linear = Nets.Describe(linear), mlp = Nets.Describe(mlp) }, draws_before_mlp = NotebookDrawsBeforeModel },
-    results: new
-    {
-        linear = new { final = linearFinal, status = linearHistory.Status, history = linearHistory.Epochs },
-        mlp = new { final = mlpFinal, status = mlpHistory.Status, history = mlpHistory.Epochs },
-    },
-    trainSeconds: linearHistory.Seconds + mlpHistory.Seconds,
-    status: TrainingStatus.Worst(linearHistory, mlpHistory),
-    keyMetric: ("mlp_valid_acc", mlpFinal?.ValidAccuracy ?? double.NaN));
+    series: [Series.Of("Linear(2, 2)", linearHistory), Series.Of("MLP 2-10-6-2", mlpHistory)],
+    keyMetric: new KeyMetric("valid_acc", mlpFinal?.ValidAccuracy, Better.Higher, "MLP 2-10-6-2"));
 
 // Where the notebook's kernel had left torch's generator when it built MyModule (see tests/Ch13.Tests/FidelityTests.cs).
 const int NotebookDrawsBeforeModel = 370;

@@ -52,23 +52,10 @@ public sealed record EpochMetrics(
     [property: JsonPropertyName("lr")] double LearningRate);
 
 /// <summary>
-/// Per-epoch metrics of one training run, in order (deterministic for a seed), how it ended
-/// (<see cref="TrainingStatus"/>) and how long the loop took (the only timing field).
+/// Per-epoch metrics of one training run, in order (deterministic for a seed), how it ended and how long the loop
+/// took (the only timing field).
 /// </summary>
-public sealed record History(IReadOnlyList<EpochMetrics> Epochs, string Status, double Seconds)
+public sealed record History(IReadOnlyList<EpochMetrics> Epochs, RunStatus Status, double Seconds)
 {
     public EpochMetrics? Last => Epochs.Count == 0 ? null : Epochs[^1];
-}
-
-/// <summary>How a training run ended; the strings land in metrics.json.</summary>
-public static class TrainingStatus
-{
-    /// <summary>The status that matters most when a script trains several models: interrupted, diverged, then the rest.</summary>
-    public static string Worst(params History[] histories) =>
-        histories.Select(h => h.Status).OrderBy(s => s switch { Interrupted => 0, Diverged => 1, EarlyStopped => 2, _ => 3 }).FirstOrDefault() ?? Completed;
-
-    public const string Completed = "completed";
-    public const string EarlyStopped = "early_stopped";
-    public const string Diverged = "diverged";
-    public const string Interrupted = "interrupted";
 }

@@ -93,14 +93,14 @@ public static class Training
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
         var epochs = new List<EpochMetrics>(config.Epochs);
-        var status = TrainingStatus.Completed;
+        var status = RunStatus.Completed;
         var clock = Stopwatch.StartNew();
         // Labels on the managed side once, so a batch's accuracy costs one argmax (see BatchAccuracy).
         var labels = classification && IsCpuInt64(train.Y) && train.X.device_type == DeviceType.CPU ? train.Y.data<long>().ToArray() : null;
 
-        for (var epoch = 1; epoch <= config.Epochs && status == TrainingStatus.Completed; epoch++)
+        for (var epoch = 1; epoch <= config.Epochs && status == RunStatus.Completed; epoch++)
         {
-            if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
+            if (cancel.IsCancellationRequested) { status = RunStatus.Interrupted; break; }
             model.train();
             double lossSum = 0, accuracySum = 0;
             var batches = 0;
@@ -119,19 +119,19 @@ public static class Training
                 if (classification) accuracySum += labels is null ? Accuracy(pred, y) : BatchAccuracy(pred, labels, order, start, count);
                 batches++;
                 // A NaN/∞ loss only spreads: stop here, with the weights of the last finite step.
-                if (!float.IsFinite(lossValue) || !TryStep(loss, optimizer)) { status = TrainingStatus.Diverged; break; }
-                if (cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
+                if (!float.IsFinite(lossValue) || !TryStep(loss, optimizer)) { status = RunStatus.Diverged; break; }
+                if (cancel.IsCancellationRequested) { status = RunStatus.Interrupted; break; }
             }
             var trainLoss = lossSum / batches;
-            if (!double.IsFinite(trainLoss) && status == TrainingStatus.Completed) status = TrainingStatus.Diverged;
+            if (!double.IsFinite(trainLoss) && status == RunStatus.Completed) status = RunStatus.Diverged;
 
             double? validLoss = null, validAccuracy = null;
             if (valid is not null) (validLoss, validAccuracy) = Evaluate(model, valid, lossSpec);
             var metrics = new EpochMetrics(epoch, trainLoss, classification ? accuracySum / batches : null,
                 validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
             epochs.Add(metrics);
-            var ending = status != TrainingStatus.Completed;
-            if (AskCallbacks(callbacks, new EpochEnd(metrics, model, optimizer, Stopping: false, ending)) && !ending) status = TrainingStatus.EarlyStopped;
+            var ending = status != RunStatus.Completed;
+            if (AskCallbacks(callbacks, new EpochEnd(metrics, model, optimizer, Stopping: false, ending)) && !ending) status = RunStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
     }

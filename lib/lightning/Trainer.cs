@@ -47,7 +47,7 @@ public sealed record TrainerConfig(
 public sealed record EpochLog(int Epoch, long Step, IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>How <see cref="Trainer.Fit"/> ended: per-epoch logs, status and the best checkpoint, if one was kept.</summary>
-public sealed record FitResult(IReadOnlyList<EpochLog> Epochs, string Status, string? BestModelPath, double? BestModelScore, double Seconds);
+public sealed record FitResult(IReadOnlyList<EpochLog> Epochs, RunStatus Status, string? BestModelPath, double? BestModelScore, double Seconds);
 
 /// <summary>
 /// Lightning's <c>Trainer</c>: <see cref="Fit"/> then <see cref="Test"/>. Holds the run's state for callbacks
@@ -117,7 +117,7 @@ public sealed class Trainer : IDisposable
 
     FitResult FitLoop(LitTask task, DataModule data, Stopwatch clock)
     {
-        var status = TrainingStatus.Completed;
+        var status = RunStatus.Completed;
         Each(c => c.OnFitStart(this));
         Each(c => c.OnTrainStart(this));
         for (var epoch = 0; epoch < Config.MaxEpochs; epoch++)
@@ -126,14 +126,14 @@ public sealed class Trainer : IDisposable
             BeginEpochLog();
             Each(c => c.OnTrainEpochStart(this));
             var batchStatus = TrainEpoch(task, data);
-            if (batchStatus != TrainingStatus.Completed) { status = batchStatus; FinishEpoch(); break; }
+            if (batchStatus != RunStatus.Completed) { status = batchStatus; FinishEpoch(); break; }
             RunValidation(task, data);
             var train = Reduce("train");
             Each(c => c.OnTrainEpochEnd(this));
             FinishEpoch();
-            if (train.TryGetValue("train_loss", out var loss) && !double.IsFinite(loss)) { status = TrainingStatus.Diverged; break; }
-            if (ShouldStop) { status = TrainingStatus.EarlyStopped; break; }
-            if (Cancel.IsCancellationRequested) { status = TrainingStatus.Interrupted; break; }
+            if (train.TryGetValue("train_loss", out var loss) && !double.IsFinite(loss)) { status = RunStatus.Diverged; break; }
+            if (ShouldStop) { status = RunStatus.EarlyStopped; break; }
+            if (Cancel.IsCancellationRequested) { status = RunStatus.Interrupted; break; }
         }
         Each(c => c.OnTrainEnd(this));
         Each(c => c.OnFitEnd(this));
@@ -179,7 +179,7 @@ public sealed class Trainer : IDisposable
         stage[name] = (sum + value * weight, total + weight);
     }
 
-    string TrainEpoch(LitTask task, DataModule data)
+    RunStatus TrainEpoch(LitTask task, DataModule data)
     {
         var model = Model!;
         var optimizer = Optimizer!;
@@ -195,14 +195,14 @@ public sealed class Trainer : IDisposable
             Each(c => c.OnTrainBatchStart(this, batch, index));
             var output = task.TrainingStep(new StepInput(model, batch, index));
             optimizer.zero_grad();
-            if (!Training.TryStep(output.Loss, optimizer)) return TrainingStatus.Diverged; // a huge lr overflows the update
+            if (!Training.TryStep(output.Loss, optimizer)) return RunStatus.Diverged; // a huge lr overflows the update
             GlobalStep++;
             LogAll("train", output, batch.Size);
             Each(c => c.OnTrainBatchEnd(this, output, batch, index));
             index++;
-            if (Cancel.IsCancellationRequested) return TrainingStatus.Interrupted;
+            if (Cancel.IsCancellationRequested) return RunStatus.Interrupted;
         }
-        return TrainingStatus.Completed;
+        return RunStatus.Completed;
     }
 
     void RunValidation(LitTask task, DataModule data)

@@ -6,7 +6,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Threading;
 using TorchSharp;
@@ -179,77 +178,63 @@ public static class Runs
     public static string Py(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>What ran, where and how (all but the timings are the same for the same inputs).</summary>
-    public static object EnvironmentInfo() => new
-    {
-        torchsharp = typeof(torch).Assembly.GetName().Version?.ToString(3),
-        libtorch = torch.__version__,
-        torch_threads = torch.get_num_threads(),
-        os = RuntimeInformation.OSDescription,
-        architecture = RuntimeInformation.ProcessArchitecture.ToString(),
-        dotnet = Environment.Version.ToString(),
-        host = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "unknown",
-    };
+    public static RunEnvironment EnvironmentInfo() => new(
+        Torchsharp: typeof(torch).Assembly.GetName().Version?.ToString(3),
+        Libtorch: torch.__version__,
+        TorchThreads: torch.get_num_threads(),
+        Os: RuntimeInformation.OSDescription,
+        Architecture: RuntimeInformation.ProcessArchitecture.ToString(),
+        Dotnet: Environment.Version.ToString(),
+        Host: System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "unknown");
 
     /// <summary>
-    /// Ends a run: writes <c>metrics.json</c> (script, description, status, seed, arguments, config, results, environment,
-    /// and timings — the only part that differs between runs with the same seed) atomically, prints where the
-    /// files are, and returns the exit code for the script to return: 0 completed or early-stopped,
-    /// 3 diverged, 130 interrupted. A diverged run also records <c>diverged_at_epoch</c> (the first epoch of any
-    /// <c>history</c> in <paramref name="results"/> whose loss is not finite) and says so with a learning-rate hint.
+    /// Ends a run: writes <c>metrics.json</c> (a <see cref="RunRecord"/>: script, status, seed, arguments, config, the
+    /// series trained, results, environment and timings) atomically, prints where the files are, and returns the exit
+    /// code for the script to return: 0 completed or early-stopped, 3 diverged, 130 interrupted. The run's status is the
+    /// worst of its series' (<see cref="RunStatuses.Worst"/>) and its train seconds their sum. A
+    /// diverged run also records <c>diverged_at_epoch</c> and says so with a learning-rate hint.
     /// </summary>
-    /// <param name="keyMetric">The one number a summary table shows for this script (e.g. <c>("valid_acc", 0.99)</c>).</param>
-    public static int Finish(Run run, object config, object results, double trainSeconds, string status = TrainingStatus.Completed,
-        (string Name, double Value)? keyMetric = null)
+    /// <param name="config">The script's settings, free-form (an anonymous object is fine).</param>
+    /// <param name="series">The models the script trained, under their human names.</param>
+    /// <param name="results">What it measured outside any one model.</param>
+    /// <param name="keyMetric">The one number a summary table shows for this script.</param>
+    public static int Finish(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
+        KeyMetric? keyMetric = null)
     {
-        var metrics = new
-        {
-            script = run.Script,
-            description = run.Description,
-            status,
-            seed = run.Seed,
-            epochs = run.Epochs,
-            quick = run.Quick,
-            key_metric = keyMetric is { } key ? new { name = key.Name, value = key.Value } : null,
-            arguments = run.CommandLine,
-            config,
-            results,
-            environment = EnvironmentInfo(),
-            timings = new
-            {
-                started_at = run.StartedAt.ToString("o", CultureInfo.InvariantCulture),
-                train_seconds = Math.Round(trainSeconds, 4),
-                wall_seconds = Math.Round(run.WallSeconds, 4),
-            },
-        };
-        var json = JsonSerializer.SerializeToNode(metrics, Json)!.AsObject();
-        var divergedAt = status == TrainingStatus.Diverged ? Divergence(json["results"]) : null;
-        if (divergedAt is not null) json.Insert(json.IndexOf("status") + 1, "diverged_at_epoch", divergedAt.Value.Epoch);
+        var record = Record(run, config, series, results, keyMetric);
         var path = run.OutPath("metrics.json");
-        Files.WriteAllTextAtomic(path, json.ToJsonString(Json) + "\n");
+        Files.WriteAllTextAtomic(path, RunRecords.ToJson(record));
         var files = Directory.GetFiles(run.OutDir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order();
+        var trainSeconds = series.Sum(s => s.TrainSeconds);
         Out.WriteLine($"Wrote {Relative(run.OutDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
         Out.Flush();
-        if (StatusMessage(run, status, divergedAt, json["results"]) is { } message) Console.Error.WriteLine(message);
-        return status switch
-        {
-            TrainingStatus.Diverged => 3,
-            TrainingStatus.Interrupted => 130,
-            _ => 0,
-        };
+        if (StatusMessage(run, record) is { } message) Console.Error.WriteLine(message);
+        return RunStatuses.ExitCode(record.Status);
+    }
+
+    /// <summary>The run's record as <see cref="Finish"/> writes it: status, divergence and train seconds derived from the series.</summary>
+    public static RunRecord Record(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
+        KeyMetric? keyMetric = null)
+    {
+        var status = RunStatuses.Worst(series.Select(s => s.Status));
+        var divergedAt = status == RunStatus.Diverged ? Divergence(series)?.Epoch : null;
+        return new RunRecord(RunRecords.SchemaVersion, run.Script, run.Description, status, divergedAt, run.Seed, run.Epochs, run.Quick,
+            keyMetric, run.CommandLine, JsonSerializer.SerializeToElement(config, Json), series, results ?? [], EnvironmentInfo(),
+            new RunTimings(run.StartedAt.ToString("o", CultureInfo.InvariantCulture),
+                Math.Round(series.Sum(s => s.TrainSeconds), 4), Math.Round(run.WallSeconds, 4)));
     }
 
     /// <summary>What went wrong and what to try, for a run that did not complete (null when it did).</summary>
-    static string? StatusMessage(Run run, string status, (int Epoch, string What)? divergedAt, JsonNode? results)
+    static string? StatusMessage(Run run, RunRecord record)
     {
         var metrics = Path.Combine(Relative(run.OutDir), "metrics.json");
-        if (status == TrainingStatus.Interrupted)
+        if (record.Status == RunStatus.Interrupted)
         {
-            var counts = Histories(results).Select(h => h.History.Count).ToList();
-            var after = counts.Count > 0 ? $" after {counts.Max()} epoch(s)" : "";
+            var after = record.Series.Count > 0 ? $" after {record.Series.Max(s => s.History.Count)} epoch(s)" : "";
             return $"Interrupted{after}: the partial history is in {metrics} (status \"interrupted\").";
         }
-        if (status != TrainingStatus.Diverged) return null;
-        var where = divergedAt is { } d ? $" at epoch {d.Epoch} ({d.What})" : " (the loss became NaN or infinite)";
+        if (record.Status != RunStatus.Diverged) return null;
+        var where = Divergence(record.Series) is { } d ? $" at epoch {d.Epoch} ({d.What})" : " (the loss became NaN or infinite)";
         var hint = run.Options.Values.TryGetValue("lr", out var lr) && lr is double rate
             ? $"try a smaller learning rate, e.g. --lr {Number(rate / 10)} (now {Number(rate)})"
             : "try a smaller learning rate";
@@ -257,36 +242,24 @@ public static class Runs
     }
 
     /// <summary>
-    /// Where training diverged: the earliest last epoch of a history whose sibling <c>status</c> is diverged (the
-    /// loop stops at the diverging epoch), else the first epoch of any history with a non-finite loss.
+    /// Where training diverged: the earliest of the last epochs of diverged series (the loop stops at the diverging
+    /// epoch) and the first epochs of any series with a non-finite loss.
     /// </summary>
-    static (int Epoch, string What)? Divergence(JsonNode? results)
+    static (int Epoch, string What)? Divergence(IReadOnlyList<Series> series)
     {
-        var histories = Histories(results).ToList();
-        var stopped = histories.Where(h => h.Status == TrainingStatus.Diverged && h.History.Count > 0).Select(h => h.History[^1]);
-        var nonFinite = histories.SelectMany(h => h.History).Where(e => Loss(e) is not null);
+        var stopped = series.Where(s => s.Status == RunStatus.Diverged && s.History.Count > 0).Select(s => s.History[^1]);
+        var nonFinite = series.SelectMany(s => s.History).Where(e => NonFiniteLoss(e) is not null);
         return stopped.Concat(nonFinite)
-            .Select(e => (Epoch: e?["epoch"]?.GetValue<int>() ?? 0, What: Loss(e) is { } loss ? $"the loss became {loss}" : "an update overflowed"))
+            .Select(e => (e.Epoch, What: NonFiniteLoss(e) is { } loss ? $"the loss became {loss}" : "an update overflowed"))
             .Where(e => e.Epoch > 0)
             .OrderBy(e => e.Epoch).Select(e => ((int, string)?)e).FirstOrDefault();
     }
 
-    // Histories are serialised as arrays of epoch objects under a "history" key (at any depth), usually beside
-    // the status of that training run.
-    static IEnumerable<(JsonArray History, string? Status)> Histories(JsonNode? node) => node switch
-    {
-        JsonObject o when o["history"] is JsonArray a && a.All(e => e is JsonObject x && x.ContainsKey("epoch")) =>
-            [(a, o["status"] is JsonValue v && v.TryGetValue<string>(out var status) ? status : null)],
-        JsonObject o => o.SelectMany(p => Histories(p.Value)),
-        JsonArray a => a.SelectMany(Histories),
-        _ => [],
-    };
-
-    // Non-finite doubles are written as the strings "NaN", "Infinity", "-Infinity" (AllowNamedFloatingPointLiterals).
-    static string? Loss(JsonNode? epoch) => NonFinite(epoch?["train_loss"]) ?? NonFinite(epoch?["valid_loss"]);
-
-    static string? NonFinite(JsonNode? value) =>
-        value is JsonValue v && v.TryGetValue<string>(out var text) && text is "NaN" or "Infinity" or "-Infinity" ? text : null;
+    // As metrics.json writes it: "NaN", "Infinity", "-Infinity" (null when the losses are finite).
+    static string? NonFiniteLoss(EpochMetrics epoch) =>
+        !double.IsFinite(epoch.TrainLoss) ? Py(epoch.TrainLoss)
+        : epoch.ValidLoss is double valid && !double.IsFinite(valid) ? Py(valid)
+        : null;
 
     static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();
 

@@ -112,7 +112,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         var metrics = Metrics(outDir);
         metrics["status"]!.GetValue<string>().Should().Be("diverged");
         metrics["diverged_at_epoch"]!.GetValue<int>().Should().Be(1);
-        metrics["results"]!["history"]!.AsArray().Should().ContainSingle();
+        metrics["series"]![0]!["history"]!.AsArray().Should().ContainSingle();
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         stopped.Errors.Should().Contain("Stopping (SIGTERM)").And.Contain("Interrupted after");
         var metrics = Metrics(outDir);
         metrics["status"]!.GetValue<string>().Should().Be("interrupted");
-        metrics["results"]!["linear"]!["history"]!.AsArray().Count.Should().BeGreaterThan(0);
+        metrics["series"]![0]!["history"]!.AsArray().Count.Should().BeGreaterThan(0);
         Directory.GetFiles(outDir, ".*").Should().BeEmpty("the lock is released and no temp file is left");
     }
 
@@ -180,8 +180,9 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         result.Errors.Should().Contain("Interrupted (Ctrl+C)").And.Contain($"the partial history is in {Path.Combine(outDir, "metrics.json")}");
         var metrics = Metrics(outDir);
         metrics["status"]!.GetValue<string>().Should().Be("interrupted");
-        metrics["results"]!["linear"]!["status"]!.GetValue<string>().Should().Be("interrupted");
-        metrics["results"]!["mlp"]!["history"]!.AsArray().Should().BeEmpty("the second model never started");
+        metrics["series"]![0]!["name"]!.GetValue<string>().Should().Be("Linear(2, 2)");
+        metrics["series"]![0]!["status"]!.GetValue<string>().Should().Be("interrupted");
+        metrics["series"]![1]!["history"]!.AsArray().Should().BeEmpty("the second model never started");
         OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
         Directory.GetFiles(outDir, ".*").Should().BeEmpty();
     }

@@ -5,9 +5,10 @@ namespace Ch13.Runner.Tests;
 
 /// <summary>
 /// Every section script in scripts/, run end to end through the bundled runner with few epochs and its output
-/// folder in a temp directory: it must exit 0 and leave a complete metrics.json and valid PNGs.
+/// folder in a temp directory: it must exit 0 and leave a complete metrics.json (a run record that follows the
+/// published schema and holds every value the notebook's references name) and valid PNGs.
 /// </summary>
-public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
+public sealed class ScriptSmokeTests(SharedRunner shared, FewEpochRuns fewEpochs) : IClassFixture<SharedRunner>, IClassFixture<FewEpochRuns>, IDisposable
 {
     // One compile cache for the class: each script compiles once, not once per test.
     readonly RunnerProcess runner = shared.Runner;
@@ -24,14 +25,24 @@ public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<Shared
     RunResult RunScript(string name, string outDir, params string[] args) =>
         runner.Run([Path.Combine(Repo.Root, "scripts", name + ".csx"), "--", .. args, "--out", outDir]);
 
+    // Each script's two-epoch run, once for the class (the theories below all read it).
+    (RunResult Result, string OutDir) FewEpochRun(string name)
+    {
+        var (result, outDir) = fewEpochs.Get(name, () =>
+        {
+            var dir = fewEpochs.Scratch.PathFor(name);
+            return (RunScript(name, dir, "--epochs", "2", "--quiet"), dir);
+        });
+        result.ExitCode.Should().Be(0, $"stdout:\n{result.Output}\nstderr:\n{result.Errors}");
+        return (result, outDir);
+    }
+
     [Theory]
     [MemberData(nameof(Scripts))]
     public void Script_runs_with_few_epochs_and_writes_metrics_and_plots(string name)
     {
-        var outDir = scratch.PathFor(name);
-        var result = RunScript(name, outDir, "--epochs", "2", "--quiet");
+        var (_, outDir) = FewEpochRun(name);
 
-        result.ExitCode.Should().Be(0, $"stdout:\n{result.Output}\nstderr:\n{result.Errors}");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
         metrics["script"]!.GetValue<string>().Should().Be(name);
         metrics["status"]!.GetValue<string>().Should().Be("completed");
@@ -40,6 +51,36 @@ public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<Shared
         pngs.Should().NotBeEmpty();
         foreach (var png in pngs) Png.Size(png).Width.Should().BeGreaterThan(100, png);
         Directory.GetFiles(outDir, "*.tmp*").Should().BeEmpty("temp files are renamed or removed");
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Metrics_json_follows_the_published_schema_and_round_trips_through_the_run_record(string name)
+    {
+        var (_, outDir) = FewEpochRun(name);
+        var json = File.ReadAllText(Path.Combine(outDir, "metrics.json"));
+
+        Ch13.Tests.RecordSchema.Errors(Repo.Root, json).Should().BeEmpty();
+        var record = RunRecords.Parse(json, name);
+        RunRecords.ToJson(record).Should().Be(json);
+        record.Script.Should().Be(name);
+        record.Series.Should().NotBeEmpty().And.OnlyContain(s => s.Status == RunStatus.Completed && s.History.Count == 2);
+        record.Series.Select(s => s.Name).Should().OnlyHaveUniqueItems();
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Every_notebook_reference_names_a_value_the_script_records(string name)
+    {
+        var references = References.Load(References.DefaultPath(Repo.Root));
+        if (!references.TryGetValue(name, out var reference)) return; // init: the notebook printed nothing to compare
+        var (_, outDir) = FewEpochRun(name);
+        var record = RunRecords.Read(Path.Combine(outDir, "metrics.json"));
+
+        reference.Values.Where(v => !References.Records(v, record))
+            .Select(v => $"{v.Label}: {(v.Series is null ? "results" : $"series '{v.Series}'")} → {(v.IsHistory ? "history column " : "value ")}{v.Name}")
+            .Should().BeEmpty($"reference/notebook.json's {name} entries must name what the script records " +
+                              $"(series: {string.Join(", ", record.Series.Select(s => $"'{s.Name}'"))})");
     }
 
     [Fact]
@@ -55,9 +96,9 @@ public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<Shared
         Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png"]);
         Png.Size(Path.Combine(outDir, "history.png")).Should().Be((1400, 500));
         Png.Size(Path.Combine(outDir, "decision_regions.png")).Should().Be((1400, 620));
-        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!;
-        metrics["results"]!["mlp"]!["history"]!.AsArray().Should().HaveCount(11);
-        metrics["results"]!["mlp"]!["final"]!["valid_acc"]!.GetValue<double>().Should().BeInRange(0, 1);
+        var mlp = RunRecords.Read(Path.Combine(outDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!;
+        mlp.History.Should().HaveCount(11);
+        mlp.Final!.ValidAccuracy.Should().BeInRange(0, 1);
     }
 
     [Fact]
@@ -70,6 +111,7 @@ public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<Shared
             var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!.AsObject();
             json.Remove("timings");
             json.Remove("arguments"); // differs only by --out
+            foreach (var series in json["series"]!.AsArray()) series!.AsObject().Remove("train_seconds");
             return json.ToJsonString();
         }
         Metrics("a").Should().Be(Metrics("b"));
@@ -98,6 +140,24 @@ public sealed class ScriptSmokeTests(SharedRunner shared) : IClassFixture<Shared
     }
 
     public void Dispose() => scratch.Dispose();
+}
+
+/// <summary>Runs made once for a test class, by key, with the folder they write in.</summary>
+public sealed class FewEpochRuns : IDisposable
+{
+    readonly Dictionary<string, (RunResult, string)> runs = [];
+    public ScratchDir Scratch { get; } = new();
+
+    public (RunResult Result, string OutDir) Get(string name, Func<(RunResult, string)> run)
+    {
+        lock (runs)
+        {
+            if (!runs.TryGetValue(name, out var done)) runs[name] = done = run();
+            return done;
+        }
+    }
+
+    public void Dispose() => Scratch.Dispose();
 }
 
 /// <summary>A runner whose compile cache lives as long as a test class.</summary>

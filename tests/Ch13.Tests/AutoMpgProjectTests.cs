@@ -131,7 +131,7 @@ public class AutoMpgProjectTests
     {
         var history = Train(Prepared.Value, epochs: 5);
         history.Epochs.Should().HaveCount(5);
-        history.Status.Should().Be(TrainingStatus.Completed);
+        history.Status.Should().Be(RunStatus.Completed);
         history.Epochs[^1].TrainLoss.Should().BeLessThan(history.Epochs[0].TrainLoss / 5);
         history.Epochs.Should().OnlyContain(e => e.ValidLoss == null && e.TrainAccuracy == null);
     }

@@ -51,7 +51,7 @@ public sealed class EpochCallbacksTests : IDisposable
             var history = Training.Fit(model, train, valid, new TrainConfig(Epochs: 10), new Adam(0.015), new CrossEntropy(),
                 new FitHooks([new Probe(seen, "a", stopAfter: 2), new Probe(seen, "b")]));
 
-            history.Status.Should().Be(TrainingStatus.EarlyStopped);
+            history.Status.Should().Be(RunStatus.EarlyStopped);
             history.Epochs.Should().HaveCount(2);
             seen.Should().Equal("a start", "b start", "a 1", "b 1", "a 2", "b 2 stopping", "a end", "b end");
         }

@@ -48,7 +48,7 @@ public class MnistProjectTests : IDisposable
             "Early stopping triggered!");
         plateau.Cuts.Select(c => c.Epoch).Should().Equal(23, 34);
         plateau.Cuts[1].LearningRate.Should().BeApproximately(1e-5, 1e-12);
-        history.Status.Should().Be(TrainingStatus.EarlyStopped);
+        history.Status.Should().Be(RunStatus.EarlyStopped);
         history.Epochs.Should().HaveCount(42);
         stop.StoppedEpoch.Should().Be(42);
         history.Epochs[^1].ValidAccuracy.Should().BeApproximately(0.865, 1e-6, "the notebook's last printed Valid Acc is 0.8650");

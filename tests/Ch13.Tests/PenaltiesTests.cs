@@ -53,7 +53,7 @@ public class PenaltyTrainingTests
             using var model = Nets.Mlp(spec);
             var history = Training.Fit(model, train, null, config, new Sgd(0.05, Momentum: 0.9), new CrossEntropy(),
                 new FitHooks(Penalty: lambda > 0 ? m => Penalties.L1(m, lambda) : null));
-            history.Status.Should().Be(TrainingStatus.Completed);
+            history.Status.Should().Be(RunStatus.Completed);
             return Penalties.ShareBelow(model, 1e-3);
         }
 

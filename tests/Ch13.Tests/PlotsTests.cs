@@ -6,7 +6,7 @@ public class PlotsTests : IDisposable
 
     static History FakeHistory(bool withAccuracy) => new(
         Enumerable.Range(1, 10).Select(e => new EpochMetrics(e, 1.0 / e, withAccuracy ? 0.5 + e / 40.0 : null, 1.1 / e, withAccuracy ? 0.5 + e / 50.0 : null, 0.01)).ToList(),
-        TrainingStatus.Completed, 0.1);
+        RunStatus.Completed, 0.1);
 
     static (int Width, int Height) PngSize(string path)
     {

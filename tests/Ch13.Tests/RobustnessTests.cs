@@ -178,48 +178,60 @@ public sealed class RobustnessTests : IDisposable
 
     JsonNode Metrics() => JsonNode.Parse(File.ReadAllText(Path.Combine(temp.Path, "metrics.json")))!;
 
+    static Series Trained(string name, RunStatus status, params EpochMetrics[] history) => new(name, status, 0.05, history, []);
+
     [Fact]
     public void A_diverged_run_records_the_epoch_where_it_diverged_and_exits_3()
     {
-        var results = new
-        {
-            linear = new { status = TrainingStatus.Completed, history = new[] { Epoch(1, 0.7), Epoch(2, 0.6), Epoch(3, 0.5) } },
-            mlp = new { status = TrainingStatus.Diverged, history = new[] { Epoch(1, 0.7), Epoch(2, double.NaN) } },
-        };
+        Series[] series =
+        [
+            Trained("Linear(2, 2)", RunStatus.Completed, Epoch(1, 0.7), Epoch(2, 0.6), Epoch(3, 0.5)),
+            Trained("MLP 2-10-6-2", RunStatus.Diverged, Epoch(1, 0.7), Epoch(2, double.NaN)),
+        ];
 
-        var code = Runs.Finish(RunFor(1e6), new { }, results, 0.1, TrainingStatus.Diverged);
+        var code = Runs.Finish(RunFor(1e6), new { }, series);
 
         code.Should().Be(3);
         var metrics = Metrics();
         metrics["status"]!.GetValue<string>().Should().Be("diverged");
         metrics["diverged_at_epoch"]!.GetValue<int>().Should().Be(2);
-        metrics["results"]!["mlp"]!["history"]![1]!["train_loss"]!.GetValue<string>().Should().Be("NaN");
+        metrics["series"]![1]!["history"]![1]!["train_loss"]!.GetValue<string>().Should().Be("NaN");
+        metrics["timings"]!["train_seconds"]!.GetValue<double>().Should().Be(0.1, "the series' seconds add up");
     }
 
     [Fact]
     public void A_step_that_overflowed_counts_as_divergence_at_its_epoch_though_the_loss_was_finite()
     {
-        var results = new { status = TrainingStatus.Diverged, history = new[] { Epoch(1, 0.7) } };
-
-        Runs.Finish(RunFor(1e38), new { }, results, 0.1, TrainingStatus.Diverged).Should().Be(3);
+        Runs.Finish(RunFor(1e38), new { }, [Trained("MLP", RunStatus.Diverged, Epoch(1, 0.7))]).Should().Be(3);
 
         Metrics()["diverged_at_epoch"]!.GetValue<int>().Should().Be(1);
     }
 
     [Theory]
-    [InlineData(TrainingStatus.Completed, 0)]
-    [InlineData(TrainingStatus.EarlyStopped, 0)]
-    [InlineData(TrainingStatus.Interrupted, 130)]
-    public void Other_runs_exit_with_their_status_code_and_record_no_divergence(string status, int exitCode)
+    [InlineData(RunStatus.Completed, "completed", 0)]
+    [InlineData(RunStatus.EarlyStopped, "early_stopped", 0)]
+    [InlineData(RunStatus.Interrupted, "interrupted", 130)]
+    public void Other_runs_exit_with_their_status_code_and_record_no_divergence(RunStatus status, string written, int exitCode)
     {
-        var results = new { status, history = new[] { Epoch(1, 0.7) } };
-
-        Runs.Finish(RunFor(0.1), new { }, results, 0.1, status).Should().Be(exitCode);
+        Runs.Finish(RunFor(0.1), new { }, [Trained("MLP", status, Epoch(1, 0.7))]).Should().Be(exitCode);
 
         var metrics = Metrics().AsObject();
-        metrics["status"]!.GetValue<string>().Should().Be(status);
+        metrics["status"]!.GetValue<string>().Should().Be(written);
         metrics.ContainsKey("diverged_at_epoch").Should().BeFalse();
         Directory.GetFiles(temp.Path).Select(Path.GetFileName).Should().Equal("metrics.json");
+    }
+
+    [Theory]
+    [InlineData(new[] { RunStatus.Completed, RunStatus.EarlyStopped }, RunStatus.EarlyStopped)]
+    [InlineData(new[] { RunStatus.EarlyStopped, RunStatus.Diverged, RunStatus.Completed }, RunStatus.Diverged)]
+    [InlineData(new[] { RunStatus.Diverged, RunStatus.Interrupted }, RunStatus.Interrupted)]
+    [InlineData(new RunStatus[0], RunStatus.Completed)]
+    public void A_run_ends_as_its_worst_series(RunStatus[] statuses, RunStatus worst)
+    {
+        RunStatuses.Worst(statuses).Should().Be(worst);
+
+        var record = Runs.Record(RunFor(0.1), new { }, statuses.Select((s, i) => Trained($"model {i}", s)).ToList());
+        record.Status.Should().Be(worst);
     }
 
     // --- helpers
@@ -265,7 +277,7 @@ public sealed class DivergenceTests
 
         var history = Training.Fit(model, train, null, new TrainConfig(Epochs: 5, BatchSize: 20), new Adam(1e38), new CrossEntropy());
 
-        history.Status.Should().Be(TrainingStatus.Diverged);
+        history.Status.Should().Be(RunStatus.Diverged);
         history.Epochs.Should().ContainSingle();
     }
 
@@ -279,7 +291,7 @@ public sealed class DivergenceTests
 
         var history = Training.Fit(model, train, null, new TrainConfig(Epochs: 50, BatchSize: 20), new Sgd(1e6), new MeanSquaredError());
 
-        history.Status.Should().Be(TrainingStatus.Diverged);
+        history.Status.Should().Be(RunStatus.Diverged);
         history.Epochs.Where(e => !double.IsFinite(e.TrainLoss)).Should().ContainSingle()
             .Which.Should().Be(history.Last, "the loop stops in the first epoch whose loss is not finite");
     }

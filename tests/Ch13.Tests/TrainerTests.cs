@@ -140,7 +140,7 @@ public class TrainerTests : IDisposable
         manual_seed(1);
         using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 15, ProgressBar: false));
         var fit = trainer.Fit(Task(), data);
-        fit.Status.Should().Be(TrainingStatus.Completed);
+        fit.Status.Should().Be(RunStatus.Completed);
         fit.Epochs.Should().HaveCount(15);
         fit.Epochs[^1].Metrics["valid_acc"].Should().BeGreaterThan(0.9);
         trainer.Test(Task(), data)["test_acc"].Should().Be(fit.Epochs[^1].Metrics["valid_acc"]);
@@ -213,7 +213,7 @@ public class TrainerTests : IDisposable
         var earlyStopping = new EarlyStopping("valid_loss", patience: 2);
         using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 10, ProgressBar: false), [earlyStopping]);
         var fit = trainer.Fit(ScriptedValidation(0.5, 0.6, 0.6, 0.55, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9), data); // valid_loss = 1 - acc
-        fit.Status.Should().Be(TrainingStatus.EarlyStopped);
+        fit.Status.Should().Be(RunStatus.EarlyStopped);
         earlyStopping.StoppedEpoch.Should().Be(3);
         fit.Epochs.Should().HaveCount(4);
     }
@@ -288,7 +288,7 @@ public class TrainerTests : IDisposable
         cancel.Cancel();
         using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 5, ProgressBar: false), cancel: cancel.Token);
         var fit = trainer.Fit(Task(), data);
-        fit.Status.Should().Be(TrainingStatus.Interrupted);
+        fit.Status.Should().Be(RunStatus.Interrupted);
         trainer.GlobalStep.Should().Be(1);
     }
 

@@ -28,7 +28,7 @@ public class TrainingTests
     public void Mlp_learns_xor()
     {
         var history = TrainOnXor(() => new MyModule(), epochs: 100);
-        history.Status.Should().Be(TrainingStatus.Completed);
+        history.Status.Should().Be(RunStatus.Completed);
         history.Epochs.Should().HaveCount(100);
         history.Last!.ValidAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
     }
@@ -65,7 +65,7 @@ public class TrainingTests
         manual_seed(1);
         using var model = Nets.Mlp(new MlpSpec(2, [10], 1, Activation.ReLU));
         var history = Training.Fit(model, train, valid, Config with { Epochs = 50 }, new Sgd(1e6), new MeanSquaredError());
-        history.Status.Should().Be(TrainingStatus.Diverged);
+        history.Status.Should().Be(RunStatus.Diverged);
         history.Epochs.Count.Should().BeLessThan(50);
     }
 
@@ -78,7 +78,7 @@ public class TrainingTests
         using var cancel = new CancellationTokenSource();
         var history = Training.Fit(model, train, null, Config with { Epochs = 50 }, new Adam(0.015), new CrossEntropy(),
             new FitHooks([new OnEachEpoch(m => { if (m.Epoch == 2) cancel.Cancel(); })], Cancel: cancel.Token));
-        history.Status.Should().Be(TrainingStatus.Interrupted);
+        history.Status.Should().Be(RunStatus.Interrupted);
         history.Epochs.Should().HaveCount(2);
     }
 

@@ -239,7 +239,7 @@ public sealed class BatchTests : IDisposable
         var (options, summary, _) = RunFakes(scripts);
         var references = new Dictionary<string, ScriptReference>
         {
-            ["autograd"] = new("autograd", "section", null, [new ReferenceValue("acc", "results.acc", [0.75], "0.75", 2)]),
+            ["autograd"] = new("autograd", "section", null, [new ReferenceValue("acc", null, "acc", null, [0.75], "0.75", 2)]),
         };
         BatchRuns.WriteSummary(options.RunDir, summary, references);
 

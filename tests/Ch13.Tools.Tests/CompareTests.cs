@@ -160,8 +160,8 @@ public sealed class CompareTests : IDisposable
         {
             ["xor"] = new("xor", "XOR", null,
             [
-                new ReferenceValue("MLP valid loss, epoch 1", "results.mlp.history[epoch=1].valid_loss", [0.6937592625617981], "0.6937592625617981", 16),
-                new ReferenceValue("final", "results.mlp.final.valid_acc", [0.9], "0.9000", 4),
+                new ReferenceValue("MLP valid loss, epoch 1", "MLP 2-10-6-2", "valid_loss", 1, [0.6937592625617981], "0.6937592625617981", 16),
+                new ReferenceValue("final", "MLP 2-10-6-2", "final_valid_acc", null, [0.9], "0.9000", 4),
             ]),
         };
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("a"), temp.Sub("cmp"), references).Scripts.Single();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SkiaSharp;
@@ -13,9 +14,9 @@ public sealed class ReportTests : IDisposable
     {
         ["xor"] = new("xor", "nn.Module, example 2", null,
         [
-            new ReferenceValue("MLP valid loss, epoch 1", "results.mlp.history[epoch=1].valid_loss", [0.91], "0.9100", 4),
-            new ReferenceValue("MLP valid loss, epoch 2", "results.mlp.history[epoch=2].valid_loss", [0.5], "0.5000", 4),
-            new ReferenceValue("NoisyLinear demo", "results.demo", [0.1, 0.2], "[0.1, 0.2]", 1),
+            new ReferenceValue("MLP valid loss, epoch 1", "MLP 2-10-6-2", "valid_loss", 1, [0.91], "0.9100", 4),
+            new ReferenceValue("MLP valid loss, epoch 2", "MLP 2-10-6-2", "valid_loss", 2, [0.5], "0.5000", 4),
+            new ReferenceValue("NoisyLinear demo", null, "demo", null, [0.1, 0.2], "[0.1, 0.2]", 1),
         ]),
     };
 
@@ -149,19 +150,35 @@ public sealed class ReferenceTests
 {
     static readonly IReadOnlyDictionary<string, ScriptReference> Notebook = References.Load(References.DefaultPath(TestPaths.RepoRoot));
 
+    static RunRecord Record(IReadOnlyList<Series> series, params RunValue[] results) => new(
+        RunRecords.SchemaVersion, "test", "", RunStatus.Completed, null, 1, 3, false, null, [],
+        JsonSerializer.SerializeToElement(new { }), series, results,
+        new RunEnvironment("0.107.0", "2.7.1", 1, "Linux", "X64", "10.0.0", "tests"), new RunTimings("", 0, 0));
+
+    static Series Trained(string name, IReadOnlyList<EpochMetrics> history, params RunValue[] values) =>
+        new(name, RunStatus.Completed, 0.1, history, values);
+
+    static EpochMetrics Epoch(int epoch, double validLoss) => new(epoch, 0.5, 0.5, validLoss, 0.9, 0.01);
+
     [Fact]
-    public void The_repository_keeps_the_notebooks_printed_numbers()
+    public void The_repository_keeps_the_notebooks_printed_numbers_by_script_series_and_value()
     {
-        Notebook.Keys.Should().Contain(["sequential", "module", "xor", "custom_layer", "auto_mpg", "mnist", "lightning"]);
-        Notebook["xor"].Values.Should().Contain(v => v.Path == "results.mlp.history[epoch=1].valid_loss" && v.Notebook.Single() == 0.6937592625617981);
+        Notebook.Keys.Should().Contain(["sequential", "module", "xor", "custom_layer", "auto_mpg", "mnist", "lightning", "autograd"]);
+        Notebook["xor"].Values.Should().Contain(v => v.Series == "MLP 2-10-6-2" && v.Name == "valid_loss" && v.Epoch == 1
+                                                    && v.Notebook.Single() == 0.6937592625617981 && v.Label == "MLP valid loss, epoch 1");
         Notebook["sequential"].Values.Select(v => v.Label).Should().Contain("valid loss, epoch 196");
-        Notebook["custom_layer"].Values.Should().Contain(v => v.Label.StartsWith("noisy XOR valid loss, epoch 1") && v.Notebook.Single() == 0.6921265125274658);
-        Notebook["custom_layer"].Values.Should().Contain(v => v.NotebookText == "[[-0.0235, 0.0468, 0.0170]]" && v.Decimals == 4);
-        Notebook["auto_mpg"].Values.Should().Contain(v => v.Path == "results.test_mse" && v.NotebookText == "15.7344");
-        Notebook["auto_mpg"].Values.Should().Contain(v => v.Path == "results.test_mae" && v.NotebookText == "2.9747");
-        Notebook["mnist"].Values.Where(v => v.Path!.StartsWith("results.lr_cuts")).Select(v => v.Notebook.Single()).Should().Equal(23, 34);
-        Notebook["mnist"].Values.Should().Contain(v => v.Path == "results.early_stop_epoch" && v.Notebook.Single() == 42);
-        Notebook["mnist"].Values.Should().Contain(v => v.Path == "results.final_valid_acc" && v.NotebookText == "0.8650");
+        Notebook["custom_layer"].Values.Should().Contain(v => v.Label == "noisy XOR valid loss, epoch 1" && v.Notebook.Single() == 0.6921265125274658);
+        Notebook["custom_layer"].Values.Should().Contain(v => v.Series == null && v.Name == "noisy_linear_training_1"
+                                                             && v.NotebookText == "[[-0.0235, 0.0468, 0.0170]]" && v.Decimals == 4);
+        Notebook["auto_mpg"].Values.Should().Contain(v => v.Name == "train_loss" && v.Epoch == 21 && v.Label == "train loss, notebook epoch 20");
+        Notebook["auto_mpg"].Values.Should().Contain(v => v.Series == "MLP 9-10-6-4-1" && v.Name == "test_mse" && v.NotebookText == "15.7344");
+        Notebook["auto_mpg"].Values.Should().Contain(v => v.Name == "test_mae" && v.NotebookText == "2.9747");
+        Notebook["mnist"].Values.Single(v => v.Name == "lr_cut_epochs").Notebook.Should().Equal(23, 34);
+        Notebook["mnist"].Values.Should().Contain(v => v.Name == "early_stop_epoch" && v.Notebook.Single() == 42);
+        Notebook["mnist"].Values.Should().Contain(v => v.Name == "final_valid_acc" && v.NotebookText == "0.8650");
+        Notebook["lightning"].Values.Should().Contain(v => v.Name == "best_checkpoint" && v.NotebookText == "epoch=8-step=7739.ckpt" && v.Notebook.Count == 0);
+        Notebook["autograd"].Values.Single(v => v.Name == "xavier_normal_seed1").Notebook.Should().Equal(0.4183, 0.1688, 0.0390, 0.3930, -0.2858, -0.1051);
+        Notebook.Values.Sum(r => r.Values.Sum(v => v.Notebook.Count)).Should().Be(81, "every number the notebook printed is kept");
     }
 
     [Theory]
@@ -175,29 +192,65 @@ public sealed class ReferenceTests
     [Fact]
     public void Values_match_when_equal_at_the_printed_precision()
     {
-        var value = new ReferenceValue("test MSE", "results.test_mse", [15.7344], "15.7344", 4);
-        References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.73436}}""")).Agreement.Should().Be(Agreement.Equal);
-        var off = References.Row(value, JsonNode.Parse("""{"results": {"test_mse": 15.7349}}"""));
+        var value = new ReferenceValue("test MSE", "MLP", "test_mse", null, [15.7344], "15.7344", 4);
+        RunRecord With(double mse) => Record([Trained("MLP", [], RunValue.Of("test_mse", mse, Better.Lower))]);
+
+        References.Row(value, With(15.73436)).Agreement.Should().Be(Agreement.Equal);
+        var off = References.Row(value, With(15.7349));
         off.Agreement.Should().Be(Agreement.Differs);
         off.Delta.Should().BeApproximately(0.0005, 1e-9);
         off.Ours.Should().Be("15.7349");
-        References.Row(value, JsonNode.Parse("""{"results": {}}""")).Ours.Should().BeNull();
+        References.Row(value, Record([Trained("MLP", [])])).Ours.Should().BeNull();
+        References.Row(value, Record([])).Ours.Should().BeNull();
+        References.Row(value, null).Ours.Should().BeNull();
+    }
+
+    [Fact]
+    public void History_entries_are_read_from_the_series_at_their_epoch()
+    {
+        var value = new ReferenceValue("valid loss, epoch 2", "MLP", "valid_loss", 2, [0.5], "0.5000", 4);
+        var record = Record([Trained("Linear", [Epoch(1, 0.1), Epoch(2, 0.1)]), Trained("MLP", [Epoch(1, 0.9), Epoch(2, 0.50004)])]);
+
+        var row = References.Row(value, record);
+        (row.Ours, row.Agreement).Should().Be(("0.5000", Agreement.Equal));
+        row.Delta.Should().BeApproximately(0.00004, 1e-12);
+        References.Row(value with { Epoch = 3 }, record).Ours.Should().BeNull("the run stopped before epoch 3");
+        References.Records(value with { Epoch = 3 }, record).Should().BeTrue("the series records valid_loss");
+        References.Records(value with { Name = "no_such_column" }, record).Should().BeFalse();
+        References.Records(value with { Series = "CNN" }, record).Should().BeFalse();
     }
 
     [Fact]
     public void Full_precision_values_that_differ_only_by_float32_rounding_are_close_not_equal()
     {
-        var value = new ReferenceValue("valid loss", "loss", [0.30175235867500305], "0.30175235867500305", 17);
-        References.Row(value, JsonNode.Parse("""{"loss": 0.30175235867500305}""")).Agreement.Should().Be(Agreement.Equal);
-        References.Row(value, JsonNode.Parse("""{"loss": 0.30175232887268066}""")).Agreement.Should().Be(Agreement.Close);
-        References.Row(value, JsonNode.Parse("""{"loss": 0.3019}""")).Agreement.Should().Be(Agreement.Differs);
+        var value = new ReferenceValue("valid loss", null, "loss", null, [0.30175235867500305], "0.30175235867500305", 17);
+        RunRecord With(double loss) => Record([], RunValue.Of("loss", loss));
+
+        References.Row(value, With(0.30175235867500305)).Agreement.Should().Be(Agreement.Equal);
+        References.Row(value, With(0.30175232887268066)).Agreement.Should().Be(Agreement.Close);
+        References.Row(value, With(0.3019)).Agreement.Should().Be(Agreement.Differs);
     }
 
     [Fact]
-    public void A_key_metric_finds_its_notebook_value_by_name()
+    public void Tensors_match_element_by_element_and_texts_as_written()
     {
-        References.ForKeyMetric(Notebook["auto_mpg"], "test_mse")!.NotebookText.Should().Be("15.7344");
-        References.ForKeyMetric(Notebook["xor"], "mlp_valid_acc").Should().BeNull();
-        References.ForKeyMetric(null, "x").Should().BeNull();
+        var tensor = Notebook["custom_layer"].Values.Single(v => v.Name == "noisy_linear_eval");
+        var zeros = Record([], RunValue.OfRows("noisy_linear_eval", [[0.0, 0.0, 0.0]]));
+        References.Row(tensor, zeros).Should().Be(new FidelityRow(tensor.Label, "[[0.0000, 0.0000, 0.0000]]", "[0.0000, 0.0000, 0.0000]", 0, Agreement.Equal));
+
+        var checkpoint = new ReferenceValue("best checkpoint", "MLP", "best_checkpoint", null, [], "epoch=8-step=7739.ckpt", 0);
+        References.Row(checkpoint, Record([Trained("MLP", [], RunValue.OfText("best_checkpoint", "epoch=8-step=7739.ckpt"))])).Agreement.Should().Be(Agreement.Equal);
+        References.Row(checkpoint, Record([Trained("MLP", [], RunValue.OfText("best_checkpoint", "epoch=0-step=100.ckpt"))]))
+            .Should().Be(new FidelityRow("best checkpoint", "epoch=8-step=7739.ckpt", "epoch=0-step=100.ckpt", null, Agreement.Differs));
+    }
+
+    [Fact]
+    public void A_key_metric_finds_its_notebook_value_by_series_and_name()
+    {
+        References.ForKeyMetric(Notebook["auto_mpg"], new KeyMetric("test_mse", 15.9, Better.Lower, "MLP 9-10-6-4-1"))!.NotebookText.Should().Be("15.7344");
+        References.ForKeyMetric(Notebook["auto_mpg"], new KeyMetric("test_mse", 15.9, Better.Lower, Series: null)).Should().BeNull();
+        References.ForKeyMetric(Notebook["xor"], new KeyMetric("valid_acc", 0.9, Better.Higher, "MLP 2-10-6-2")).Should().BeNull();
+        References.ForKeyMetric(null, new KeyMetric("x", 1, null, null)).Should().BeNull();
+        References.ForKeyMetric(Notebook["xor"], null).Should().BeNull();
     }
 }

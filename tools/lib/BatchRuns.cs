@@ -35,7 +35,7 @@ public sealed record ScriptResult(
     string? Note = null)
 {
     /// <summary>Completed or stopped early: everything else fails the batch.</summary>
-    [JsonIgnore] public bool Ok => Status is TrainingStatus.Completed or TrainingStatus.EarlyStopped;
+    [JsonIgnore] public bool Ok => Status is "completed" or "early_stopped";
 }
 
 /// <summary>A whole batch: summary.json holds exactly this.</summary>
@@ -335,9 +335,9 @@ public static class BatchRuns
         {
             0 when status is not null => (status, (string?)null),
             0 => (Failed, "exited 0 without writing metrics.json"),
-            3 => (TrainingStatus.Diverged, "exit code 3"),
-            130 => (TrainingStatus.Interrupted, "exit code 130"),
-            _ when interrupted => (TrainingStatus.Interrupted, $"exit code {exitCode} after the batch was interrupted"),
+            3 => (RunStatuses.Text(RunStatus.Diverged), "exit code 3"),
+            130 => (RunStatuses.Text(RunStatus.Interrupted), "exit code 130"),
+            _ when interrupted => (RunStatuses.Text(RunStatus.Interrupted), $"exit code {exitCode} after the batch was interrupted"),
             _ => (Failed, $"exit code {exitCode}"),
         };
         return new ScriptResult(script, finalStatus, exitCode, Math.Round(wallSeconds, 2), train is { } t ? Math.Round(t, 2) : null, key, script + ".log", script + "/", note);
@@ -362,7 +362,7 @@ public static class BatchRuns
             s.TrainSeconds?.ToString("F1", CultureInfo.InvariantCulture) ?? "",
             s.KeyMetric?.Name ?? "",
             s.KeyMetric is { } k ? Number(k.Value) : "",
-            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric?.Name)?.NotebookText ?? "",
+            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric is { } key ? new KeyMetric(key.Name, key.Value, null, null) : null)?.NotebookText ?? "",
         ]).ToList();
 
     /// <summary>summary.md: a heading line with the counts, then the table with links to each script's folder and log.</summary>

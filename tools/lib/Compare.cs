@@ -137,17 +137,13 @@ public static class Compare
         var keyName = RunFolders.Text(RunFolders.Select(a, "key_metric.name")) ?? RunFolders.Text(RunFolders.Select(b, "key_metric.name"));
         if (keyName is not null)
             rows.Add(Row($"key metric: {keyName}", RunFolders.Select(a, "key_metric.value"), RunFolders.Select(b, "key_metric.value"),
-                References.ForKeyMetric(reference, keyName)?.NotebookText));
+                References.ForKeyMetric(reference, new KeyMetric(keyName, null, null, null))?.NotebookText));
 
         var scalarsA = RunFolders.Scalars(RunFolders.Select(a, "results"), "results");
         var scalarsB = RunFolders.Scalars(RunFolders.Select(b, "results"), "results");
         foreach (var path in scalarsA.Select(s => s.Path).Union(scalarsB.Select(s => s.Path)))
             rows.Add(Row(path, RunFolders.Select(a, path), RunFolders.Select(b, path),
-                reference?.Values.FirstOrDefault(v => v.Path == path)?.NotebookText));
-
-        foreach (var value in reference?.Values ?? [])
-            if (value.Path is not null && !scalarsA.Any(s => s.Path == value.Path) && !scalarsB.Any(s => s.Path == value.Path))
-                rows.Add(Row($"{value.Label} ({value.Path})", RunFolders.Select(a, value.Path), RunFolders.Select(b, value.Path), value.NotebookText));
+                null)); // notebook values are addressed by series and value name now (References.Ours): the tools branch adds them back
 
         rows.Add(Row("train seconds", RunFolders.Select(a, "timings.train_seconds"), RunFolders.Select(b, "timings.train_seconds"), null) with { Timing = true });
         rows.Add(Row("wall seconds", RunFolders.Select(a, "timings.wall_seconds"), RunFolders.Select(b, "timings.wall_seconds"), null) with { Timing = true });

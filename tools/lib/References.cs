@@ -1,15 +1,19 @@
 #nullable enable
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 /// <summary>
-/// One number (or tensor) the notebook printed: a label, where our run records the same quantity in its
-/// metrics.json (<see cref="RunFolders.Select"/> path; null when scripts do not record it), the value as
-/// printed, and how many decimals it was printed with (a match means equal at that precision).
+/// One number, tensor or text the notebook printed, and where our run record holds the same quantity: a history
+/// metric (<see cref="Name"/>, a column such as <c>valid_loss</c>) of the series named <see cref="Series"/> at
+/// <see cref="Epoch"/>, or a value named <see cref="Name"/> of that series (of the run's results when Series is null).
+/// Numbers keep the decimals they were printed with (a match means equal at that precision); a text has no numbers.
 /// </summary>
-public sealed record ReferenceValue(string Label, string? Path, IReadOnlyList<double> Notebook, string NotebookText, int Decimals);
+public sealed record ReferenceValue(string Label, string? Series, string Name, int? Epoch, IReadOnlyList<double> Notebook, string NotebookText, int Decimals)
+{
+    /// <summary>True for an entry of a series' per-epoch history.</summary>
+    public bool IsHistory => Epoch is not null;
+}
 
 /// <summary>The notebook's printed values for one script, with the notebook section they come from.</summary>
 public sealed record ScriptReference(string Script, string Section, string? Note, IReadOnlyList<ReferenceValue> Values);
@@ -29,8 +33,8 @@ public enum Agreement
 public sealed record FidelityRow(string Label, string Notebook, string? Ours, double? Delta, Agreement? Agreement);
 
 /// <summary>
-/// The notebook's printed numbers kept as data (reference/notebook.json), so every report can show a
-/// "notebook" column next to our values and fidelity stays visible.
+/// The notebook's printed numbers kept as data (reference/notebook.json, keyed script → series → value, like run
+/// records), so every report can show a "notebook" column next to our values and fidelity stays visible.
 /// </summary>
 public static class References
 {
@@ -51,25 +55,48 @@ public static class References
         var result = new Dictionary<string, ScriptReference>();
         foreach (var script in document.RootElement.GetProperty("scripts").EnumerateObject())
         {
-            var values = script.Value.GetProperty("values").EnumerateArray().Select(v =>
-            {
-                var notebook = v.GetProperty("notebook");
-                var numbers = Flatten(notebook).ToList();
-                var text = Regex.Replace(notebook.GetRawText(), @"\s+", "").Replace(",", ", ");
-                return new ReferenceValue(
-                    v.GetProperty("label").GetString()!,
-                    v.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null,
-                    numbers.Select(n => n.GetDouble()).ToList(),
-                    text,
-                    numbers.Count == 0 ? 0 : numbers.Max(n => Decimals(n.GetRawText())));
-            }).ToList();
-            result[script.Name] = new ScriptReference(script.Name,
-                script.Value.TryGetProperty("section", out var s) ? s.GetString() ?? "" : "",
-                script.Value.TryGetProperty("note", out var n) ? n.GetString() : null,
-                values);
+            var values = new List<ReferenceValue>();
+            if (script.Value.TryGetProperty("series", out var allSeries))
+                foreach (var series in allSeries.EnumerateObject())
+                {
+                    var prefix = Text(series.Value, "label") is { } label ? label + " " : "";
+                    if (series.Value.TryGetProperty("history", out var history))
+                        foreach (var metric in history.EnumerateObject())
+                            foreach (var epoch in metric.Value.EnumerateObject())
+                                values.Add(Entry(epoch.Value, $"{prefix}{metric.Name.Replace('_', ' ')}, epoch {epoch.Name}", series.Name, metric.Name,
+                                    int.Parse(epoch.Name, CultureInfo.InvariantCulture)));
+                    values.AddRange(Values(series.Value, series.Name));
+                }
+            values.AddRange(Values(script.Value, series: null));
+            result[script.Name] = new ScriptReference(script.Name, Text(script.Value, "section") ?? "", Text(script.Value, "note"), values);
         }
         return result;
     }
+
+    static IEnumerable<ReferenceValue> Values(JsonElement owner, string? series) =>
+        owner.TryGetProperty("values", out var values)
+            ? values.EnumerateObject().Select(v => Entry(v.Value, v.Name, series, v.Name, epoch: null)).ToList()
+            : [];
+
+    // An entry is the notebook's value itself (its label made from its place), or {"label": …, "notebook": …}.
+    static ReferenceValue Entry(JsonElement entry, string label, string? series, string name, int? epoch)
+    {
+        var notebook = entry;
+        if (entry.ValueKind == JsonValueKind.Object)
+        {
+            notebook = entry.GetProperty("notebook");
+            label = Text(entry, "label") ?? label;
+        }
+        if (notebook.ValueKind == JsonValueKind.String)
+            return new ReferenceValue(label, series, name, epoch, [], notebook.GetString()!, 0);
+        var numbers = Flatten(notebook).ToList();
+        var text = Regex.Replace(notebook.GetRawText(), @"\s+", "").Replace(",", ", ");
+        return new ReferenceValue(label, series, name, epoch, numbers.Select(n => n.GetDouble()).ToList(), text,
+            numbers.Count == 0 ? 0 : numbers.Max(n => Decimals(n.GetRawText())));
+    }
+
+    static string? Text(JsonElement owner, string property) =>
+        owner.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     static IEnumerable<JsonElement> Flatten(JsonElement element) =>
         element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().SelectMany(Flatten) : [element];
@@ -83,34 +110,83 @@ public static class References
         return Math.Max(0, (dot < 0 ? 0 : mantissa.Length - dot - 1) - exponent);
     }
 
-    /// <summary>Each reference value with ours from <paramref name="metrics"/>, the largest absolute difference and how they agree.</summary>
-    public static IReadOnlyList<FidelityRow> Rows(ScriptReference reference, JsonNode? metrics) =>
-        reference.Values.Select(v => Row(v, metrics)).ToList();
+    /// <summary>Each reference value with ours from <paramref name="record"/>, the largest absolute difference and how they agree.</summary>
+    public static IReadOnlyList<FidelityRow> Rows(ScriptReference reference, RunRecord? record) =>
+        reference.Values.Select(v => Row(v, record)).ToList();
 
-    public static FidelityRow Row(ReferenceValue value, JsonNode? metrics)
+    public static FidelityRow Row(ReferenceValue value, RunRecord? record)
     {
-        var node = value.Path is null ? null : RunFolders.Select(metrics, value.Path);
-        var ours = node is null ? [] : Numbers(node).ToList();
-        if (ours.Count == 0 || ours.Count != value.Notebook.Count)
-            return new FidelityRow(value.Label, value.NotebookText, node is null ? null : node.ToJsonString(), null, null);
-        var delta = ours.Zip(value.Notebook, (a, b) => Math.Abs(a - b)).Max();
+        var ours = Ours(value, record);
+        if (ours is null) return new FidelityRow(value.Label, value.NotebookText, null, null, null);
+        if (ours.Text is { } text || value.Notebook.Count == 0)
+        {
+            var same = ours.Text is not null && value.Notebook.Count == 0 && ours.Text == value.NotebookText;
+            return new FidelityRow(value.Label, value.NotebookText, ours.Text ?? NumbersText(ours.Numbers, value.Decimals), null,
+                ours.Text is null ? null : same ? Agreement.Equal : Agreement.Differs);
+        }
+        var numbers = ours.Numbers;
+        var oursText = NumbersText(numbers, value.Decimals);
+        if (numbers.Count == 0 || numbers.Count != value.Notebook.Count || numbers.Any(double.IsNaN))
+            return new FidelityRow(value.Label, value.NotebookText, numbers.Count == 0 ? null : oursText, null, null);
+        var delta = numbers.Zip(value.Notebook, (a, b) => Math.Abs(a - b)).Max();
         var tolerance = 0.5 * Math.Pow(10, -value.Decimals) * (1 + 1e-9);
-        var text = ours.Count == 1 ? Format(ours[0], value.Decimals) : "[" + string.Join(", ", ours.Select(x => Format(x, value.Decimals))) + "]";
         var scale = value.Notebook.Max(Math.Abs);
         var agreement = delta <= tolerance ? Agreement.Equal : delta <= CloseRelative * Math.Max(scale, 1e-12) ? Agreement.Close : Agreement.Differs;
-        return new FidelityRow(value.Label, value.NotebookText, text, delta, agreement);
+        return new FidelityRow(value.Label, value.NotebookText, oursText, delta, agreement);
     }
 
-    /// <summary>The notebook value for a key metric named <paramref name="name"/>: one whose path ends in that name.</summary>
-    public static ReferenceValue? ForKeyMetric(ScriptReference? reference, string? name) =>
-        reference is null || name is null ? null :
-        reference.Values.FirstOrDefault(v => v.Path is not null && (v.Path == name || v.Path.EndsWith("." + name, StringComparison.Ordinal)) && v.Notebook.Count == 1);
+    /// <summary>What our run recorded for a reference value: its numbers (none when it never got that far) or its text.</summary>
+    public sealed record Recorded(IReadOnlyList<double> Numbers, string? Text);
 
-    static IEnumerable<double> Numbers(JsonNode node) => node switch
+    /// <summary>
+    /// Ours for <paramref name="value"/>: the series' history metric at the epoch, or the series' (or run's) value of
+    /// that name; null when the record has no such series, epoch or value.
+    /// </summary>
+    public static Recorded? Ours(ReferenceValue value, RunRecord? record)
     {
-        JsonArray array => array.SelectMany(e => e is null ? [] : Numbers(e)),
-        _ => RunFolders.Number(node) is { } x ? [x] : [],
+        if (record is null) return null;
+        var series = value.Series is null ? null : record.SeriesNamed(value.Series);
+        if (value.Series is not null && series is null) return null;
+        if (value.Epoch is int epoch)
+        {
+            var metrics = series!.History.FirstOrDefault(e => e.Epoch == epoch);
+            return metrics is null || !HistoryColumns.TryGetValue(value.Name, out var column) ? null
+                : column(metrics) is double x ? new Recorded([x], null) : new Recorded([], null);
+        }
+        var recorded = series is null ? record.Result(value.Name) : series.Value(value.Name);
+        return recorded is null ? null
+            : recorded.Text is not null ? new Recorded([], recorded.Text)
+            : new Recorded(recorded.Numbers ?? (recorded.Number is double n ? [n] : []), null);
+    }
+
+    /// <summary>True when <paramref name="record"/> records the quantity <paramref name="value"/> refers to: the series' history
+    /// column (at any epoch), or the value by name (even if empty).</summary>
+    public static bool Records(ReferenceValue value, RunRecord record)
+    {
+        var series = value.Series is null ? null : record.SeriesNamed(value.Series);
+        if (value.Series is not null && series is null) return false;
+        if (value.IsHistory)
+            return HistoryColumns.TryGetValue(value.Name, out var column) && series!.History.Any(e => column(e) is not null);
+        return (series is null ? record.Result(value.Name) : series.Value(value.Name)) is not null;
+    }
+
+    /// <summary>The notebook value for a key metric: the (non-history, single-number) value of the same series and name.</summary>
+    public static ReferenceValue? ForKeyMetric(ScriptReference? reference, KeyMetric? key) =>
+        reference is null || key is null ? null :
+        reference.Values.FirstOrDefault(v => !v.IsHistory && v.Series == key.Series && v.Name == key.Name && v.Notebook.Count == 1);
+
+    /// <summary>The history columns a reference can name, as metrics.json writes them.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<EpochMetrics, double?>> HistoryColumns = new Dictionary<string, Func<EpochMetrics, double?>>
+    {
+        ["train_loss"] = e => e.TrainLoss,
+        ["train_acc"] = e => e.TrainAccuracy,
+        ["valid_loss"] = e => e.ValidLoss,
+        ["valid_acc"] = e => e.ValidAccuracy,
+        ["lr"] = e => e.LearningRate,
     };
+
+    static string NumbersText(IReadOnlyList<double> numbers, int decimals) =>
+        numbers.Count == 1 ? Format(numbers[0], decimals) : "[" + string.Join(", ", numbers.Select(x => Format(x, decimals))) + "]";
 
     // Ours at the notebook's precision; full precision (Python repr) when the notebook printed more than 6 decimals.
     static string Format(double value, int decimals) =>

@@ -42,7 +42,7 @@ public static class Reports
                 s.TrainSeconds is { } t ? F1(t) : "",
                 Html.Encode(s.KeyMetric?.Name),
                 s.KeyMetric is { } k ? BatchRuns.Number(k.Value) : "",
-                Html.Encode(References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric?.Name)?.NotebookText),
+                Html.Encode(References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric is { } key ? new KeyMetric(key.Name, key.Value, null, null) : null)?.NotebookText),
                 s.Log.Length == 0 ? "" : $"<a href=\"{Html.Url(s.Log)}\">{Html.Encode(s.Log)}</a>",
             ]), "summary", numeric: [3, 4, 6, 7]));
 
@@ -118,7 +118,7 @@ public static class Reports
     /// <summary>The notebook's printed values beside ours, marked when equal at the printed precision.</summary>
     public static string Fidelity(ScriptReference reference, JsonNode? metrics)
     {
-        var rows = References.Rows(reference, metrics);
+        var rows = References.Rows(reference, metrics is null ? null : RunRecords.TryParse(metrics.ToJsonString()));
         int Count(Agreement a) => rows.Count(r => r.Agreement == a);
         var missing = rows.Count(r => r.Agreement is null);
         var html = new StringBuilder($"<h3>Notebook</h3>\n<p class=\"muted\">{Html.Encode(reference.Section)}. Of {rows.Count} printed values: "
