@@ -4,6 +4,7 @@
 
 #load "lib/RunFolders.cs"
 #load "lib/References.cs"
+#load "lib/ReferencesForRecords.cs"
 #load "lib/Images.cs"
 #load "lib/Html.cs"
 #load "lib/Reports.cs"
