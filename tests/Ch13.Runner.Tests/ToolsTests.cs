@@ -105,14 +105,24 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
     {
         var scripts = tools.Scratch.PathFor("scripts");
         Directory.CreateDirectory(scripts);
-        File.WriteAllText(Path.Combine(scripts, "good.csx"), """
-            // Writes what a section script writes: <out>/metrics.json with a status and a key metric.
-            var outDir = Args[Args.IndexOf("--out") + 1];
-            Directory.CreateDirectory(outDir);
-            Console.WriteLine($"good: quick={Args.Contains("--quick")}");
-            File.WriteAllText(Path.Combine(outDir, "metrics.json"),
-                "{\"script\":\"good\",\"status\":\"completed\",\"key_metric\":{\"name\":\"acc\",\"value\":0.75},\"timings\":{\"train_seconds\":0.1,\"wall_seconds\":0.2}}");
-            """);
+        // Writes what a section script writes: <out>/metrics.json, a run record with a status and a key metric.
+        const string record = """
+            {
+              "schema_version": 1, "script": "good", "description": "a fake section script", "status": "completed", "seed": 1,
+              "epochs": 1, "quick": false, "arguments": [], "config": {}, "series": [], "results": [{"name": "acc", "number": 0.75}],
+              "key_metric": {"name": "acc", "value": 0.75, "better": "higher"},
+              "environment": {"libtorch": "none", "torch_threads": 1, "os": "test", "architecture": "test", "dotnet": "test", "host": "test"},
+              "timings": {"started_at": "2026-01-01T00:00:00+00:00", "train_seconds": 0.1, "wall_seconds": 0.2}
+            }
+            """;
+        File.WriteAllText(Path.Combine(scripts, "good.csx"), string.Join('\n',
+            "var outDir = Args[Args.IndexOf(\"--out\") + 1];",
+            "Directory.CreateDirectory(outDir);",
+            "Console.WriteLine($\"good: quick={Args.Contains(\"--quick\")}\");",
+            "File.WriteAllText(Path.Combine(outDir, \"metrics.json\"), \"\"\"",
+            record,
+            "\"\"\");",
+            ""));
         File.WriteAllText(Path.Combine(scripts, "bad.csx"), """
             Console.WriteLine("bad: starting");
             throw new InvalidOperationException("bad: deliberate failure");
