@@ -3,6 +3,6 @@
 // difference score, metrics with deltas and the notebook's values. All the logic is in tools/lib/Compare.cs.
 // Usage: ./csx tools/compare.csx -- A B [--out DIR]
 
-return Compare.Main(Args, Runs.RepoRoot(ScriptPath()));
+return Compare.RunTool(Args, Runs.RepoRoot(ScriptPath()));
 
 static string ScriptPath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;

@@ -3,6 +3,6 @@
 // summary, then writes summary.json, summary.md and report.html there. All the logic is in tools/lib/BatchRuns.cs.
 // Usage: ./run-all [--quick] [--out DIR] [--tag NAME] [--only a,b] [--runner csx|dotnet-script] [-- args for every script]
 
-return BatchRuns.Main(Args, Runs.RepoRoot(ScriptPath()));
+return BatchRuns.RunTool(Args, Runs.RepoRoot(ScriptPath()));
 
 static string ScriptPath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;

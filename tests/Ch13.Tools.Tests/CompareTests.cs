@@ -268,8 +268,8 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void Missing_folders_are_usage_errors()
     {
-        Compare.Main([temp.Path, Path.Combine(temp.Path, "nope")], temp.Path).Should().Be(2);
-        Compare.Main([temp.Path], temp.Path).Should().Be(2);
+        Compare.RunTool([temp.Path, Path.Combine(temp.Path, "nope")], temp.Path).Should().Be(2);
+        Compare.RunTool([temp.Path], temp.Path).Should().Be(2);
     }
 
     public void Dispose() => temp.Dispose();

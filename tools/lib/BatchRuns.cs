@@ -436,7 +436,8 @@ public static class BatchRuns
     /// otherwise), write summary.json, summary.md and report.html, print the table, and return the exit code
     /// (0 all ok, 1 any failed, 2 bad usage, 130 interrupted).
     /// </summary>
-    public static int Main(IList<string> args, string repoRoot)
+    // Not named Main: beside a script's global code, dotnet-script warns (CS7022) about a second entry point.
+    public static int RunTool(IList<string> args, string repoRoot)
     {
         try
         {

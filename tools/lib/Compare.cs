@@ -336,7 +336,8 @@ public static class Compare
     }
 
     /// <summary>The tool: <c>A B [--out DIR]</c>; prints the overview and where the reports are. Exit 0, or 2 on bad usage.</summary>
-    public static int Main(IList<string> args, string repoRoot)
+    // Not named Main: beside a script's global code, dotnet-script warns (CS7022) about a second entry point.
+    public static int RunTool(IList<string> args, string repoRoot)
     {
         try
         {

@@ -110,7 +110,7 @@ public static class Reports
             if (values.Count > 0)
             {
                 html.Append($"<details{(values.Count <= 16 ? " open" : "")}><summary>Results ({values.Count} values; per-epoch histories are in metrics.json)</summary>\n");
-                html.Append(TextTables.ToHtml(TextTable.Of([new("value"), TextColumn.Number("")],
+                html.Append(TextTables.ToHtml(TextTable.Of([new("name"), TextColumn.Number("value")],
                     values.Select(v => (IReadOnlyList<TextCell>)[v.Name, RunFolders.Display(v)])), "results"));
                 html.Append("</details>\n");
             }
