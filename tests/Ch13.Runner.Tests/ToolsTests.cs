@@ -63,14 +63,15 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
 
         result.ExitCode.Should().Be(0, $"stdout:\n{result.Output}\nstderr:\n{result.Errors}");
         result.Output.Should().Contain("[1/1] xor: running").And.Contain("[1/1] xor: completed in");
-        result.Output.Should().MatchRegex(@"script\s+status\s+wall \(s\)\s+train \(s\)\s+key metric\s+value\s+notebook\nxor\s+completed\s+[\d.]+\s+[\d.]+\s+mlp_valid_acc\s+0\.\d{4}");
+        result.Output.Should().MatchRegex(@"script\s+status\s+wall \(s\)\s+train \(s\)\s+key metric\s+value\s+notebook\nxor\s+completed\s+[\d.]+\s+[\d.]+\s+MLP 2-10-6-2 · valid_acc\s+0\.\d{4}");
         Directory.GetFiles(runDir).Select(Path.GetFileName).Should().BeEquivalentTo(["summary.json", "summary.md", "report.html", "xor.log"]);
 
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!;
         summary["quick"]!.GetValue<bool>().Should().BeTrue();
         var xor = summary["scripts"]!.AsArray().Single()!;
         xor["status"]!.GetValue<string>().Should().Be("completed");
-        xor["key_metric"]!["name"]!.GetValue<string>().Should().Be("mlp_valid_acc");
+        xor["key_metric"]!["name"]!.GetValue<string>().Should().Be("valid_acc");
+        xor["key_metric"]!["series"]!.GetValue<string>().Should().Be("MLP 2-10-6-2");
         File.ReadAllText(Path.Combine(runDir, "summary.md")).Should().Contain("| [xor](xor/) | ✅ completed |");
         File.ReadAllText(Path.Combine(runDir, "xor.log")).Should().Contain("Epoch [1/20], Loss: ").And.Contain("MLP (MyModule): train acc");
         JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "xor", "metrics.json")))!["quick"]!.GetValue<bool>().Should().BeTrue();

@@ -37,16 +37,19 @@ public static class FakeRuns
             .Select(e => new EpochMetrics(e, start / e + lossShift, 0.5 + 0.1 * e, start / e + 0.01 + lossShift, lastAcc - 0.1 * (epochs - e), 0.015))
             .ToList();
         return new RunRecord(
-            RunRecords.SchemaVersion, script, $"{script}: what it demonstrates", RunStatus.Completed, null, 1, epochs, true, ["--quick"],
-            JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.015 }),
+            SchemaVersion: RunRecords.SchemaVersion, Script: script, Description: $"{script}: what it demonstrates", Status: RunStatus.Completed,
+            DivergedAtEpoch: null, Seed: 1, Epochs: epochs, Quick: true,
+            KeyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, Mlp),
+            Arguments: ["--quick"],
+            Config: JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.015 }),
+            Series:
             [
                 new Series(Linear, RunStatus.Completed, 0.5, History(0.7, 0.5), [RunValue.Of("test_acc", 0.5, Better.Higher)]),
                 new Series(Mlp, RunStatus.Completed, 1.0, History(0.9, validAcc), [RunValue.Of("test_acc", 0.95, Better.Higher)]),
             ],
-            [RunValue.OfList("demo", [0.1, 0.2]), RunValue.OfList("weights", Enumerable.Range(0, 20).Select(i => i * 0.1))],
-            new KeyMetric("valid_acc", validAcc, Better.Higher, Mlp),
-            new RunEnvironment("0.107.0", "2.5.1", 2, "Linux test", "X64", "9.0.0", "test"),
-            new RunTimings("2026-01-01T00:00:00+00:00", 1.5, 2.5));
+            Results: [RunValue.OfList("demo", [0.1, 0.2]), RunValue.OfList("weights", Enumerable.Range(0, 20).Select(i => i * 0.1))],
+            Environment: new RunEnvironment("0.107.0", "2.5.1", 2, "Linux test", "X64", "9.0.0", "test"),
+            Timings: new RunTimings("2026-01-01T00:00:00+00:00", 1.5, 2.5));
     }
 
     /// <summary>Writes <c>dir/metrics.json</c> and the named PNGs (each a distinct solid picture with an optional red box).</summary>
