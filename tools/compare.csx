@@ -3,7 +3,7 @@
 // difference score, metrics with deltas and the notebook's values. All the logic is in tools/lib/Compare.cs.
 // Usage: ./csx tools/compare.csx -- A B [--out DIR]
 
-UserErrors.ReportOnEscape(); // a Ch13Exception outside Main (no repository found…) is one line too
-return Compare.Main(Args, Runs.RepoRoot(ScriptPath()));
+UserErrors.ReportOnEscape(); // a Ch13Exception outside RunTool (no repository found…) is one line too
+return Compare.RunTool(Args, Runs.RepoRoot(ScriptPath()));
 
 static string ScriptPath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;

@@ -3,7 +3,7 @@
 // summary, then writes summary.json, summary.md and report.html there. All the logic is in tools/lib/BatchRuns.cs.
 // Usage: ./run-all [--quick] [--out DIR] [--tag NAME] [--only a,b] [--runner csx|dotnet-script] [-- args for every script]
 
-UserErrors.ReportOnEscape(); // a Ch13Exception outside Main (no repository found…) is one line too
-return BatchRuns.Main(Args, Runs.RepoRoot(ScriptPath()));
+UserErrors.ReportOnEscape(); // a Ch13Exception outside RunTool (no repository found…) is one line too
+return BatchRuns.RunTool(Args, Runs.RepoRoot(ScriptPath()));
 
 static string ScriptPath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;

@@ -63,7 +63,7 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
 
         result.ExitCode.Should().Be(0, $"stdout:\n{result.Output}\nstderr:\n{result.Errors}");
         result.Output.Should().Contain("[1/1] xor: running").And.Contain("[1/1] xor: completed in");
-        result.Output.Should().MatchRegex(@"script\s+status\s+wall \(s\)\s+train \(s\)\s+key metric\s+value\s+notebook\nxor\s+completed\s+[\d.]+\s+[\d.]+\s+valid_acc\s+0\.\d{4}");
+        result.Output.Should().MatchRegex(@"script\s+status\s+wall \(s\)\s+train \(s\)\s+key metric\s+value\s+notebook\nxor\s+completed\s+[\d.]+\s+[\d.]+\s+MLP 2-10-6-2 · valid_acc\s+0\.\d{4}");
         Directory.GetFiles(runDir).Select(Path.GetFileName).Should().BeEquivalentTo(["summary.json", "summary.md", "report.html", "xor.log"]);
 
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!;
@@ -71,6 +71,7 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
         var xor = summary["scripts"]!.AsArray().Single()!;
         xor["status"]!.GetValue<string>().Should().Be("completed");
         xor["key_metric"]!["name"]!.GetValue<string>().Should().Be("valid_acc");
+        xor["key_metric"]!["series"]!.GetValue<string>().Should().Be("MLP 2-10-6-2");
         File.ReadAllText(Path.Combine(runDir, "summary.md")).Should().Contain("| [xor](xor/) | ✅ completed |");
         File.ReadAllText(Path.Combine(runDir, "xor.log")).Should().Contain("Epoch [1/20], Loss: ").And.Contain("MLP (MyModule): train acc");
         JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "xor", "metrics.json")))!["quick"]!.GetValue<bool>().Should().BeTrue();
@@ -105,14 +106,24 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
     {
         var scripts = tools.Scratch.PathFor("scripts");
         Directory.CreateDirectory(scripts);
-        File.WriteAllText(Path.Combine(scripts, "good.csx"), """
-            // Writes what a section script writes: <out>/metrics.json with a status and a key metric.
-            var outDir = Args[Args.IndexOf("--out") + 1];
-            Directory.CreateDirectory(outDir);
-            Console.WriteLine($"good: quick={Args.Contains("--quick")}");
-            File.WriteAllText(Path.Combine(outDir, "metrics.json"),
-                "{\"script\":\"good\",\"status\":\"completed\",\"key_metric\":{\"name\":\"acc\",\"value\":0.75},\"timings\":{\"train_seconds\":0.1,\"wall_seconds\":0.2}}");
-            """);
+        // Writes what a section script writes: <out>/metrics.json, a run record with a status and a key metric.
+        const string record = """
+            {
+              "schema_version": 1, "script": "good", "description": "a fake section script", "status": "completed", "seed": 1,
+              "epochs": 1, "quick": false, "arguments": [], "config": {}, "series": [], "results": [{"name": "acc", "number": 0.75}],
+              "key_metric": {"name": "acc", "value": 0.75, "better": "higher"},
+              "environment": {"libtorch": "none", "torch_threads": 1, "os": "test", "architecture": "test", "dotnet": "test", "host": "test"},
+              "timings": {"started_at": "2026-01-01T00:00:00+00:00", "train_seconds": 0.1, "wall_seconds": 0.2}
+            }
+            """;
+        File.WriteAllText(Path.Combine(scripts, "good.csx"), string.Join('\n',
+            "var outDir = Args[Args.IndexOf(\"--out\") + 1];",
+            "Directory.CreateDirectory(outDir);",
+            "Console.WriteLine($\"good: quick={Args.Contains(\"--quick\")}\");",
+            "File.WriteAllText(Path.Combine(outDir, \"metrics.json\"), \"\"\"",
+            record,
+            "\"\"\");",
+            ""));
         File.WriteAllText(Path.Combine(scripts, "bad.csx"), """
             Console.WriteLine("bad: starting");
             throw new InvalidOperationException("bad: deliberate failure");

@@ -124,11 +124,21 @@ public sealed class BatchTests : IDisposable
 
         """;
 
-    static string Succeeds(string name, double value) => $$$"""
-        echo "{{{name}}}: training (quick=$quick, args:$rest)"
-        echo "{\"script\":\"{{{name}}}\",\"status\":\"completed\",\"quick\":$quick,\"key_metric\":{\"name\":\"acc\",\"value\":{{{value}}}},\"timings\":{\"train_seconds\":0.25,\"wall_seconds\":0.5},\"results\":{\"acc\":{{{value}}}}}" > "$out/metrics.json"
-
-        """;
+    // Writes a real run record (key metric "acc", train seconds 0.25), its "quick" set from the arguments.
+    static string Succeeds(string name, double value)
+    {
+        var record = FakeRuns.Record(name) with
+        {
+            Quick = false,
+            Results = [RunValue.Of("acc", value, Better.Higher)],
+            KeyMetric = new KeyMetric("acc", value, Better.Higher, null),
+            Timings = new RunTimings("2026-01-01T00:00:00+00:00", 0.25, 0.5),
+        };
+        return $"echo \"{name}: training (quick=$quick, args:$rest)\"\n"
+            + "sed \"s/\\\"quick\\\": false/\\\"quick\\\": $quick/\" > \"$out/metrics.json\" <<'JSON'\n"
+            + RunRecords.ToJson(record)
+            + "JSON\n";
+    }
 
     const string Fails = """
         echo "about to fail"
@@ -175,7 +185,7 @@ public sealed class BatchTests : IDisposable
         var (_, summary, _) = RunFakes(FakeScripts(("xor", Succeeds("xor", 0.9))));
         var xor = summary.Scripts.Single();
         xor.Ok.Should().BeTrue();
-        xor.KeyMetric.Should().Be(new ScriptKeyMetric("acc", 0.9));
+        xor.KeyMetric.Should().Be(new KeyMetric("acc", 0.9, Better.Higher, null));
         xor.TrainSeconds.Should().Be(0.25);
         xor.WallSeconds.Should().BeInRange(0, 60, "rounded to 10 ms, a fake script can take 0");
         xor.Out.Should().Be("xor/");
@@ -233,6 +243,19 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
+    public void A_metrics_json_that_is_not_a_run_record_fails_the_script_saying_so()
+    {
+        Directory.CreateDirectory(Path.Combine(temp.Path, "xor"));
+        File.WriteAllText(Path.Combine(temp.Path, "xor", "metrics.json"), """{"script": "xor", "status": "completed"}""");
+
+        var result = BatchRuns.ReadResult(temp.Path, "xor", 0, 1.0);
+
+        result.Status.Should().Be("failed");
+        result.Note.Should().Contain("not a ch13 run record");
+        result.KeyMetric.Should().BeNull();
+    }
+
+    [Fact]
     public void Summary_json_and_markdown_list_every_script_with_status_times_and_key_metric()
     {
         var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("broken", Fails));
@@ -259,7 +282,7 @@ public sealed class BatchTests : IDisposable
         md.Should().Contain(l => l.StartsWith("| [autograd](autograd/) | ✅ completed |") && l.Contains("| acc | 0.5000 | 0.75 | [autograd.log](autograd.log) |"));
         md.Should().Contain(l => l.StartsWith("| [broken](broken/) | ❌ failed (exit code 1) |"));
 
-        var plain = BatchRuns.PlainTable(summary, references).Split('\n');
+        var plain = TextTables.ToText(BatchRuns.SummaryTable(summary, references)).Split('\n');
         plain[0].Should().StartWith("script").And.Contain("key metric");
         plain.Should().Contain(l => l.StartsWith("broken") && l.Contains("failed"));
     }

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Ch13.Tools.Tests;
 
 /// <summary>Comparing runs (lib/Compare.cs, Images.cs, RunFolders.cs) on tiny fake run folders.</summary>
@@ -13,8 +11,9 @@ public sealed class CompareTests : IDisposable
     {
         var run = temp.Sub("runs", "a");
         FakeRuns.WriteRun(run, "xor", "sequential", "zzz_extra");
+        var outDir = temp.Sub("cmp");
 
-        var comparison = Compare.Run(run, run, temp.Sub("cmp"), NoReferences);
+        var comparison = Compare.Run(run, run, outDir, NoReferences);
 
         comparison.Scripts.Select(s => s.Script).Should().Equal("sequential", "xor", "zzz_extra"); // the chapter's order, then others
         comparison.OnlyInA.Should().BeEmpty();
@@ -23,40 +22,89 @@ public sealed class CompareTests : IDisposable
         {
             script.Metrics.Should().NotBeEmpty();
             script.Metrics.Where(m => m.Delta is not null).Should().OnlyContain(m => m.Delta == 0 && m.Relative == 0);
+            script.Metrics.Should().OnlyContain(m => m.A == m.B && !m.Differs);
             script.ChangedMetrics.Should().Be(0);
             script.Images.Select(i => i.Image).Should().Equal("decision_regions.png", "history.png");
             script.Images.Should().OnlyContain(i => i.Diff.Identical && i.Diff.Score == 0 && i.Diff.ChangedPixels == 0);
             script.ChangedImages.Should().Be(0);
+            script.SeriesOnlyInA.Should().BeEmpty();
+            script.SeriesOnlyInB.Should().BeEmpty();
+        }
+        var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
+        md.Should().Contain("| xor | none | all 2 identical | 0.0000 |");
+        var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
+        html.Should().NotContain("<span class=\"bad\">", "nothing changed, so nothing is marked");
+    }
+
+    [Fact]
+    public void Metrics_rows_are_named_by_series_and_value_never_by_json_path()
+    {
+        FakeRuns.WriteRun(temp.Sub("a"), "xor");
+        var outDir = temp.Sub("cmp");
+
+        var xor = Compare.Run(temp.Sub("a"), temp.Sub("a"), outDir, NoReferences).Scripts.Single();
+
+        xor.Metrics.Select(m => m.Metric).Should().Equal(
+            "status", "epochs", "key metric: MLP 2-10-6-2 · valid_acc",
+            "Linear(2, 1) · epochs", "Linear(2, 1) · train_loss", "Linear(2, 1) · train_acc", "Linear(2, 1) · valid_loss", "Linear(2, 1) · valid_acc",
+            "Linear(2, 1) · lr", "Linear(2, 1) · test_acc",
+            "MLP 2-10-6-2 · epochs", "MLP 2-10-6-2 · train_loss", "MLP 2-10-6-2 · train_acc", "MLP 2-10-6-2 · valid_loss", "MLP 2-10-6-2 · valid_acc",
+            "MLP 2-10-6-2 · lr", "MLP 2-10-6-2 · test_acc",
+            "demo", "weights", "train seconds", "wall seconds");
+        xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc").A.Should().Be("0.9000");
+        xor.Metrics.Single(m => m.Metric == "demo").A.Should().Be("[0.1000, 0.2000]");
+        xor.Metrics.Single(m => m.Metric == "weights").A.Should().Be("20 numbers");
+        foreach (var page in new[] { "compare.md", "compare.html" })
+        {
+            var text = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(outDir, page)));
+            text.Should().Contain("MLP 2-10-6-2 · valid_acc").And.Contain("Linear(2, 1) · train_loss");
+            text.Should().NotContain("results[").And.NotContain("results.").And.NotContain("history[");
         }
     }
 
     [Fact]
     public void A_changed_metric_shows_its_absolute_and_relative_delta()
     {
-        var a = FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Metrics("xor", validAcc: 0.8));
-        var b = FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Metrics("xor", validAcc: 0.9));
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor", validAcc: 0.8));
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor", validAcc: 0.9));
 
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), temp.Sub("cmp"), NoReferences).Scripts.Single();
 
-        var key = xor.Metrics.Single(m => m.Metric == "key metric: mlp_valid_acc");
+        var key = xor.Metrics.Single(m => m.Metric == "key metric: MLP 2-10-6-2 · valid_acc");
         key.A.Should().Be("0.8000");
         key.B.Should().Be("0.9000");
         key.Delta.Should().BeApproximately(0.1, 1e-12);
         key.Relative.Should().BeApproximately(0.125, 1e-12);
         key.Changed.Should().BeTrue();
-        xor.Metrics.Single(m => m.Metric == "results.mlp.final.valid_acc").Changed.Should().BeTrue();
-        xor.Metrics.Single(m => m.Metric == "results.linear.final.valid_acc").Changed.Should().BeFalse();
+        xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc").Changed.Should().BeTrue();
+        xor.Metrics.Single(m => m.Metric == "Linear(2, 1) · valid_acc").Changed.Should().BeFalse();
         xor.ChangedMetrics.Should().Be(2);
-        File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md")).Should().Contain("| key metric: mlp_valid_acc | 0.8000 | 0.9000 | +0.1000 | +12.50% |");
+        File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md")).Should().Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.8000 | 0.9000 | +0.1000 | +12.50% |");
+    }
+
+    [Fact]
+    public void A_delta_is_marked_better_or_worse_by_the_direction_its_value_improves_in()
+    {
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor", validAcc: 0.9));
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor", validAcc: 0.8, lossShift: -0.05));
+        var outDir = temp.Sub("cmp");
+
+        var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences).Scripts.Single();
+
+        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc")).Should().BeFalse("accuracy went down");
+        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_loss")).Should().BeTrue("loss went down");
+        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · test_acc")).Should().BeNull("unchanged");
+        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · epochs")).Should().BeNull("epochs have no better direction");
+        var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
+        html.Should().Contain("<td class=\"num\"><span class=\"bad\">-0.1000</span></td>").And.Contain("<td class=\"num\"><span class=\"ok\">-0.0500</span></td>");
     }
 
     [Fact]
     public void Timings_are_listed_but_never_count_as_changes()
     {
-        var metricsB = FakeRuns.Metrics("xor");
-        metricsB["timings"]!["wall_seconds"] = 99.0;
-        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Metrics("xor"));
-        FakeRuns.WriteScript(temp.Sub("b", "xor"), metricsB);
+        var recordB = FakeRuns.Record("xor");
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"));
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), recordB with { Timings = recordB.Timings with { WallSeconds = 99 } });
 
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), temp.Sub("cmp"), NoReferences).Scripts.Single();
 
@@ -67,8 +115,8 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void A_changed_image_gets_a_positive_score_and_a_labelled_composite()
     {
-        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Metrics("xor"), "history.png", "decision_regions.png");
-        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Metrics("xor"), "history.png");
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"), "history.png", "decision_regions.png");
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor"), "history.png");
         FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "decision_regions.png"), marked: true);
         var outDir = temp.Sub("cmp");
 
@@ -103,14 +151,13 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void Scripts_images_and_histories_on_one_side_only_are_listed_not_errors()
+    public void Scripts_images_and_series_on_one_side_only_are_listed_not_errors()
     {
         FakeRuns.WriteRun(temp.Sub("a"), "xor", "autograd");
         FakeRuns.WriteRun(temp.Sub("b"), "xor", "mnist");
         FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "extra.png"));
-        var metricsB = FakeRuns.Metrics("xor");
-        metricsB["results"]!.AsObject().Remove("linear");
-        FakeRuns.WriteScript(temp.Sub("b", "xor"), metricsB);
+        var recordB = FakeRuns.Record("xor");
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), recordB with { Series = recordB.Series.Where(s => s.Name != FakeRuns.Linear).ToList() });
 
         var comparison = Compare.Run(temp.Sub("a"), temp.Sub("b"), temp.Sub("cmp"), NoReferences);
 
@@ -118,32 +165,36 @@ public sealed class CompareTests : IDisposable
         comparison.OnlyInB.Should().Equal("mnist");
         var xor = comparison.Scripts.Single();
         xor.ImagesOnlyInB.Should().Equal("extra.png");
-        xor.HistoriesOnlyInA.Should().Equal("results.linear.history");
-        xor.Metrics.Single(m => m.Metric == "results.linear.final.valid_acc").B.Should().BeNull();
+        xor.SeriesOnlyInA.Should().Equal(FakeRuns.Linear);
+        xor.Metrics.Single(m => m.Metric == "Linear(2, 1) · valid_acc").B.Should().BeNull();
+        xor.Charts.Should().OnlyContain(c => c.Series == FakeRuns.Mlp);
         var md = File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md"));
-        md.Should().Contain("Scripts only in A: `autograd`").And.Contain("Scripts only in B: `mnist`").And.Contain("Images only in B: `extra.png`");
+        md.Should().Contain("Scripts only in A: `autograd`").And.Contain("Scripts only in B: `mnist`").And.Contain("Images only in B: `extra.png`")
+            .And.Contain("Models only in A: `Linear(2, 1)`");
     }
 
     [Fact]
-    public void Histories_are_overlaid_one_chart_per_metric_skipping_constants()
+    public void Histories_are_overlaid_per_series_one_chart_per_metric_skipping_constants()
     {
-        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Metrics("xor"));
-        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Metrics("xor", lossShift: 0.05));
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"));
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor", lossShift: 0.05));
         var outDir = temp.Sub("cmp");
 
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences).Scripts.Single();
 
-        xor.Charts.Select(c => $"{c.History}:{c.Column}").Should().Equal(
-            "results.linear.history:train_loss", "results.linear.history:train_acc", "results.linear.history:valid_loss", "results.linear.history:valid_acc",
-            "results.mlp.history:train_loss", "results.mlp.history:train_acc", "results.mlp.history:valid_loss", "results.mlp.history:valid_acc");
+        xor.Charts.Select(c => $"{c.Series}:{c.Column}").Should().Equal(
+            "Linear(2, 1):train_loss", "Linear(2, 1):train_acc", "Linear(2, 1):valid_loss", "Linear(2, 1):valid_acc",
+            "MLP 2-10-6-2:train_loss", "MLP 2-10-6-2:train_acc", "MLP 2-10-6-2:valid_loss", "MLP 2-10-6-2:valid_acc");
         foreach (var chart in xor.Charts) File.Exists(Path.Combine(outDir, chart.Chart)).Should().BeTrue();
+        xor.Charts.Select(c => c.Chart).Should().OnlyHaveUniqueItems();
+        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("![MLP 2-10-6-2 · valid_loss](xor/history-2-MLP_2-10-6-2-valid_loss.png)");
     }
 
     [Fact]
     public void Two_single_script_folders_compare_directly()
     {
-        var a = FakeRuns.WriteScript(temp.Sub("one", "xor"), FakeRuns.Metrics("xor"), "history.png");
-        var b = FakeRuns.WriteScript(temp.Sub("two", "xor"), FakeRuns.Metrics("xor", validAcc: 0.95), "history.png");
+        var a = FakeRuns.WriteScript(temp.Sub("one", "xor"), FakeRuns.Record("xor"), "history.png");
+        var b = FakeRuns.WriteScript(temp.Sub("two", "xor"), FakeRuns.Record("xor", validAcc: 0.95), "history.png");
 
         var comparison = Compare.Run(a, b, temp.Sub("cmp"), NoReferences);
 
@@ -153,23 +204,35 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void The_notebook_column_shows_reference_values_next_to_both_runs()
+    public void Notebook_rows_show_the_printed_value_beside_both_runs_and_their_delta()
+    {
+        var a = new FidelityRow[] { new("valid loss, epoch 1", "0.6938", "0.6938", 0, Agreement.Equal), new("demo", "[0.1, 0.2]", null, null, null) };
+        var b = new FidelityRow[] { new("valid loss, epoch 1", "0.6938", "0.7000", 0.0062, Agreement.Differs), new("demo", "[0.1, 0.2]", null, null, null) };
+
+        var rows = Compare.NotebookRows(a, b);
+
+        rows.Select(r => (r.Metric, r.A, r.B, r.Notebook)).Should().Equal(("valid loss, epoch 1", "0.6938", "0.7000", "0.6938"), ("demo", null, null, "[0.1, 0.2]"));
+        rows[0].Delta.Should().BeApproximately(0.0062, 1e-12);
+        rows[0].Changed.Should().BeTrue();
+        rows[1].Changed.Should().BeFalse("neither run recorded it");
+    }
+
+    [Fact]
+    public void The_notebook_values_of_a_script_are_listed_by_label_in_its_table()
     {
         FakeRuns.WriteRun(temp.Sub("a"), "xor");
         var references = new Dictionary<string, ScriptReference>
         {
-            ["xor"] = new("xor", "XOR", null,
-            [
-                new ReferenceValue("MLP valid loss, epoch 1", "MLP 2-10-6-2", "valid_loss", 1, [0.6937592625617981], "0.6937592625617981", 16),
-                new ReferenceValue("final", "MLP 2-10-6-2", "final_valid_acc", null, [0.9], "0.9000", 4),
-            ]),
+            ["xor"] = new("xor", "XOR", null, [new ReferenceValue("MLP valid loss, epoch 1", "not a series here", "valid_loss", 1, [0.6937592625617981], "0.6937592625617981", 16)]),
         };
-        var xor = Compare.Run(temp.Sub("a"), temp.Sub("a"), temp.Sub("cmp"), references).Scripts.Single();
+        var outDir = temp.Sub("cmp");
 
-        xor.Metrics.Single(m => m.Metric == "results.mlp.final.valid_acc").Notebook.Should().Be("0.9000");
-        var epoch1 = xor.Metrics.Single(m => m.Metric.StartsWith("MLP valid loss, epoch 1"));
-        epoch1.Notebook.Should().Be("0.6937592625617981");
-        epoch1.A.Should().Be("0.9100");
+        var xor = Compare.Run(temp.Sub("a"), temp.Sub("a"), outDir, references).Scripts.Single();
+
+        var row = xor.Metrics.Single(m => m.Metric == "MLP valid loss, epoch 1");
+        row.Notebook.Should().Be("0.6937592625617981");
+        row.Changed.Should().BeFalse();
+        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("| MLP valid loss, epoch 1 | — | — |   |   | 0.6937592625617981 |");
     }
 
     [Fact]
@@ -205,65 +268,78 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void Missing_folders_are_usage_errors()
     {
-        Compare.Main([temp.Path, Path.Combine(temp.Path, "nope")], temp.Path).Should().Be(2);
-        Compare.Main([temp.Path], temp.Path).Should().Be(2);
+        Compare.RunTool([temp.Path, Path.Combine(temp.Path, "nope")], temp.Path).Should().Be(2);
+        Compare.RunTool([temp.Path], temp.Path).Should().Be(2);
     }
 
     public void Dispose() => temp.Dispose();
 }
 
-/// <summary>Finding histories and numbers in any metrics.json, and the path language references use.</summary>
-public sealed class RunFoldersTests
+/// <summary>Run folders (lib/RunFolders.cs): reading run records and naming and showing their values.</summary>
+public sealed class RunFoldersTests : IDisposable
 {
-    static readonly JsonNode Metrics = FakeRuns.Metrics("xor");
+    readonly TempDir temp = new();
 
     [Fact]
-    public void Histories_are_found_wherever_a_script_put_them()
+    public void Results_are_each_series_final_epoch_and_values_then_the_runs_values_named_for_users()
     {
-        var json = JsonNode.Parse("""
-            {"results": {"history": [{"epoch": 1, "train_loss": 0.5}, {"epoch": 2, "train_loss": 0.4}],
-                         "l1": [{"lambda": 0.1, "history": [{"epoch": 1, "valid_acc": 0.9, "note": "x"}]}],
-                         "epochs": [{"epoch": 1, "train_loss": 1.0, "lr": 0.001}],
-                         "not_history": [{"step": 1, "loss": 2.0}], "empty": []}}
-            """);
-        var histories = RunFolders.Histories(json);
-        histories.Select(h => h.Path).Should().Equal("results.history", "results.l1[0].history", "results.epochs");
-        histories[0].Epochs.Should().Equal(1, 2);
-        histories[0].Columns["train_loss"].Should().Equal(0.5, 0.4);
-        histories[1].Columns.Keys.Should().Equal("valid_acc");
-        histories[2].Columns.Keys.Should().Equal("train_loss", "lr");
-    }
+        var record = FakeRuns.Record("xor");
 
-    [Fact]
-    public void Scalars_list_numeric_results_but_not_histories_or_long_arrays()
-    {
-        var scalars = RunFolders.Scalars(RunFolders.Select(Metrics, "results"), "results").Select(s => s.Path).ToList();
-        scalars.Should().Equal("results.linear.final.epoch", "results.linear.final.valid_acc", "results.mlp.final.epoch", "results.mlp.final.valid_acc");
-        RunFolders.Scalars(JsonNode.Parse("""{"demo": [[0.1, 0.2, 0.3]]}"""), "r").Select(s => s.Path).Should().Equal("r.demo[0][0]", "r.demo[0][1]", "r.demo[0][2]");
-    }
-
-    [Theory]
-    [InlineData("results.mlp.final.valid_acc", "0.9")]
-    [InlineData("results.mlp.history[epoch=2].train_acc", "0.7")]
-    [InlineData("results.mlp.history[0].epoch", "1")]
-    [InlineData("results.mlp.history[-1].epoch", "3")]
-    [InlineData("key_metric.name", "\"mlp_valid_acc\"")]
-    [InlineData("results.mlp.history[epoch=9].valid_loss", null)]
-    [InlineData("results.nothing.here", null)]
-    [InlineData("results.mlp.history[7]", null)]
-    public void Paths_select_properties_indices_and_matching_elements(string path, string? expected)
-    {
-        RunFolders.Select(Metrics, path)?.ToJsonString().Should().Be(expected);
-        if (expected is null) RunFolders.Select(Metrics, path).Should().BeNull();
+        RunFolders.Results(record).Select(v => v.Name).Should().Equal(
+            "Linear(2, 1) · epochs", "Linear(2, 1) · train_loss", "Linear(2, 1) · train_acc", "Linear(2, 1) · valid_loss", "Linear(2, 1) · valid_acc",
+            "Linear(2, 1) · lr", "Linear(2, 1) · test_acc",
+            "MLP 2-10-6-2 · epochs", "MLP 2-10-6-2 · train_loss", "MLP 2-10-6-2 · train_acc", "MLP 2-10-6-2 · valid_loss", "MLP 2-10-6-2 · valid_acc",
+            "MLP 2-10-6-2 · lr", "MLP 2-10-6-2 · test_acc",
+            "demo", "weights");
+        RunFolders.Values(record).Select(v => v.Name).Should().Equal("Linear(2, 1) · test_acc", "MLP 2-10-6-2 · test_acc", "demo", "weights");
+        var finals = RunFolders.FinalMetrics(record.Series[1]);
+        finals.Single(v => v.Name == "valid_acc").Should().Be(RunValue.Of("valid_acc", 0.9, Better.Higher));
+        finals.Single(v => v.Name == "valid_loss").Better.Should().Be(Better.Lower);
+        finals.Single(v => v.Name == "epochs").Number.Should().Be(3);
+        RunFolders.FinalMetrics(record.Series[0] with { History = [] }).Should().BeEmpty();
     }
 
     [Fact]
-    public void Display_keeps_integers_and_shows_other_numbers_with_four_decimals()
+    public void A_folder_reads_its_record_and_one_that_is_not_a_record_reads_as_none()
     {
-        RunFolders.Display(JsonValue.Create(20)).Should().Be("20");
-        RunFolders.Display(JsonValue.Create(0.8999999761581421)).Should().Be("0.9000");
-        RunFolders.Display(JsonValue.Create(1234.5678)).Should().Be("1234.6");
-        RunFolders.Display(JsonValue.Create(0.00001234)).Should().Be("1.234E-05");
-        RunFolders.Display(JsonValue.Create("NaN")).Should().Be("NaN");
+        var good = FakeRuns.WriteScript(temp.Sub("good"), FakeRuns.Record("xor"), "history.png");
+        var bad = temp.Sub("bad");
+        File.WriteAllText(Path.Combine(bad, "metrics.json"), """{"script": "bad", "status": "completed"}""");
+        FakeRuns.Png(Path.Combine(bad, "plot.png"));
+
+        var folder = RunFolders.Read(good, null);
+        folder.Script.Should().Be("xor");
+        folder.Record!.SeriesNamed(FakeRuns.Mlp)!.History.Should().HaveCount(3);
+        folder.Images.Should().Equal("history.png");
+        var unreadable = RunFolders.Read(bad, "bad");
+        unreadable.Record.Should().BeNull();
+        unreadable.Images.Should().Equal("plot.png");
     }
+
+    [Fact]
+    public void Display_keeps_integers_and_shows_other_numbers_with_four_decimals_and_long_lists_by_size()
+    {
+        RunFolders.Display(20).Should().Be("20");
+        RunFolders.Display(0.8999999761581421).Should().Be("0.9000");
+        RunFolders.Display(1234.5678).Should().Be("1234.6");
+        RunFolders.Display(0.00001234).Should().Be("1.234E-05");
+        RunFolders.Display(double.NaN).Should().Be("NaN");
+        RunFolders.Display(RunValue.OfList("lr_cuts", [23, 34])).Should().Be("[23, 34]");
+        RunFolders.Display(RunValue.OfMatrix("confusion", new double[10, 10])).Should().Be("100 numbers, 10×10");
+        RunFolders.Display(RunValue.OfText("checkpoint", "best.ckpt")).Should().Be("best.ckpt");
+        RunFolders.Display(RunValue.Of("never", null)).Should().Be("null");
+    }
+
+    [Fact]
+    public void Values_are_the_same_when_their_numbers_lists_and_texts_are_equal_nan_included()
+    {
+        RunFolders.Same(RunValue.Of("a", double.NaN), RunValue.Of("b", double.NaN)).Should().BeTrue();
+        RunFolders.Same(RunValue.Of("a", 0.5), RunValue.Of("a", 0.25)).Should().BeFalse();
+        RunFolders.Same(RunValue.OfList("l", [1, 2]), RunValue.OfList("l", [1, 2])).Should().BeTrue();
+        RunFolders.Same(RunValue.OfList("l", [1, 2]), RunValue.OfList("l", [1, 3])).Should().BeFalse();
+        RunFolders.Same(RunValue.OfText("t", "x"), null).Should().BeFalse();
+        RunFolders.Same(null, null).Should().BeTrue();
+    }
+
+    public void Dispose() => temp.Dispose();
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using SkiaSharp;
 
 namespace Ch13.Tools.Tests;
@@ -21,48 +21,42 @@ public sealed class TempDir : IDisposable
     }
 }
 
-/// <summary>Tiny run folders written by tests: a metrics.json shaped like the scripts' and small PNGs.</summary>
+/// <summary>Tiny run folders written by tests: real run records (RunRecords.ToJson), like the scripts', and small PNGs.</summary>
 public static class FakeRuns
 {
-    /// <summary>A metrics.json like xor's: two histories (results.linear.history, results.mlp.history), finals and a key metric.</summary>
-    public static JsonObject Metrics(string script, double validAcc = 0.9, int epochs = 3, double lossShift = 0)
+    public const string Linear = "Linear(2, 1)", Mlp = "MLP 2-10-6-2";
+
+    /// <summary>
+    /// A record like xor's: two series (<see cref="Linear"/>, <see cref="Mlp"/>) with <paramref name="epochs"/> epochs of
+    /// history (the MLP's last valid_acc is <paramref name="validAcc"/>, the key metric), a value per series, a short and
+    /// a long list among the run's values, config with a multi-line string, environment and timings.
+    /// </summary>
+    public static RunRecord Record(string script, double validAcc = 0.9, int epochs = 3, double lossShift = 0)
     {
-        JsonArray History(double start) => new(Enumerable.Range(1, epochs).Select(e => (JsonNode)new JsonObject
-        {
-            ["epoch"] = e,
-            ["train_loss"] = start / e + lossShift,
-            ["train_acc"] = 0.5 + 0.1 * e,
-            ["valid_loss"] = start / e + 0.01 + lossShift,
-            ["valid_acc"] = 0.5 + 0.1 * e,
-            ["lr"] = 0.015,
-        }).ToArray());
-        return new JsonObject
-        {
-            ["script"] = script,
-            ["description"] = $"{script}: what it demonstrates",
-            ["status"] = "completed",
-            ["seed"] = 1,
-            ["epochs"] = epochs,
-            ["quick"] = true,
-            ["key_metric"] = new JsonObject { ["name"] = "mlp_valid_acc", ["value"] = validAcc },
-            ["arguments"] = new JsonArray("--quick"),
-            ["config"] = new JsonObject { ["model"] = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", ["lr"] = 0.015 },
-            ["results"] = new JsonObject
-            {
-                ["linear"] = new JsonObject { ["final"] = new JsonObject { ["epoch"] = epochs, ["valid_acc"] = 0.5 }, ["history"] = History(0.7) },
-                ["mlp"] = new JsonObject { ["final"] = new JsonObject { ["epoch"] = epochs, ["valid_acc"] = validAcc }, ["history"] = History(0.9) },
-                ["weights"] = new JsonArray(Enumerable.Range(0, 20).Select(i => (JsonNode)(i * 0.1)).ToArray()),
-            },
-            ["environment"] = new JsonObject { ["torchsharp"] = "0.107.0", ["torch_threads"] = 2, ["os"] = "Linux test" },
-            ["timings"] = new JsonObject { ["started_at"] = "2026-01-01T00:00:00+00:00", ["train_seconds"] = 1.5, ["wall_seconds"] = 2.5 },
-        };
+        IReadOnlyList<EpochMetrics> History(double start, double lastAcc) => Enumerable.Range(1, epochs)
+            .Select(e => new EpochMetrics(e, start / e + lossShift, 0.5 + 0.1 * e, start / e + 0.01 + lossShift, lastAcc - 0.1 * (epochs - e), 0.015))
+            .ToList();
+        return new RunRecord(
+            SchemaVersion: RunRecords.SchemaVersion, Script: script, Description: $"{script}: what it demonstrates", Status: RunStatus.Completed,
+            DivergedAtEpoch: null, Seed: 1, Epochs: epochs, Quick: true,
+            KeyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, Mlp),
+            Arguments: ["--quick"],
+            Config: JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.015 }),
+            Series:
+            [
+                new Series(Linear, RunStatus.Completed, 0.5, History(0.7, 0.5), [RunValue.Of("test_acc", 0.5, Better.Higher)]),
+                new Series(Mlp, RunStatus.Completed, 1.0, History(0.9, validAcc), [RunValue.Of("test_acc", 0.95, Better.Higher)]),
+            ],
+            Results: [RunValue.OfList("demo", [0.1, 0.2]), RunValue.OfList("weights", Enumerable.Range(0, 20).Select(i => i * 0.1))],
+            Environment: new RunEnvironment("0.107.0", "2.5.1", 2, "Linux test", "X64", "9.0.0", "test"),
+            Timings: new RunTimings("2026-01-01T00:00:00+00:00", 1.5, 2.5));
     }
 
     /// <summary>Writes <c>dir/metrics.json</c> and the named PNGs (each a distinct solid picture with an optional red box).</summary>
-    public static string WriteScript(string dir, JsonObject metrics, params string[] images)
+    public static string WriteScript(string dir, RunRecord record, params string[] images)
     {
         Directory.CreateDirectory(dir);
-        File.WriteAllText(System.IO.Path.Combine(dir, "metrics.json"), metrics.ToJsonString(new() { WriteIndented = true }));
+        File.WriteAllText(System.IO.Path.Combine(dir, "metrics.json"), RunRecords.ToJson(record));
         foreach (var image in images) Png(System.IO.Path.Combine(dir, image));
         return dir;
     }
@@ -91,7 +85,7 @@ public static class FakeRuns
         var results = new List<ScriptResult>();
         foreach (var script in scripts)
         {
-            WriteScript(System.IO.Path.Combine(runDir, script), Metrics(script), "history.png", "decision_regions.png");
+            WriteScript(System.IO.Path.Combine(runDir, script), Record(script), "history.png", "decision_regions.png");
             File.WriteAllText(System.IO.Path.Combine(runDir, script + ".log"), $"{script} log line\n");
             results.Add(BatchRuns.ReadResult(runDir, script, 0, 3.0));
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -10,15 +11,16 @@ public sealed class ReportTests : IDisposable
 {
     readonly TempDir temp = new();
 
-    static readonly IReadOnlyDictionary<string, ScriptReference> XorReference = new Dictionary<string, ScriptReference>
-    {
-        ["xor"] = new("xor", "nn.Module, example 2", null,
-        [
-            new ReferenceValue("MLP valid loss, epoch 1", "MLP 2-10-6-2", "valid_loss", 1, [0.91], "0.9100", 4),
-            new ReferenceValue("MLP valid loss, epoch 2", "MLP 2-10-6-2", "valid_loss", 2, [0.5], "0.5000", 4),
-            new ReferenceValue("NoisyLinear demo", null, "demo", null, [0.1, 0.2], "[0.1, 0.2]", 1),
-        ]),
-    };
+    // Which of our values a reference names is References' business (tested in ReferenceTests and the runner's
+    // reference tests); the report shows whatever rows References gives it.
+    static readonly ScriptReference Xor = new("xor", "nn.Module, example 2", null,
+    [
+        new ReferenceValue("MLP valid loss, epoch 1", FakeRuns.Mlp, "valid_loss", 1, [0.91], "0.9100", 4),
+        new ReferenceValue("MLP valid loss, epoch 2", FakeRuns.Mlp, "valid_loss", 2, [0.5], "0.5000", 4),
+        new ReferenceValue("NoisyLinear demo", null, "demo", null, [0.1, 0.2], "[0.1, 0.2]", 1),
+    ]);
+
+    static readonly IReadOnlyDictionary<string, ScriptReference> XorReference = new Dictionary<string, ScriptReference> { ["xor"] = Xor };
 
     (string RunDir, BatchSummary Summary) FakeRun(params string[] scripts)
     {
@@ -35,7 +37,7 @@ public sealed class ReportTests : IDisposable
         html.Should().StartWith("<!doctype html>");
         html.Should().Contain("<a href=\"#script-xor\">xor</a>").And.Contain("<a href=\"#script-sequential\">sequential</a>");
         html.Should().Contain("<section id=\"script-xor\">").And.Contain("<section id=\"script-sequential\">");
-        html.Should().Contain("xor: what it demonstrates", "the description comes from metrics.json");
+        html.Should().Contain("xor: what it demonstrates", "the description comes from the run record");
         html.Should().Contain("<a href=\"xor.log\">xor.log</a>");
         html.Should().Contain("torch_threads").And.Contain("0.107.0").And.Contain("Linux test");
         html.Should().Contain("MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", "multi-line config strings are shown as printed");
@@ -55,14 +57,35 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public void The_notebook_column_shows_printed_values_beside_ours_and_marks_matches()
     {
-        var (runDir, summary) = FakeRun("xor");
-        var html = Reports.RunReport(runDir, summary, XorReference);
+        IReadOnlyList<FidelityRow> rows =
+        [
+            new("MLP valid loss, epoch 1", "0.9100", "0.9100", 0, Agreement.Equal),
+            new("MLP valid loss, epoch 2", "0.5000", "0.4600", 0.04, Agreement.Differs),
+            new("NoisyLinear demo", "[0.1, 0.2]", null, null, null),
+        ];
+        var html = Reports.Fidelity(Xor, rows, quick: true);
 
         html.Should().Contain("Of 3 printed values: 1 equal as printed (=), 0 equal to float32 rounding (≈, within 1E-05 relative), 1 differ (≠), 1 not recorded by the script.");
         html.Should().MatchRegex("MLP valid loss, epoch 1</td><td><code>0.9100</code></td><td><code>0.9100</code></td><td class=\"num\">[^<]*</td><td><span class=\"ok\">=</span>");
         html.Should().MatchRegex("MLP valid loss, epoch 2</td><td><code>0.5000</code></td><td><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
         html.Should().Contain("NoisyLinear demo</td><td><code>[0.1, 0.2]</code></td><td><span class=\"muted\">not recorded</span>");
         html.Should().Contain("--quick</strong> run", "a quick run is flagged as not comparable with the notebook");
+        Reports.Fidelity(Xor, rows, quick: false).Should().NotContain("--quick");
+    }
+
+    [Fact]
+    public void A_scripts_section_lists_its_references_models_and_values_by_name_never_by_json_path()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        var html = WebUtility.HtmlDecode(Reports.RunReport(runDir, summary, XorReference));
+
+        html.Should().Contain("<h3>Notebook</h3>").And.Contain("MLP valid loss, epoch 1").And.Contain("<code>[0.1, 0.2]</code>");
+        html.Should().Contain("<h3>Models</h3>");
+        html.Should().MatchRegex("<tr><td>MLP 2-10-6-2</td><td><span class=\"ok\">completed</span></td><td class=\"num\">3</td><td class=\"num\">1.00</td>"
+            + "<td class=\"num\">[0-9.]+</td><td class=\"num\">0.8000</td><td class=\"num\">[0-9.]+</td><td class=\"num\">0.9000</td><td class=\"num\">0.0150</td></tr>");
+        html.Should().Contain("<td>MLP 2-10-6-2 · test_acc</td><td class=\"num\">0.9500</td>").And.Contain("<td>weights</td><td class=\"num\">20 numbers</td>");
+        html.Should().Contain("key metric <strong>MLP 2-10-6-2 · valid_acc = 0.9000</strong>");
+        html.Should().NotContain("results[").And.NotContain("results.").And.NotContain("history[");
     }
 
     [Fact]
@@ -87,7 +110,7 @@ public sealed class ReportTests : IDisposable
             // Chapter 13 · Solving an XOR classification problem: a linear model cannot, an MLP can,
             var run = Runs.Start("xor", Args, "a linear model cannot solve \"XOR\"; the MLP can", epochs: 100);
             """);
-        var folder = new ScriptFolder("xor", temp.Path, new JsonObject(), []);
+        var folder = new ScriptFolder("xor", temp.Path, null, []);
 
         Reports.Description(folder, scripts).Should().Be("a linear model cannot solve \"XOR\"; the MLP can");
         Reports.SectionHeading("xor", scripts).Should().Be("Solving an XOR classification problem");

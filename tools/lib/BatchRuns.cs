@@ -2,7 +2,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -19,9 +18,6 @@ public sealed record BatchOptions(
     string ScriptsDir,
     bool Help = false);
 
-/// <summary>The one number a script offers for summary tables (metrics.json's <c>key_metric</c>).</summary>
-public sealed record ScriptKeyMetric(string Name, double Value);
-
 /// <summary>How one script of a batch ended. Paths are relative to the run folder.</summary>
 public sealed record ScriptResult(
     string Script,
@@ -29,13 +25,13 @@ public sealed record ScriptResult(
     int? ExitCode,
     double WallSeconds,
     double? TrainSeconds,
-    ScriptKeyMetric? KeyMetric,
+    KeyMetric? KeyMetric,
     string Log,
     string Out,
     string? Note = null)
 {
     /// <summary>Completed or stopped early: everything else fails the batch.</summary>
-    [JsonIgnore] public bool Ok => Status is "completed" or "early_stopped";
+    [JsonIgnore] public bool Ok => Status == RunStatuses.Text(RunStatus.Completed) || Status == RunStatuses.Text(RunStatus.EarlyStopped);
 }
 
 /// <summary>A whole batch: summary.json holds exactly this.</summary>
@@ -69,8 +65,12 @@ public static class BatchRuns
     public static readonly IReadOnlyList<string> OutlineOrder =
         ["init", "autograd", "sequential", "xor", "module", "custom_layer", "auto_mpg", "mnist", "lightning"];
 
-    /// <summary>summary.json's format: metrics.json's (snake_case), with readable non-ASCII and '+'.</summary>
-    public static readonly JsonSerializerOptions Json = new(Runs.Json) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>summary.json's format: metrics.json's (snake_case), with readable non-ASCII and '+', and nulls written (a skipped script has no exit code).</summary>
+    public static readonly JsonSerializerOptions Json = new(RunRecords.Json)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
 
     /// <summary>Statuses a batch gives scripts that did not end normally.</summary>
     public const string Failed = "failed", Skipped = "skipped";
@@ -323,24 +323,24 @@ public static class BatchRuns
         catch (InvalidOperationException) { }
     }
 
-    /// <summary>A script's result from its exit code and the metrics.json it left (status, key metric, training time).</summary>
+    /// <summary>A script's result from its exit code and the run record it left (status, key metric, training time).</summary>
     public static ScriptResult ReadResult(string runDir, string script, int exitCode, double wallSeconds, bool interrupted = false)
     {
-        var metrics = RunFolders.ReadJson(Path.Combine(runDir, script, "metrics.json"));
-        var status = RunFolders.Text(RunFolders.Select(metrics, "status"));
-        var key = RunFolders.Text(RunFolders.Select(metrics, "key_metric.name")) is { } name && RunFolders.Number(RunFolders.Select(metrics, "key_metric.value")) is { } value
-            ? new ScriptKeyMetric(name, value) : null;
-        var train = RunFolders.Number(RunFolders.Select(metrics, "timings.train_seconds"));
-        var (finalStatus, note) = exitCode switch
+        var metrics = RunFolders.MetricsPath(Path.Combine(runDir, script));
+        var record = RunRecords.TryRead(metrics);
+        var (diverged, stopped) = (RunStatuses.Text(RunStatus.Diverged), RunStatuses.Text(RunStatus.Interrupted));
+        var (status, note) = exitCode switch
         {
-            0 when status is not null => (status, (string?)null),
+            0 when record is not null => (RunStatuses.Text(record.Status), (string?)null),
+            0 when File.Exists(metrics) => (Failed, "exited 0, but its metrics.json is not a ch13 run record"),
             0 => (Failed, "exited 0 without writing metrics.json"),
-            3 => (RunStatuses.Text(RunStatus.Diverged), "exit code 3"),
-            130 => (RunStatuses.Text(RunStatus.Interrupted), "exit code 130"),
-            _ when interrupted => (RunStatuses.Text(RunStatus.Interrupted), $"exit code {exitCode} after the batch was interrupted"),
+            3 => (diverged, "exit code 3"),
+            130 => (stopped, "exit code 130"),
+            _ when interrupted => (stopped, $"exit code {exitCode} after the batch was interrupted"),
             _ => (Failed, $"exit code {exitCode}"),
         };
-        return new ScriptResult(script, finalStatus, exitCode, Math.Round(wallSeconds, 2), train is { } t ? Math.Round(t, 2) : null, key, script + ".log", script + "/", note);
+        return new ScriptResult(script, status, exitCode, Math.Round(wallSeconds, 2), record is null ? null : Math.Round(record.Timings.TrainSeconds, 2),
+            record?.KeyMetric, script + ".log", script + "/", note);
     }
 
     /// <summary>Writes summary.json and summary.md into the run folder (atomically).</summary>
@@ -350,35 +350,46 @@ public static class BatchRuns
         Files.WriteAllTextAtomic(Path.Combine(runDir, "summary.md"), Markdown(summary, references));
     }
 
-    /// <summary>The columns of the summary table, one row per script (plain text; used by summary.md and the console).</summary>
-    public static readonly IReadOnlyList<string> Columns = ["script", "status", "wall (s)", "train (s)", "key metric", "value", "notebook"];
+    static readonly TextColumn[] SummaryColumns =
+    [
+        new("script"), new("status"), TextColumn.Number("wall (s)"), TextColumn.Number("train (s)"), new("key metric"),
+        TextColumn.Number("value"), TextColumn.Number("notebook"),
+    ];
 
-    public static IReadOnlyList<IReadOnlyList<string>> Rows(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references) =>
-        summary.Scripts.Select(s => (IReadOnlyList<string>)
+    /// <summary>
+    /// The summary table, one row per script: status (marked ok, muted when skipped, bad otherwise), times, key metric
+    /// and the notebook's value for it. The console prints it; summary.md adds links and a log column.
+    /// </summary>
+    public static TextTable SummaryTable(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references) =>
+        TextTable.Of(SummaryColumns, summary.Scripts.Select(s => (IReadOnlyList<TextCell>)
         [
             s.Script,
-            s.Note is null || s.Ok ? s.Status : $"{s.Status} ({s.Note})",
+            new TextCell(s.Note is null || s.Ok ? s.Status : $"{s.Status} ({s.Note})", Style: s.Ok ? CellStyle.Ok : s.Status == Skipped ? CellStyle.Muted : CellStyle.Bad),
             s.Status == Skipped ? "" : s.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
-            s.TrainSeconds?.ToString("F1", CultureInfo.InvariantCulture) ?? "",
-            s.KeyMetric?.Name ?? "",
-            s.KeyMetric is { } k ? Number(k.Value) : "",
-            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric is { } key ? new KeyMetric(key.Name, key.Value, null, null) : null)?.NotebookText ?? "",
-        ]).ToList();
+            s.TrainSeconds?.ToString("F1", CultureInfo.InvariantCulture),
+            s.KeyMetric is { } key ? RunFolders.Label(key) : "",
+            s.KeyMetric?.Value is { } value ? Number(value) : "",
+            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric)?.NotebookText,
+        ]));
 
     /// <summary>summary.md: a heading line with the counts, then the table with links to each script's folder and log.</summary>
     public static string Markdown(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
     {
+        var table = SummaryTable(summary, references);
+        var linked = table with
+        {
+            Columns = [.. table.Columns, new TextColumn("log")],
+            Rows = summary.Scripts.Zip(table.Rows, (result, row) => (IReadOnlyList<TextCell>)
+            [
+                row[0] with { Link = result.Out.Length > 0 ? result.Out : null },
+                row[1] with { Text = (result.Ok ? "✅ " : result.Status == Skipped ? "⏭ " : "❌ ") + row[1].Text },
+                .. row.Skip(2),
+                new TextCell(result.Log, Link: result.Log.Length > 0 ? result.Log : null),
+            ]).ToList(),
+        };
         var text = new StringBuilder($"# ch13 run `{summary.Name}`\n\n");
         text.Append(Headline(summary)).Append("\n\n");
-        text.Append("| ").Append(string.Join(" | ", Columns)).Append(" | log |\n");
-        text.Append("|---|---|---:|---:|---|---:|---:|---|\n");
-        foreach (var (result, row) in summary.Scripts.Zip(Rows(summary, references)))
-        {
-            var cells = row.Select(c => c.Length == 0 ? "—" : c.Replace("|", "\\|")).ToArray();
-            if (result.Out.Length > 0) cells[0] = $"[{cells[0]}]({result.Out})";
-            cells[1] = (result.Ok ? "✅ " : result.Status == Skipped ? "⏭ " : "❌ ") + cells[1];
-            text.Append("| ").Append(string.Join(" | ", cells)).Append(result.Log.Length > 0 ? $" | [{result.Log}]({result.Log}) |\n" : " | — |\n");
-        }
+        text.Append(TextTables.ToMarkdown(linked, empty: "—"));
         text.Append("\nOpen `report.html` in this folder for every plot, config and the notebook's numbers.\n");
         return text.ToString();
     }
@@ -405,7 +416,8 @@ public static class BatchRuns
     /// otherwise), write summary.json, summary.md and report.html, print the table, and return the exit code
     /// (0 all ok, 1 any failed, 2 bad usage, 130 interrupted).
     /// </summary>
-    public static int Main(IList<string> args, string repoRoot)
+    // Not named Main: beside a script's global code, dotnet-script warns (CS7022) about a second entry point.
+    public static int RunTool(IList<string> args, string repoRoot)
     {
         try
         {
@@ -433,8 +445,8 @@ public static class BatchRuns
 
             WriteSummary(options.RunDir, summary, references);
             Reports.WriteRunReport(options.RunDir, summary, references, options.ScriptsDir);
-            if (live) AnsiConsole.Write(ConsoleTable(summary, references));
-            else Out.Write(PlainTable(summary, references));
+            if (live) AnsiConsole.Write(TextTables.ToTerminal(SummaryTable(summary, references)));
+            else Out.Write(TextTables.ToText(SummaryTable(summary, references)));
             Out.WriteLine(Headline(summary).Replace("**", ""));
             foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != Skipped))
                 Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {Relative(repoRoot, Path.Combine(options.RunDir, failed.Log))}");
@@ -483,60 +495,30 @@ public static class BatchRuns
     static string Describe(ScriptResult r) =>
         $"{r.Status}{(r.Ok || r.Note is null ? "" : $" ({r.Note})")} in {r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s"
         + (r.TrainSeconds is { } t ? $" (train {t.ToString("F1", CultureInfo.InvariantCulture)} s)" : "")
-        + (r.KeyMetric is { } k ? $" · {k.Name} {Number(k.Value)}" : "");
+        + (r.KeyMetric is { Value: { } value } k ? $" · {RunFolders.Label(k)} {Number(value)}" : "");
 
     static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     // A terminal: a live table, one row per script, the running one showing its last output line.
     static BatchSummary RunLive(BatchOptions options, string repoRoot, IReadOnlyList<string> scripts, CancellationToken cancel)
     {
-        var rows = scripts.Select(s => (Status: "waiting", Time: "", Detail: "")).ToArray();
+        var rows = scripts.Select(s => (Status: new TextCell("waiting"), Time: "", Detail: "")).ToArray();
         return AnsiConsole.Live(LiveTable(scripts, rows)).AutoClear(true).Start(context => Run(options, repoRoot, scripts, e =>
         {
             rows[e.Index] = e switch
             {
-                ScriptStarted => ("[yellow]running[/]", "0 s", ""),
-                ScriptRunning r => ("[yellow]running[/]", $"{r.Seconds:F0} s", Markup.Escape(Shorten(r.LastLine ?? "", 70))),
-                ScriptFinished f => (f.Result.Ok ? $"[green]{f.Result.Status}[/]" : $"[red]{Markup.Escape(f.Result.Status)}[/]",
+                ScriptStarted => (new TextCell("running", Style: CellStyle.Highlight), "0 s", ""),
+                ScriptRunning r => (new TextCell("running", Style: CellStyle.Highlight), $"{r.Seconds:F0} s", Shorten(r.LastLine ?? "", 70)),
+                ScriptFinished f => (new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
                                      $"{f.Result.WallSeconds:F1} s",
-                                     Markup.Escape(f.Result.KeyMetric is { } k ? $"{k.Name} {Number(k.Value)}" : f.Result.Note ?? "")),
+                                     f.Result.KeyMetric is { Value: { } value } k ? $"{RunFolders.Label(k)} {Number(value)}" : f.Result.Note ?? ""),
                 _ => rows[e.Index],
             };
             context.UpdateTarget(LiveTable(scripts, rows));
         }, cancel));
     }
 
-    static Table LiveTable(IReadOnlyList<string> scripts, (string Status, string Time, string Detail)[] rows)
-    {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "script", "status", "time", "");
-        for (var i = 0; i < scripts.Count; i++)
-            table.AddRow($"{i + 1}/{scripts.Count}", Markup.Escape(scripts[i]), rows[i].Status, rows[i].Time, rows[i].Detail);
-        return table;
-    }
-
-    static Table ConsoleTable(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
-    {
-        var table = new Table().Border(TableBorder.Rounded);
-        for (var c = 0; c < Columns.Count; c++)
-            table.AddColumn(new TableColumn(Markup.Escape(Columns[c])) { Alignment = c is 2 or 3 or 5 ? Justify.Right : Justify.Left });
-        foreach (var (result, row) in summary.Scripts.Zip(Rows(summary, references)))
-        {
-            var cells = row.Select(c => Markup.Escape(c)).ToArray();
-            cells[1] = result.Ok ? $"[green]{cells[1]}[/]" : result.Status == Skipped ? $"[grey]{cells[1]}[/]" : $"[red]{cells[1]}[/]";
-            table.AddRow(cells);
-        }
-        return table;
-    }
-
-    /// <summary>The summary table as aligned plain text (the console's table when stdout is not a terminal).</summary>
-    public static string PlainTable(BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
-    {
-        var rows = new List<IReadOnlyList<string>> { Columns };
-        rows.AddRange(Rows(summary, references));
-        var widths = Columns.Select((_, c) => rows.Max(r => r[c].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var row in rows)
-            text.Append(string.Join("  ", row.Select((cell, c) => c is 2 or 3 or 5 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd()).Append('\n');
-        return text.ToString();
-    }
+    static Table LiveTable(IReadOnlyList<string> scripts, (TextCell Status, string Time, string Detail)[] rows) =>
+        TextTables.ToTerminal(TextTable.Of([new("#"), new("script"), new("status"), new("time"), new("")],
+            scripts.Select((script, i) => (IReadOnlyList<TextCell>)[$"{i + 1}/{scripts.Count}", script, rows[i].Status, rows[i].Time, rows[i].Detail])));
 }

@@ -1,22 +1,24 @@
 #nullable enable
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ScottPlot;
 
-/// <summary>One row of a comparison's metrics table: A's and B's value, B − A and (B − A)/|A|, and the notebook's value when known.</summary>
-public sealed record MetricDelta(string Metric, string? A, string? B, double? Delta, double? Relative, string? Notebook, bool Timing = false)
+/// <summary>
+/// One row of a comparison's metrics table: A's and B's value as shown, B − A and (B − A)/|A| for numbers, the
+/// notebook's value when known, whether the values differ, and which way the value improves (when that means anything).
+/// </summary>
+public sealed record MetricDelta(string Metric, string? A, string? B, double? Delta, double? Relative, string? Notebook, bool Differs,
+    bool Timing = false, Better? Better = null)
 {
     /// <summary>The values differ (a timing row never counts as a change: it differs every run).</summary>
-    public bool Changed => !Timing && (Delta is { } d ? d != 0 : A != B);
+    public bool Changed => !Timing && Differs;
 }
 
 /// <summary>A same-named image in both sides: the composite written for it (relative to the comparison folder) and the difference.</summary>
 public sealed record ImagePair(string Image, string Composite, ImageDiff Diff);
 
-/// <summary>An overlay chart of one history column, A against B.</summary>
-public sealed record HistoryChart(string History, string Column, string Chart);
+/// <summary>An overlay chart of one history column of one series, A against B.</summary>
+public sealed record HistoryChart(string Series, string Column, string Chart);
 
 /// <summary>Everything compared for one script present on both sides, and what only one side has.</summary>
 public sealed record ScriptComparison(
@@ -26,8 +28,8 @@ public sealed record ScriptComparison(
     IReadOnlyList<ImagePair> Images,
     IReadOnlyList<string> ImagesOnlyInA,
     IReadOnlyList<string> ImagesOnlyInB,
-    IReadOnlyList<string> HistoriesOnlyInA,
-    IReadOnlyList<string> HistoriesOnlyInB)
+    IReadOnlyList<string> SeriesOnlyInA,
+    IReadOnlyList<string> SeriesOnlyInB)
 {
     public int ChangedMetrics => Metrics.Count(m => m.Changed);
     public int ChangedImages => Images.Count(i => !i.Diff.Identical);
@@ -38,10 +40,11 @@ public sealed record Comparison(string NameA, string NameB, string PathA, string
     IReadOnlyList<string> OnlyInA, IReadOnlyList<string> OnlyInB);
 
 /// <summary>
-/// <c>tools/compare.csx</c>: compares two run folders (or single script folders): training histories overlaid
-/// (any history metrics.json holds), every same-named PNG side by side with a difference score, and a metrics
-/// table with deltas and the notebook's values; writes compare.md (images alongside) and a self-contained
-/// compare.html (images embedded). A run compared with itself shows zero deltas and identical images.
+/// <c>tools/compare.csx</c>: compares two run folders (or single script folders) through their run records: each
+/// series' training history overlaid (one chart per metric), every same-named PNG side by side with a difference
+/// score, and a metrics table (per series its final epoch and its values, the run's values, the notebook's numbers)
+/// with deltas; writes compare.md (images alongside) and a self-contained compare.html (images embedded). A run
+/// compared with itself shows zero deltas and identical images.
 /// </summary>
 public static class Compare
 {
@@ -49,10 +52,10 @@ public static class Compare
         compare: compares two runs: ./csx tools/compare.csx -- A B [--out DIR]
 
         A and B are run folders (out/runs/<name>, from ./run-all) or single script folders (out/xor).
-        For every script in both: training histories overlaid (one chart per metric), every same-named PNG
-        side by side with a difference score (0 = identical), and final metrics with absolute and relative
+        For every script in both: each model's training history overlaid (one chart per metric), every same-named
+        PNG side by side with a difference score (0 = identical), and final metrics with absolute and relative
         deltas next to the notebook's values. Writes compare.md and compare.html (self-contained) into DIR
-        (default: out/compare/<A>-vs-<B>). Scripts or files on one side only are listed.
+        (default: out/compare/<A>-vs-<B>). Scripts, models or files on one side only are listed.
         """;
 
     /// <summary>Compares <paramref name="pathA"/> with <paramref name="pathB"/>, writing charts, composites, compare.md and compare.html into <paramref name="outDir"/>.</summary>
@@ -92,18 +95,20 @@ public static class Compare
         if (Directory.Exists(scriptDir)) Directory.Delete(scriptDir, recursive: true);
         Directory.CreateDirectory(scriptDir);
 
-        var historiesA = RunFolders.Histories(a.Metrics);
-        var historiesB = RunFolders.Histories(b.Metrics);
+        var seriesA = a.Record?.Series ?? [];
+        var seriesB = b.Record?.Series ?? [];
         var charts = new List<HistoryChart>();
-        foreach (var ha in historiesA)
+        for (var i = 0; i < seriesA.Count; i++)
         {
-            if (historiesB.FirstOrDefault(h => h.Path == ha.Path) is not { } hb) continue;
-            foreach (var column in ha.Columns.Keys.Where(hb.Columns.ContainsKey))
+            if (seriesB.FirstOrDefault(s => s.Name == seriesA[i].Name) is not { } sb) continue;
+            foreach (var column in RunFolders.HistoryColumns)
             {
-                if (Flat(ha, column) && Flat(hb, column) && ha.Columns[column][0] == hb.Columns[column][0]) continue; // e.g. a constant lr: nothing to see
-                var file = $"{Safe(a.Script)}/history-{Safe(ha.Path)}-{Safe(column)}.png";
-                OverlayChart(Path.Combine(outDir, file), $"{a.Script}: {ha.Path}", column, (nameA, ha), (nameB, hb));
-                charts.Add(new HistoryChart(ha.Path, column, file));
+                var (pointsA, pointsB) = (Points(seriesA[i], column), Points(sb, column));
+                // Nothing to see when neither side recorded the column, or both held one constant (e.g. a fixed lr).
+                if (pointsA.Concat(pointsB).Select(p => p.Value).Distinct().Count() <= 1) continue;
+                var file = $"{Safe(a.Script)}/history-{i + 1}-{(Safe(seriesA[i].Name) is { Length: > 0 } safe ? safe : "series")}-{column.Name}.png";
+                OverlayChart(Path.Combine(outDir, file), $"{a.Script}: {seriesA[i].Name}", column.Name, (nameA, pointsA), (nameB, pointsB));
+                charts.Add(new HistoryChart(seriesA[i].Name, column.Name, file));
             }
         }
 
@@ -115,64 +120,91 @@ public static class Compare
             images.Add(new ImagePair(image, file, diff));
         }
 
-        return new ScriptComparison(a.Script, Metrics(a.Metrics, b.Metrics, reference), charts, images,
+        return new ScriptComparison(a.Script, Metrics(a.Record, b.Record, reference), charts, images,
             a.Images.Except(b.Images).ToList(), b.Images.Except(a.Images).ToList(),
-            historiesA.Select(h => h.Path).Except(historiesB.Select(h => h.Path)).ToList(),
-            historiesB.Select(h => h.Path).Except(historiesA.Select(h => h.Path)).ToList());
+            seriesA.Select(s => s.Name).Except(seriesB.Select(s => s.Name)).ToList(),
+            seriesB.Select(s => s.Name).Except(seriesA.Select(s => s.Name)).ToList());
     }
 
-    static bool Flat(HistoryTable history, string column) => history.Columns[column].Distinct().Count() == 1;
+    // A history column's finite values by epoch.
+    static IReadOnlyList<(double Epoch, double Value)> Points(Series series, HistoryColumn column) =>
+        series.History.Select(e => (Epoch: (double)e.Epoch, Value: column.Read(e))).Where(p => p.Value is double v && double.IsFinite(v))
+            .Select(p => (p.Epoch, p.Value!.Value)).ToList();
 
     /// <summary>
-    /// The metrics table: status, epochs, key metric, every numeric result (histories aside), then the notebook's
-    /// reference values, then the timings. A value missing on one side shows as null.
+    /// The metrics table: status, epochs, key metric; per series its final epoch metrics and values, then the run's
+    /// values (<see cref="RunFolders.Results"/>); the notebook's printed values beside both runs' (<see cref="NotebookRows"/>);
+    /// then the timings. A value missing on one side shows as null.
     /// </summary>
-    public static IReadOnlyList<MetricDelta> Metrics(JsonNode? a, JsonNode? b, ScriptReference? reference)
+    public static IReadOnlyList<MetricDelta> Metrics(RunRecord? a, RunRecord? b, ScriptReference? reference)
     {
+        RunValue? Status(RunRecord? r) => r is null ? null : RunValue.OfText("status", RunStatuses.Text(r.Status));
+        RunValue? Epochs(RunRecord? r) => r is null ? null : RunValue.Of("epochs", r.Epochs);
         var rows = new List<MetricDelta>
         {
-            Row("status", RunFolders.Select(a, "status"), RunFolders.Select(b, "status"), null),
-            Row("epochs", RunFolders.Select(a, "epochs"), RunFolders.Select(b, "epochs"), null),
+            Row("status", Status(a), Status(b), null),
+            Row("epochs", Epochs(a), Epochs(b), null),
         };
-        var keyName = RunFolders.Text(RunFolders.Select(a, "key_metric.name")) ?? RunFolders.Text(RunFolders.Select(b, "key_metric.name"));
-        if (keyName is not null)
-            rows.Add(Row($"key metric: {keyName}", RunFolders.Select(a, "key_metric.value"), RunFolders.Select(b, "key_metric.value"),
-                References.ForKeyMetric(reference, new KeyMetric(keyName, null, null, null))?.NotebookText));
+        if ((a?.KeyMetric ?? b?.KeyMetric) is { } key)
+        {
+            RunValue? Key(RunRecord? r) => r?.KeyMetric is { } k ? RunValue.Of(k.Name, k.Value, k.Better) : null;
+            rows.Add(Row($"key metric: {RunFolders.Label(key)}", Key(a), Key(b), References.ForKeyMetric(reference, key)?.NotebookText));
+        }
 
-        var scalarsA = RunFolders.Scalars(RunFolders.Select(a, "results"), "results");
-        var scalarsB = RunFolders.Scalars(RunFolders.Select(b, "results"), "results");
-        foreach (var path in scalarsA.Select(s => s.Path).Union(scalarsB.Select(s => s.Path)))
-            rows.Add(Row(path, RunFolders.Select(a, path), RunFolders.Select(b, path),
-                null)); // notebook values are addressed by series and value name now (References.Ours): the tools branch adds them back
+        var resultsA = a is null ? [] : RunFolders.Results(a);
+        var resultsB = b is null ? [] : RunFolders.Results(b);
+        foreach (var name in resultsA.Select(v => v.Name).Union(resultsB.Select(v => v.Name)))
+            rows.Add(Row(name, resultsA.FirstOrDefault(v => v.Name == name), resultsB.FirstOrDefault(v => v.Name == name), null));
 
-        rows.Add(Row("train seconds", RunFolders.Select(a, "timings.train_seconds"), RunFolders.Select(b, "timings.train_seconds"), null) with { Timing = true });
-        rows.Add(Row("wall seconds", RunFolders.Select(a, "timings.wall_seconds"), RunFolders.Select(b, "timings.wall_seconds"), null) with { Timing = true });
+        if (reference is not null)
+            rows.AddRange(NotebookRows(References.Rows(reference, a), References.Rows(reference, b)));
+
+        RunValue? Seconds(RunRecord? r, Func<RunTimings, double> read) => r is null ? null : RunValue.Of("seconds", read(r.Timings));
+        rows.Add(Row("train seconds", Seconds(a, t => t.TrainSeconds), Seconds(b, t => t.TrainSeconds), null) with { Timing = true });
+        rows.Add(Row("wall seconds", Seconds(a, t => t.WallSeconds), Seconds(b, t => t.WallSeconds), null) with { Timing = true });
         return rows;
     }
 
-    static MetricDelta Row(string metric, JsonNode? a, JsonNode? b, string? notebook)
+    /// <summary>The notebook's printed values (one row per reference value, by its label) with A's and B's as References resolved them.</summary>
+    public static IReadOnlyList<MetricDelta> NotebookRows(IReadOnlyList<FidelityRow> a, IReadOnlyList<FidelityRow> b) =>
+        a.Zip(b, (ra, rb) =>
+        {
+            double? x = Parse(ra.Ours), y = Parse(rb.Ours);
+            var delta = x is { } xa && y is { } yb && double.IsFinite(yb - xa) ? yb - xa : (double?)null;
+            double? relative = delta is { } d && x is { } x0 && x0 != 0 ? d / Math.Abs(x0) : null;
+            return new MetricDelta(ra.Label, ra.Ours, rb.Ours, delta, relative, ra.Notebook, Differs: ra.Ours != rb.Ours);
+        }).ToList();
+
+    static double? Parse(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : null;
+
+    static MetricDelta Row(string metric, RunValue? a, RunValue? b, string? notebook)
     {
-        var (x, y) = (RunFolders.Number(a), RunFolders.Number(b));
-        double? delta = x is { } xa && y is { } yb ? yb - xa : null;
+        var (x, y) = (a?.Number, b?.Number);
+        var delta = x is { } xa && y is { } yb && double.IsFinite(yb - xa) ? yb - xa : (double?)null;
         double? relative = delta is { } d && x is { } x0 && x0 != 0 ? d / Math.Abs(x0) : null;
-        return new MetricDelta(metric, Show(a), Show(b), delta, relative, notebook);
+        return new MetricDelta(metric, a is null ? null : RunFolders.Display(a), b is null ? null : RunFolders.Display(b), delta, relative, notebook,
+            Differs: !RunFolders.Same(a, b),
+            Better: a?.Better ?? b?.Better);
     }
 
-    static string? Show(JsonNode? node) => node is null ? null : RunFolders.Display(node);
+    /// <summary>Whether B improved on A (true), got worse (false), or neither is known (no direction, no number, or no change).</summary>
+    public static bool? Improved(MetricDelta m) =>
+        m.Better is not { } better || m.Delta is not { } d || d == 0 ? null : d > 0 == (better == Better.Higher);
 
-    static void OverlayChart(string path, string title, string column, (string Name, HistoryTable History) a, (string Name, HistoryTable History) b)
+    static void OverlayChart(string path, string title, string column, (string Name, IReadOnlyList<(double Epoch, double Value)> Points) a,
+        (string Name, IReadOnlyList<(double Epoch, double Value)> Points) b)
     {
         var plot = new Plot();
-        var sides = new[] { (a.Name, a.History, Plots.ClassColors[0], LinePattern.Solid, "A"), (b.Name, b.History, Plots.ClassColors[1], LinePattern.Dashed, "B") };
-        foreach (var (name, history, color, pattern, side) in sides)
+        var sides = new[] { (a.Name, a.Points, Plots.ClassColors[0], LinePattern.Solid, "A"), (b.Name, b.Points, Plots.ClassColors[1], LinePattern.Dashed, "B") };
+        foreach (var (name, points, color, pattern, side) in sides)
         {
-            var points = history.Epochs.Zip(history.Columns[column]).Where(p => p.Second is double v && double.IsFinite(v)).ToArray();
-            if (points.Length == 0) continue;
-            var line = plot.Add.ScatterLine(points.Select(p => p.First).ToArray(), points.Select(p => p.Second!.Value).ToArray(), color);
+            if (points.Count == 0) continue;
+            var line = plot.Add.ScatterLine(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Value).ToArray(), color);
             line.LegendText = $"{side}: {name}";
             line.LineWidth = 2.5f;
             line.LinePattern = pattern;
-            if (points.Length == 1) line.MarkerSize = 8;
+            if (points.Count == 1) line.MarkerSize = 8;
         }
         plot.ShowLegend(Edge.Bottom);
         Plots.Label(plot, $"{title} · {column}", "Epoch", column);
@@ -193,37 +225,61 @@ public static class Compare
         : $"score {d.Score.ToString("F4", CultureInfo.InvariantCulture)}, {Pct(d.ChangedPixels)} of pixels changed"
           + (d.SameSize ? "" : $", size {d.WidthA}×{d.HeightA} → {d.WidthB}×{d.HeightB}");
 
-    static IReadOnlyList<string> Overview(ScriptComparison s) =>
+    static readonly TextColumn[] OverviewColumns =
+        [new("script"), new("metrics changed"), new("images changed"), TextColumn.Number("max image score")];
+
+    /// <summary>The overview: per script how many metrics and images changed (changes marked bad; the script links to its section).</summary>
+    public static TextTable Overview(Comparison c) => TextTable.Of(OverviewColumns, c.Scripts.Select(s => (IReadOnlyList<TextCell>)
     [
-        s.Script,
-        s.ChangedMetrics == 0 ? "none" : $"{s.ChangedMetrics} of {s.Metrics.Count(m => !m.Timing)}",
-        s.Images.Count == 0 ? "no images" : s.ChangedImages == 0 ? $"all {s.Images.Count} identical" : $"{s.ChangedImages} of {s.Images.Count}",
+        new TextCell(s.Script, Link: "#" + Safe(s.Script)),
+        new TextCell(s.ChangedMetrics == 0 ? "none" : $"{s.ChangedMetrics} of {s.Metrics.Count(m => !m.Timing)}", Style: s.ChangedMetrics > 0 ? CellStyle.Bad : CellStyle.Plain),
+        new TextCell(s.Images.Count == 0 ? "no images" : s.ChangedImages == 0 ? $"all {s.Images.Count} identical" : $"{s.ChangedImages} of {s.Images.Count}",
+            Style: s.ChangedImages > 0 ? CellStyle.Bad : CellStyle.Plain),
         s.Images.Count == 0 ? "" : s.Images.Max(i => i.Diff.Score).ToString("F4", CultureInfo.InvariantCulture),
-    ];
+    ]));
 
-    static readonly string[] OverviewColumns = ["script", "metrics changed", "images changed", "max image score"];
-    static readonly string[] MetricColumns = ["metric", "A", "B", "B − A", "relative", "notebook"];
+    static readonly TextColumn[] MetricColumns =
+        [new("metric"), TextColumn.Number("A"), TextColumn.Number("B"), TextColumn.Number("B − A"), TextColumn.Number("relative"), TextColumn.Number("notebook")];
 
-    static IReadOnlyList<string> MetricCells(MetricDelta m) =>
-        [m.Metric, m.A ?? "—", m.B ?? "—", Delta(m.Delta), Percent(m.Relative), m.Notebook ?? ""];
+    /// <summary>Metrics rows: a changed metric's name marked bad; its delta marked ok or bad when the value has a direction to improve in.</summary>
+    public static TextTable MetricsTable(IEnumerable<MetricDelta> metrics) => TextTable.Of(MetricColumns, metrics.Select(m =>
+    {
+        var improved = Improved(m);
+        return (IReadOnlyList<TextCell>)
+        [
+            new TextCell(m.Metric, Style: m.Changed ? CellStyle.Bad : CellStyle.Plain),
+            m.A ?? "—",
+            m.B ?? "—",
+            new TextCell(Delta(m.Delta), Style: improved is true ? CellStyle.Ok : improved is false ? CellStyle.Bad : CellStyle.Plain),
+            Percent(m.Relative),
+            m.Notebook ?? "",
+        ];
+    }));
 
     /// <summary>compare.md: the overview, then per script its metrics, charts and composites (images alongside).</summary>
     public static string Markdown(Comparison c)
     {
         var md = new StringBuilder($"# Comparison: `{c.NameA}` (A) vs `{c.NameB}` (B)\n\nA: `{c.PathA}`  \nB: `{c.PathB}`\n\n");
-        md.Append(MarkdownTable(OverviewColumns, c.Scripts.Select(Overview)));
+        md.Append(TextTables.ToMarkdown(PlainOverview(c)));
         Sides(c, (label, list) => md.Append($"\n{label}: {string.Join(", ", list.Select(s => $"`{s}`"))}\n"));
         foreach (var s in c.Scripts)
         {
             md.Append($"\n## {s.Script}\n\n");
-            md.Append(MarkdownTable(MetricColumns, s.Metrics.Select(MetricCells)));
+            md.Append(TextTables.ToMarkdown(MetricsTable(s.Metrics)));
             if (s.Charts.Count > 0) md.Append("\n### Training histories\n\n");
-            foreach (var chart in s.Charts) md.Append($"![{chart.History} {chart.Column}]({Html.Url(chart.Chart)})\n");
+            foreach (var chart in s.Charts) md.Append($"![{chart.Series} · {chart.Column}]({Html.Url(chart.Chart)})\n");
             if (s.Images.Count > 0) md.Append("\n### Plots (A | B | difference)\n\n");
             foreach (var image in s.Images) md.Append($"**{image.Image}**: {ImageNote(image.Diff)}\n\n![{image.Image}]({Html.Url(image.Composite)})\n\n");
             OneSided(s, (label, list) => md.Append($"\n{label}: {string.Join(", ", list.Select(x => $"`{x}`"))}\n"));
         }
         return md.ToString();
+    }
+
+    // The overview without its in-page links (for compare.md and the console, where there are no anchors).
+    static TextTable PlainOverview(Comparison c)
+    {
+        var table = Overview(c);
+        return table with { Rows = table.Rows.Select(r => (IReadOnlyList<TextCell>)r.Select(cell => cell with { Link = null }).ToList()).ToList() };
     }
 
     static void Sides(Comparison c, Action<string, IReadOnlyList<string>> write)
@@ -236,15 +292,8 @@ public static class Compare
     {
         if (s.ImagesOnlyInA.Count > 0) write("Images only in A", s.ImagesOnlyInA);
         if (s.ImagesOnlyInB.Count > 0) write("Images only in B", s.ImagesOnlyInB);
-        if (s.HistoriesOnlyInA.Count > 0) write("Histories only in A", s.HistoriesOnlyInA);
-        if (s.HistoriesOnlyInB.Count > 0) write("Histories only in B", s.HistoriesOnlyInB);
-    }
-
-    static string MarkdownTable(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
-    {
-        var md = new StringBuilder("| " + string.Join(" | ", header) + " |\n|" + string.Join("|", header.Select(_ => "---")) + "|\n");
-        foreach (var row in rows) md.Append("| " + string.Join(" | ", row.Select(c => c.Length == 0 ? " " : c.Replace("|", "\\|").Replace("\n", " "))) + " |\n");
-        return md.ToString();
+        if (s.SeriesOnlyInA.Count > 0) write("Models only in A", s.SeriesOnlyInA);
+        if (s.SeriesOnlyInB.Count > 0) write("Models only in B", s.SeriesOnlyInB);
     }
 
     /// <summary>compare.html: the same content as compare.md with every image embedded (base64), so the file stands alone.</summary>
@@ -255,14 +304,7 @@ public static class Compare
 
         var body = new StringBuilder($"<h1>Comparison: <code>{Html.Encode(c.NameA)}</code> (A) vs <code>{Html.Encode(c.NameB)}</code> (B)</h1>\n");
         body.Append($"<p class=\"muted\">A: <code>{Html.Encode(c.PathA)}</code><br>B: <code>{Html.Encode(c.PathB)}</code></p>\n");
-        body.Append(Html.Table(OverviewColumns, c.Scripts.Select(s =>
-        {
-            var row = Overview(s).Select(Html.Encode).ToArray();
-            row[0] = $"<a href=\"#{Html.Encode(Safe(s.Script))}\">{row[0]}</a>";
-            if (s.ChangedMetrics > 0) row[1] = $"<span class=\"bad\">{row[1]}</span>";
-            if (s.ChangedImages > 0) row[2] = $"<span class=\"bad\">{row[2]}</span>";
-            return (IReadOnlyList<string>)row;
-        }), "overview", numeric: [3]));
+        body.Append(TextTables.ToHtml(Overview(c), "overview"));
         Sides(c, (label, list) => body.Append($"<p><strong>{Html.Encode(label)}:</strong> {Html.Encode(string.Join(", ", list))}</p>\n"));
 
         foreach (var s in c.Scripts)
@@ -270,23 +312,17 @@ public static class Compare
             body.Append($"<section id=\"{Html.Encode(Safe(s.Script))}\"><h2>{Html.Encode(s.Script)}</h2>\n");
             // What changed (and the headline rows) first; the unchanged rest folded away, so a long result list
             // does not bury the few numbers that moved.
-            IReadOnlyList<string> Cells(MetricDelta m)
-            {
-                var row = MetricCells(m).Select(Html.Encode).ToArray();
-                if (m.Changed) row[0] = $"<span class=\"bad\">{row[0]}</span>";
-                return row;
-            }
             bool Headline(MetricDelta m) => m.Changed || m.Timing || m.Notebook is not null || m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric");
-            body.Append(Html.Table(MetricColumns, s.Metrics.Where(Headline).Select(Cells), "metrics", numeric: [1, 2, 3, 4, 5]));
+            body.Append(TextTables.ToHtml(MetricsTable(s.Metrics.Where(Headline)), "metrics"));
             var unchanged = s.Metrics.Where(m => !Headline(m)).ToList();
             if (unchanged.Count > 0)
                 body.Append($"<details><summary>{unchanged.Count} unchanged metrics</summary>\n")
-                    .Append(Html.Table(MetricColumns, unchanged.Select(Cells), "metrics", numeric: [1, 2, 3, 4, 5]))
+                    .Append(TextTables.ToHtml(MetricsTable(unchanged), "metrics"))
                     .Append("</details>\n");
             if (s.Charts.Count > 0)
             {
                 body.Append("<h3>Training histories</h3>\n<div class=\"grid\">\n");
-                foreach (var chart in s.Charts) body.Append($"<figure>{Img(chart.Chart, $"{chart.History} {chart.Column}")}</figure>\n");
+                foreach (var chart in s.Charts) body.Append($"<figure>{Img(chart.Chart, $"{chart.Series} · {chart.Column}")}</figure>\n");
                 body.Append("</div>\n");
             }
             if (s.Images.Count > 0) body.Append("<h3>Plots (A | B | difference)</h3>\n");
@@ -304,7 +340,8 @@ public static class Compare
     static readonly FlagOption HelpOption = new("help", "show this help");
 
     /// <summary>The tool: <c>A B [--out DIR]</c>; prints the overview and where the reports are. Exit 0, or 2 on bad usage.</summary>
-    public static int Main(IList<string> args, string repoRoot)
+    // Not named Main: beside a script's global code, dotnet-script warns (CS7022) about a second entry point.
+    public static int RunTool(IList<string> args, string repoRoot)
     {
         try
         {
@@ -318,7 +355,7 @@ public static class Compare
             outDir = Path.GetFullPath(outDir ?? Path.Combine(repoRoot, "out", "compare", $"{Safe(Name(paths[0]))}-vs-{Safe(Name(paths[1]))}"));
             var comparison = Run(paths[0], paths[1], outDir, References.Load(References.DefaultPath(repoRoot)));
 
-            Out.Write(MarkdownTable(OverviewColumns, comparison.Scripts.Select(Overview)));
+            Out.Write(TextTables.ToMarkdown(PlainOverview(comparison)));
             Sides(comparison, (label, list) => Out.WriteLine($"{label}: {string.Join(", ", list)}"));
             if (comparison.Scripts.Count == 0) Out.WriteLine("No script is present on both sides.");
             Out.WriteLine($"Wrote {Path.Combine(outDir, "compare.html")} and compare.md");

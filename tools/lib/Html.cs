@@ -2,8 +2,8 @@
 using System.Net;
 
 /// <summary>
-/// The small HTML vocabulary the reports share: escaping, tables, and a self-contained page (inline CSS, no
-/// external resources) whose inline script counts images that failed to load (shown as a banner and written to
+/// The small HTML vocabulary the reports share (tables are TextTables.ToHtml): escaping, relative URLs, and a
+/// self-contained page (inline CSS, no external resources) whose inline script counts images that failed to load (shown as a banner and written to
 /// <c>body[data-images-total]</c>/<c>[data-images-broken]</c>, which the browser tests read back).
 /// </summary>
 public static class Html
@@ -13,23 +13,6 @@ public static class Html
     /// <summary>A relative URL for a path below the page: each segment escaped, '/' between them.</summary>
     public static string Url(string relativePath) =>
         string.Join('/', relativePath.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
-
-    /// <summary>A table; cells are HTML already (encode text with <see cref="Encode"/>). Columns listed in <paramref name="numeric"/> align right.</summary>
-    public static string Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, string cssClass = "", IReadOnlyCollection<int>? numeric = null)
-    {
-        string Cell(string tag, string content, int column) =>
-            numeric is not null && numeric.Contains(column) ? $"<{tag} class=\"num\">{content}</{tag}>" : $"<{tag}>{content}</{tag}>";
-        var html = new StringBuilder($"<table class=\"{cssClass}\"><thead><tr>");
-        for (var c = 0; c < header.Count; c++) html.Append(Cell("th", header[c], c));
-        html.Append("</tr></thead><tbody>\n");
-        foreach (var row in rows)
-        {
-            html.Append("<tr>");
-            for (var c = 0; c < row.Count; c++) html.Append(Cell("td", row[c], c));
-            html.Append("</tr>\n");
-        }
-        return html.Append("</tbody></table>\n").ToString();
-    }
 
     /// <summary>A whole page around <paramref name="body"/>.</summary>
     public static string Page(string title, string body) => $$"""

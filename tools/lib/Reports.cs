@@ -2,12 +2,12 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 /// <summary>
 /// report.html for a run folder: one page, a summary table at the top linking to a section per script (what it
-/// demonstrates, key metric, the notebook's numbers beside ours, every plot, results, config, timings, environment).
+/// demonstrates, key metric, the notebook's numbers beside ours, every plot, each model's final epoch and values,
+/// config, timings, environment), all read from the scripts' run records.
 /// Images are referenced by relative paths, so the page opens from the file system with no server.
 /// </summary>
 public static class Reports
@@ -23,6 +23,12 @@ public static class Reports
         return path;
     }
 
+    static readonly TextColumn[] SummaryColumns =
+    [
+        new("script"), new("what it shows"), new("status"), TextColumn.Number("wall (s)"), TextColumn.Number("train (s)"),
+        new("key metric"), TextColumn.Number("ours"), TextColumn.Number("notebook"), new("log"),
+    ];
+
     public static string RunReport(string runDir, BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references, string? scriptsDir = null)
     {
         var folders = summary.Scripts.ToDictionary(s => s.Script, s => RunFolders.Read(Path.Combine(runDir, s.Script), s.Script));
@@ -31,20 +37,18 @@ public static class Reports
         body.Append($"<p class=\"muted\">{Html.Encode(BatchRuns.Headline(summary).Replace("**", "").Replace("`", ""))}</p>\n");
         body.Append("<p class=\"muted\">Each section below is one script of <em>Chapter 13: Going Deeper – The Mechanics of PyTorch</em>, run by <code>./run-all</code>; "
             + "the notebook column shows what the PyTorch notebook printed, from <code>reference/notebook.json</code>.</p>\n");
-        body.Append(Html.Table(
-            ["script", "what it shows", "status", "wall (s)", "train (s)", "key metric", "ours", "notebook", "log"],
-            summary.Scripts.Select(s => (IReadOnlyList<string>)
-            [
-                $"<a href=\"#{Anchor(s.Script)}\">{Html.Encode(s.Script)}</a>",
-                Html.Encode(Description(folders[s.Script], scriptsDir)),
-                Status(s),
-                s.Status == BatchRuns.Skipped ? "" : F1(s.WallSeconds),
-                s.TrainSeconds is { } t ? F1(t) : "",
-                Html.Encode(s.KeyMetric?.Name),
-                s.KeyMetric is { } k ? BatchRuns.Number(k.Value) : "",
-                Html.Encode(References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric is { } key ? new KeyMetric(key.Name, key.Value, null, null) : null)?.NotebookText),
-                s.Log.Length == 0 ? "" : $"<a href=\"{Html.Url(s.Log)}\">{Html.Encode(s.Log)}</a>",
-            ]), "summary", numeric: [3, 4, 6, 7]));
+        body.Append(TextTables.ToHtml(TextTable.Of(SummaryColumns, summary.Scripts.Select(s => (IReadOnlyList<TextCell>)
+        [
+            new TextCell(s.Script, Link: "#" + Anchor(s.Script)),
+            Description(folders[s.Script], scriptsDir),
+            Status(s),
+            s.Status == BatchRuns.Skipped ? "" : F1(s.WallSeconds),
+            s.TrainSeconds is { } t ? F1(t) : "",
+            s.KeyMetric is { } key ? RunFolders.Label(key) : "",
+            s.KeyMetric?.Value is { } value ? BatchRuns.Number(value) : "",
+            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric)?.NotebookText,
+            new TextCell(s.Log, Link: s.Log.Length == 0 ? null : Html.Url(s.Log)),
+        ])), "summary"));
 
         foreach (var result in summary.Scripts)
             body.Append(Section(runDir, result, folders[result.Script], references.GetValueOrDefault(result.Script), scriptsDir));
@@ -53,37 +57,40 @@ public static class Reports
 
     static string Section(string runDir, ScriptResult result, ScriptFolder folder, ScriptReference? reference, string? scriptsDir)
     {
-        var metrics = folder.Metrics;
+        var record = folder.Record;
         var html = new StringBuilder($"<section id=\"{Anchor(result.Script)}\">\n");
         var heading = SectionHeading(result.Script, scriptsDir) ?? reference?.Section;
         html.Append($"<h2>{Html.Encode(result.Script)}{(heading is null ? "" : $" <small>{Html.Encode(heading)}</small>")}</h2>\n");
         html.Append($"<p class=\"what\">{Html.Encode(Description(folder, scriptsDir))}</p>\n");
-        html.Append($"<p>{Status(result)}{(result.Note is null ? "" : $" <span class=\"muted\">({Html.Encode(result.Note)})</span>")}");
-        if (result.KeyMetric is { } key) html.Append($" · key metric <strong>{Html.Encode(key.Name)} = {BatchRuns.Number(key.Value)}</strong>");
+        html.Append($"<p>{StatusHtml(result)}{(result.Note is null ? "" : $" <span class=\"muted\">({Html.Encode(result.Note)})</span>")}");
+        if (result.KeyMetric is { } key)
+            html.Append($" · key metric <strong>{Html.Encode(RunFolders.Label(key))} = {(key.Value is { } v ? BatchRuns.Number(v) : "none")}</strong>");
         if (result.Out.Length > 0) html.Append($" · <a href=\"{Html.Url(result.Out)}\">folder</a> · <a href=\"{Html.Url(result.Log)}\">log</a>");
         html.Append("</p>\n");
 
-        if (metrics is null && result.Status != BatchRuns.Skipped)
+        if (record is null && result.Status != BatchRuns.Skipped)
         {
-            html.Append("<p class=\"bad\">No metrics.json: the script did not finish. The end of its log:</p>\n");
+            html.Append("<p class=\"bad\">No run record (metrics.json): the script did not finish. The end of its log:</p>\n");
             html.Append($"<pre>{Html.Encode(LogTail(Path.Combine(runDir, result.Log), 30))}</pre>\n");
         }
-        else if (metrics is not null)
+        else if (record is not null)
         {
-            html.Append(Html.Table(["seed", "epochs", "quick", "arguments", "train (s)", "wall in script (s)", "wall with start-up (s)", "started"],
-            [[
-                Html.Encode(RunFolders.Select(metrics, "seed")?.ToJsonString()),
-                Html.Encode(RunFolders.Select(metrics, "epochs")?.ToJsonString()),
-                Html.Encode(RunFolders.Select(metrics, "quick")?.ToJsonString()),
-                $"<code>{Html.Encode(string.Join(' ', (RunFolders.Select(metrics, "arguments") as JsonArray ?? []).Select(a => RunFolders.Text(a) ?? "")))}</code>",
-                Num(RunFolders.Select(metrics, "timings.train_seconds")),
-                Num(RunFolders.Select(metrics, "timings.wall_seconds")),
-                F1(result.WallSeconds),
-                Html.Encode(Timestamp(RunFolders.Text(RunFolders.Select(metrics, "timings.started_at")))),
-            ]], "timings", numeric: [4, 5, 6]));
+            html.Append(TextTables.ToHtml(TextTable.Of(
+                [new("seed"), new("epochs"), new("quick"), new("arguments"), TextColumn.Number("train (s)"), TextColumn.Number("wall in script (s)"),
+                 TextColumn.Number("wall with start-up (s)"), new("started")],
+                [[
+                    record.Seed.ToString(CultureInfo.InvariantCulture),
+                    record.Epochs.ToString(CultureInfo.InvariantCulture),
+                    record.Quick ? "true" : "false",
+                    new TextCell(string.Join(' ', record.Arguments), Code: true),
+                    F2(record.Timings.TrainSeconds),
+                    F2(record.Timings.WallSeconds),
+                    F1(result.WallSeconds),
+                    Timestamp(record.Timings.StartedAt),
+                ]]), "timings"));
         }
 
-        if (reference is not null) html.Append(Fidelity(reference, metrics));
+        if (reference is not null) html.Append(Fidelity(reference, record));
 
         if (folder.Images.Count > 0)
         {
@@ -92,63 +99,84 @@ public static class Reports
                 html.Append($"<figure><img src=\"{Html.Url(result.Script + "/" + image)}\" alt=\"{Html.Encode(result.Script)}: {Html.Encode(image)}\"><figcaption>{Html.Encode(image)}</figcaption></figure>\n");
         }
 
-        if (metrics is not null)
+        if (record is not null)
         {
-            var scalars = RunFolders.Scalars(RunFolders.Select(metrics, "results"), "results");
-            if (scalars.Count > 0)
+            if (record.Series.Count > 0)
             {
-                html.Append($"<details{(scalars.Count <= 16 ? " open" : "")}><summary>Results ({scalars.Count} numbers; histories are in metrics.json)</summary>\n");
-                html.Append(Html.Table(["metric", "value"], scalars.Select(s => (IReadOnlyList<string>)[$"<code>{Html.Encode(s.Path)}</code>", Html.Encode(RunFolders.Display(s.Node))]), "results", numeric: [1]));
+                html.Append("<h3>Models</h3>\n");
+                html.Append(TextTables.ToHtml(SeriesTable(record), "series"));
+            }
+            var values = RunFolders.Values(record);
+            if (values.Count > 0)
+            {
+                html.Append($"<details{(values.Count <= 16 ? " open" : "")}><summary>Results ({values.Count} values; per-epoch histories are in metrics.json)</summary>\n");
+                html.Append(TextTables.ToHtml(TextTable.Of([new("name"), TextColumn.Number("value")],
+                    values.Select(v => (IReadOnlyList<TextCell>)[v.Name, RunFolders.Display(v)])), "results"));
                 html.Append("</details>\n");
             }
-            if (RunFolders.Select(metrics, "config") is { } config)
+            if (record.Config.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
             {
                 html.Append("<details><summary>Config</summary>\n");
-                foreach (var (path, text) in MultilineStrings(config, "config"))
+                foreach (var (path, text) in MultilineStrings(record.Config, "config"))
                     html.Append($"<p><code>{Html.Encode(path)}</code></p><pre>{Html.Encode(text)}</pre>\n");
-                html.Append($"<pre>{Html.Encode(config.ToJsonString(Pretty))}</pre></details>\n");
+                html.Append($"<pre>{Html.Encode(JsonSerializer.Serialize(record.Config, Pretty))}</pre></details>\n");
             }
-            if (RunFolders.Select(metrics, "environment") is JsonObject environment)
-                html.Append("<details><summary>Environment</summary>\n" + Html.Table(["", ""],
-                    environment.Select(p => (IReadOnlyList<string>)[Html.Encode(p.Key), Html.Encode(p.Value is JsonValue v && RunFolders.Text(v) is { } s ? s : p.Value?.ToJsonString(Pretty))]), "environment") + "</details>\n");
+            var environment = JsonSerializer.SerializeToElement(record.Environment, RunRecords.Json);
+            html.Append("<details><summary>Environment</summary>\n" + TextTables.ToHtml(TextTable.Of([new(""), new("")],
+                environment.EnumerateObject().Select(p => (IReadOnlyList<TextCell>)[p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText()])),
+                "environment") + "</details>\n");
         }
         return html.Append("</section>\n").ToString();
     }
 
-    /// <summary>The notebook's printed values beside ours, marked when equal at the printed precision.</summary>
-    public static string Fidelity(ScriptReference reference, JsonNode? metrics)
+    /// <summary>One row per model: how its training ended, its last epoch and training time, and its last epoch's metrics.</summary>
+    public static TextTable SeriesTable(RunRecord record) => TextTable.Of(
+        [new("model"), new("status"), TextColumn.Number("epochs"), TextColumn.Number("train (s)"), .. RunFolders.HistoryColumns.Select(c => TextColumn.Number(c.Name))],
+        record.Series.Select(s => (IReadOnlyList<TextCell>)
+        [
+            s.Name,
+            new TextCell(RunStatuses.Text(s.Status), Style: s.Status is RunStatus.Completed or RunStatus.EarlyStopped ? CellStyle.Ok : CellStyle.Bad),
+            s.Final is { } last ? last.Epoch.ToString(CultureInfo.InvariantCulture) : "",
+            F2(s.TrainSeconds),
+            .. RunFolders.HistoryColumns.Select(c => (TextCell)(s.Final is { } f && c.Read(f) is { } x ? RunFolders.Display(x) : "")),
+        ]));
+
+    /// <summary>The notebook's printed values beside ours (as References resolves them in <paramref name="record"/>).</summary>
+    public static string Fidelity(ScriptReference reference, RunRecord? record) =>
+        Fidelity(reference, References.Rows(reference, record), record?.Quick ?? false);
+
+    /// <summary>The notebook's printed values beside ours, marked when equal at the printed precision; a quick run is flagged as not comparable.</summary>
+    public static string Fidelity(ScriptReference reference, IReadOnlyList<FidelityRow> rows, bool quick)
     {
-        var rows = References.Rows(reference, metrics is null ? null : RunRecords.TryParse(metrics.ToJsonString()));
         int Count(Agreement a) => rows.Count(r => r.Agreement == a);
         var missing = rows.Count(r => r.Agreement is null);
         var html = new StringBuilder($"<h3>Notebook</h3>\n<p class=\"muted\">{Html.Encode(reference.Section)}. Of {rows.Count} printed values: "
             + $"{Count(Agreement.Equal)} equal as printed (=), {Count(Agreement.Close)} equal to float32 rounding (≈, within {References.CloseRelative:G2} relative), "
             + $"{Count(Agreement.Differs)} differ (≠){(missing > 0 ? $", {missing} not recorded by the script" : "")}.");
-        if (RunFolders.Select(metrics, "quick") is JsonValue quick && quick.GetValueKind() == JsonValueKind.True)
-            html.Append(" This was a <strong>--quick</strong> run: its settings are not the notebook's, so differences are expected.");
+        if (quick) html.Append(" This was a <strong>--quick</strong> run: its settings are not the notebook's, so differences are expected.");
         if (reference.Note is not null) html.Append(' ').Append(Html.Encode(reference.Note));
         html.Append("</p>\n");
-        html.Append(Html.Table(["value", "notebook", "ours", "|Δ|", ""], rows.Select(r => (IReadOnlyList<string>)
+        html.Append(TextTables.ToHtml(TextTable.Of([new("value"), new("notebook"), new("ours"), TextColumn.Number("|Δ|"), new("")], rows.Select(r => (IReadOnlyList<TextCell>)
         [
-            Html.Encode(r.Label),
-            $"<code>{Html.Encode(r.Notebook)}</code>",
-            r.Ours is null ? "<span class=\"muted\">not recorded</span>" : $"<code>{Html.Encode(r.Ours)}</code>",
+            r.Label,
+            new TextCell(r.Notebook, Code: true),
+            r.Ours is null ? new TextCell("not recorded", Style: CellStyle.Muted) : new TextCell(r.Ours, Code: true),
             r.Delta is { } d ? d.ToString("G3", CultureInfo.InvariantCulture) : "",
             r.Agreement switch
             {
-                Agreement.Equal => "<span class=\"ok\">=</span>",
-                Agreement.Close => "<span class=\"ok\">≈</span>",
-                Agreement.Differs => "<span class=\"bad\">≠</span>",
+                Agreement.Equal => new TextCell("=", Style: CellStyle.Ok),
+                Agreement.Close => new TextCell("≈", Style: CellStyle.Ok),
+                Agreement.Differs => new TextCell("≠", Style: CellStyle.Bad),
                 _ => "",
             },
-        ]), "fidelity", numeric: [3]));
+        ])), "fidelity"));
         return html.ToString();
     }
 
-    static string Status(ScriptResult r) =>
-        r.Ok ? $"<span class=\"ok\">{Html.Encode(r.Status)}</span>"
-        : r.Status == BatchRuns.Skipped ? $"<span class=\"muted\">{Html.Encode(r.Status)}</span>"
-        : $"<span class=\"bad\">{Html.Encode(r.Status)}</span>";
+    static TextCell Status(ScriptResult r) =>
+        new(r.Status, Style: r.Ok ? CellStyle.Ok : r.Status == BatchRuns.Skipped ? CellStyle.Muted : CellStyle.Bad);
+
+    static string StatusHtml(ScriptResult r) => TextTables.ToHtml(Status(r));
 
     /// <summary>An ISO timestamp to the second: <c>2026-11-26 08:55:30</c>.</summary>
     public static string Timestamp(string? iso) =>
@@ -156,17 +184,17 @@ public static class Reports
 
     static string F1(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 
-    static string Num(JsonNode? node) => RunFolders.Number(node) is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "";
+    static string F2(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     static string Anchor(string script) => "script-" + Regex.Replace(script, "[^A-Za-z0-9_-]", "-");
 
     /// <summary>
-    /// What a script demonstrates, in a sentence: metrics.json's <c>description</c>, else the description the
+    /// What a script demonstrates, in a sentence: the run record's description, else the description the
     /// script passes to <c>Runs.Start</c> (read from its source), else empty.
     /// </summary>
     public static string Description(ScriptFolder folder, string? scriptsDir)
     {
-        if (RunFolders.Text(RunFolders.Select(folder.Metrics, "description")) is { Length: > 0 } recorded) return recorded;
+        if (folder.Record?.Description is { Length: > 0 } recorded) return recorded;
         var source = ScriptSource(folder.Script, scriptsDir);
         var match = source is null ? Match.Empty : Regex.Match(source, @"Runs\.Start\(\s*""[^""]*""\s*,\s*\w+\s*,\s*""(?<d>(?:[^""\\]|\\.)*)""");
         return match.Success ? Regex.Unescape(match.Groups["d"].Value) : "";
@@ -202,22 +230,22 @@ public static class Reports
         return path is not null && File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
-    static IEnumerable<(string Path, string Text)> MultilineStrings(JsonNode node, string path)
+    // Config strings that span lines (a model's printed structure), to show as printed rather than JSON-escaped.
+    static IEnumerable<(string Path, string Text)> MultilineStrings(JsonElement node, string path)
     {
-        switch (node)
+        switch (node.ValueKind)
         {
-            case JsonObject obj:
-                foreach (var (key, child) in obj)
-                    if (child is not null)
-                        foreach (var found in MultilineStrings(child, $"{path}.{key}")) yield return found;
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                    foreach (var found in MultilineStrings(property.Value, $"{path}.{property.Name}")) yield return found;
                 break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                    if (array[i] is { } child)
-                        foreach (var found in MultilineStrings(child, $"{path}[{i}]")) yield return found;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in node.EnumerateArray())
+                    foreach (var found in MultilineStrings(item, $"{path}[{i++}]")) yield return found;
                 break;
-            default:
-                if (RunFolders.Text(node) is { } text && text.Contains('\n')) yield return (path, text);
+            case JsonValueKind.String when node.GetString() is { } text && text.Contains('\n'):
+                yield return (path, text);
                 break;
         }
     }

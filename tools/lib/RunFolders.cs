@@ -1,26 +1,27 @@
 #nullable enable
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-
-/// <summary>One script's output folder: its name, where it is, its metrics.json (null when missing or unreadable) and its PNGs (paths relative to the folder, with '/').</summary>
-public sealed record ScriptFolder(string Script, string Dir, JsonObject? Metrics, IReadOnlyList<string> Images);
-
-/// <summary>A training history found in a metrics.json: its JSON path, the epochs, and each numeric column by name.</summary>
-public sealed record HistoryTable(string Path, IReadOnlyList<double> Epochs, IReadOnlyDictionary<string, IReadOnlyList<double?>> Columns);
 
 /// <summary>
-/// Reading run outputs generically, whatever a script chose to record: script folders, metrics.json, the
-/// histories in it (any array of objects with an <c>epoch</c> and numeric fields), its numeric results, and
-/// values picked by a small path language (<c>results.mlp.history[epoch=11].valid_loss</c>, <c>lr_cuts[0]</c>, <c>[-1]</c>).
+/// One script's output folder: its name, where it is, its run record (null when metrics.json is missing or is not a
+/// ch13 run record: a failed run leaves none) and its PNGs (paths relative to the folder, with '/').
+/// </summary>
+public sealed record ScriptFolder(string Script, string Dir, RunRecord? Record, IReadOnlyList<string> Images);
+
+/// <summary>One column of a training history: its name as metrics.json writes it, which way it improves, and how to read it from an epoch.</summary>
+public sealed record HistoryColumn(string Name, Better? Better, Func<EpochMetrics, double?> Read);
+
+/// <summary>
+/// Reading run outputs: script folders, their run records (<see cref="RunRecords"/>) and PNGs, and the values a record
+/// holds under the names users see: a series' name and the value's ("MLP 2-10-6-2 · valid_acc"), or a run value's own name.
 /// </summary>
 public static class RunFolders
 {
-    /// <summary>Numeric arrays longer than this (weights, confusion matrices, per-epoch lists) are not listed as results.</summary>
+    /// <summary>Lists longer than this (weights, confusion matrices) are shown by their size, not number by number.</summary>
     public const int MaxListedArray = 8;
 
-    public static bool IsScriptFolder(string dir) => File.Exists(Path.Combine(dir, "metrics.json"));
+    public static string MetricsPath(string dir) => Path.Combine(dir, "metrics.json");
+
+    public static bool IsScriptFolder(string dir) => File.Exists(MetricsPath(dir));
 
     /// <summary>
     /// The script folders of <paramref name="dir"/>: the folder itself when it holds a metrics.json, otherwise every
@@ -38,12 +39,12 @@ public static class RunFolders
             .ToList();
     }
 
-    /// <summary>Reads one script folder; its name is <paramref name="name"/>, else metrics.json's <c>script</c>, else the folder's name.</summary>
+    /// <summary>Reads one script folder; its name is <paramref name="name"/>, else the record's script, else the folder's name.</summary>
     public static ScriptFolder Read(string dir, string? name)
     {
-        var metrics = ReadJson(Path.Combine(dir, "metrics.json")) as JsonObject;
-        var script = name ?? Text(metrics?["script"]) ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
-        return new ScriptFolder(script, Path.GetFullPath(dir), metrics, Images(dir));
+        var record = RunRecords.TryRead(MetricsPath(dir));
+        var script = name ?? record?.Script ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
+        return new ScriptFolder(script, Path.GetFullPath(dir), record, Images(dir));
     }
 
     /// <summary>Every PNG under <paramref name="dir"/> (not hidden temp files), relative, sorted.</summary>
@@ -55,160 +56,82 @@ public static class RunFolders
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>A JSON file's content, or null when it is missing or not valid JSON.</summary>
-    public static JsonNode? ReadJson(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try { return JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException) { return null; }
-    }
+    /// <summary>The columns of a history, in the order tables and charts show them.</summary>
+    public static readonly IReadOnlyList<HistoryColumn> HistoryColumns =
+    [
+        new("train_loss", Better.Lower, e => e.TrainLoss),
+        new("train_acc", Better.Higher, e => e.TrainAccuracy),
+        new("valid_loss", Better.Lower, e => e.ValidLoss),
+        new("valid_acc", Better.Higher, e => e.ValidAccuracy),
+        new("lr", null, e => e.LearningRate),
+    ];
 
-    /// <summary>A JSON number (or "NaN"/"Infinity" as Runs.Json writes them) as a double; null for anything else.</summary>
-    public static double? Number(JsonNode? node)
-    {
-        if (node is not JsonValue value) return null;
-        // Parsed and built values hold different CLR types (JsonElement, int, double…): read the JSON text.
-        if (value.GetValueKind() == JsonValueKind.Number) return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (value.GetValueKind() == JsonValueKind.String
-            && double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
-            && !double.IsFinite(x)) return x;
-        return null;
-    }
+    /// <summary>A value's name as users see it: <c>series · name</c>, or just the name for a run value.</summary>
+    public static string Label(string? series, string name) => series is null ? name : $"{series} · {name}";
 
-    /// <summary>A value as tables show it: integers as written, other numbers with 4 decimals (fewer when large, more digits when tiny), text as is.</summary>
-    public static string Display(JsonNode? node)
-    {
-        if (node is null) return "";
-        if (Number(node) is not { } x) return Text(node) ?? node.ToJsonString();
-        var raw = node.ToJsonString();
-        if (Regex.IsMatch(raw, @"^-?\d+$")) return raw;
-        if (x != 0 && Math.Abs(x) < 1e-3 && double.IsFinite(x)) return x.ToString("G4", CultureInfo.InvariantCulture);
-        return !double.IsFinite(x) ? x.ToString(CultureInfo.InvariantCulture)
-            : Math.Abs(x) >= 1000 ? x.ToString("F1", CultureInfo.InvariantCulture)
-            : x.ToString("F4", CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A JSON string's value; null for anything else.</summary>
-    public static string? Text(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-
-    /// <summary>Every history in <paramref name="root"/>, in document order (their paths name them: <c>results.mlp.history</c>).</summary>
-    public static IReadOnlyList<HistoryTable> Histories(JsonNode? root)
-    {
-        var found = new List<HistoryTable>();
-        Walk(root, "", (path, node) =>
-        {
-            if (node is JsonArray array && AsHistory(path, array) is { } history)
-            {
-                found.Add(history);
-                return false;
-            }
-            return true;
-        });
-        return found;
-    }
+    /// <summary>The key metric's name as users see it (with its series when it has one).</summary>
+    public static string Label(KeyMetric key) => Label(key.Series, key.Name);
 
     /// <summary>
-    /// The numeric leaves of <paramref name="root"/> as (path, node), skipping histories and numeric arrays longer
-    /// than <see cref="MaxListedArray"/>: the "final metrics" a table can show.
+    /// A series' last epoch as values: <c>epochs</c> (the last epoch's number, which early stopping changes) and every
+    /// metric column it recorded, each with the direction it improves in. Empty when no epoch finished.
     /// </summary>
-    public static IReadOnlyList<(string Path, JsonNode Node)> Scalars(JsonNode? root, string prefix = "")
+    public static IReadOnlyList<RunValue> FinalMetrics(Series series)
     {
-        var found = new List<(string, JsonNode)>();
-        Walk(root, prefix, (path, node) =>
-        {
-            switch (node)
-            {
-                case JsonArray array when AsHistory(path, array) is not null:
-                    return false;
-                case JsonArray array when array.Count > 0 && array.All(e => e is JsonArray || Number(e) is not null):
-                    if (CountLeaves(array) > MaxListedArray) return false;
-                    return true;
-                case JsonValue when Number(node) is not null:
-                    found.Add((path, node));
-                    return false;
-                default:
-                    return true;
-            }
-        });
-        return found;
+        if (series.Final is not { } final) return [];
+        var values = new List<RunValue> { RunValue.Of("epochs", final.Epoch) };
+        foreach (var column in HistoryColumns)
+            if (column.Read(final) is { } x) values.Add(RunValue.Of(column.Name, x, column.Better));
+        return values;
     }
 
-    static int CountLeaves(JsonArray array) => array.Sum(e => e is JsonArray inner ? CountLeaves(inner) : 1);
+    /// <summary>The values a record measured (each series' values, then the run's), named for users.</summary>
+    public static IReadOnlyList<RunValue> Values(RunRecord record) =>
+        record.Series.SelectMany(s => s.Values.Select(v => v with { Name = Label(s.Name, v.Name) }))
+            .Concat(record.Results)
+            .ToList();
 
-    static HistoryTable? AsHistory(string path, JsonArray array)
-    {
-        if (array.Count == 0) return null;
-        var rows = new List<JsonObject>(array.Count);
-        foreach (var element in array)
-        {
-            if (element is not JsonObject row || Number(row["epoch"]) is null) return null;
-            rows.Add(row);
-        }
-        var columns = new List<string>();
-        foreach (var row in rows)
-            foreach (var (key, value) in row)
-                if (key != "epoch" && !columns.Contains(key) && Number(value) is not null) columns.Add(key);
-        if (columns.Count == 0) return null;
-        return new HistoryTable(path, rows.Select(r => Number(r["epoch"])!.Value).ToList(),
-            columns.ToDictionary(c => c, c => (IReadOnlyList<double?>)rows.Select(r => Number(r[c])).ToList()));
-    }
-
-    // Depth-first over objects and arrays; visit returns false to skip a node's children.
-    static void Walk(JsonNode? node, string path, Func<string, JsonNode, bool> visit)
-    {
-        if (node is null || !visit(path, node)) return;
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (key, child) in obj) Walk(child, path.Length == 0 ? key : $"{path}.{key}", visit);
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++) Walk(array[i], $"{path}[{i}]", visit);
-                break;
-        }
-    }
-
-    static readonly Regex Segment = new(@"^(?<name>[^.\[\]]*)(?<selectors>(\[[^\]]*\])*)$");
-    static readonly Regex Selector = new(@"\[(?<inner>[^\]]*)\]");
+    /// <summary>Everything a comparison lines up: per series its final epoch metrics and its values, then the run's values; named for users.</summary>
+    public static IReadOnlyList<RunValue> Results(RunRecord record) =>
+        record.Series.SelectMany(s => FinalMetrics(s).Concat(s.Values).Select(v => v with { Name = Label(s.Name, v.Name) }))
+            .Concat(record.Results)
+            .ToList();
 
     /// <summary>
-    /// The node at <paramref name="path"/>: dot-separated property names, each optionally followed by selectors:
-    /// <c>[2]</c> (index), <c>[-1]</c> (from the end), <c>[epoch=11]</c> (the first element whose property equals the value).
-    /// Null when any step is missing.
+    /// A value as tables show it: its number (<see cref="Display(double)"/>), its list (in full up to
+    /// <see cref="MaxListedArray"/> numbers, else its size and shape), or its text; <c>null</c> when it holds nothing.
     /// </summary>
-    public static JsonNode? Select(JsonNode? root, string path)
+    public static string Display(RunValue value)
     {
-        var node = root;
-        foreach (var part in path.Split('.'))
+        if (value.Number is { } x) return Display(x);
+        if (value.Numbers is { } numbers)
         {
-            var match = Segment.Match(part);
-            if (!match.Success) return null;
-            var name = match.Groups["name"].Value;
-            if (name.Length > 0) node = node is JsonObject obj && obj.TryGetPropertyValue(name, out var child) ? child : null;
-            foreach (Match selector in Selector.Matches(match.Groups["selectors"].Value))
-                node = Pick(node, selector.Groups["inner"].Value);
-            if (node is null) return null;
+            if (numbers.Count <= MaxListedArray) return "[" + string.Join(", ", numbers.Select(Display)) + "]";
+            var shape = value.Shape is { Count: > 1 } s ? $", {string.Join("×", s)}" : "";
+            return $"{numbers.Count} numbers{shape}";
         }
-        return node;
+        return value.Text ?? "null";
     }
 
-    static JsonNode? Pick(JsonNode? node, string selector)
+    /// <summary>A number as tables show it: integers as integers, others with 4 decimals (1 when large, 4 significant digits when tiny).</summary>
+    public static string Display(double x)
     {
-        if (node is not JsonArray array) return null;
-        if (int.TryParse(selector, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
-        {
-            if (index < 0) index += array.Count;
-            return index >= 0 && index < array.Count ? array[index] : null;
-        }
-        var eq = selector.IndexOf('=');
-        if (eq <= 0) return null;
-        var (key, wanted) = (selector[..eq].Trim(), selector[(eq + 1)..].Trim());
-        return array.FirstOrDefault(e => e is JsonObject obj && obj[key] is { } v && Same(v, wanted));
+        if (!double.IsFinite(x)) return x.ToString(CultureInfo.InvariantCulture);
+        if (x == Math.Round(x) && Math.Abs(x) < 1e15) return x.ToString("F0", CultureInfo.InvariantCulture);
+        if (Math.Abs(x) < 1e-3) return x.ToString("G4", CultureInfo.InvariantCulture);
+        return Math.Abs(x) >= 1000 ? x.ToString("F1", CultureInfo.InvariantCulture) : x.ToString("F4", CultureInfo.InvariantCulture);
     }
 
-    static bool Same(JsonNode value, string wanted) =>
-        Number(value) is { } x && double.TryParse(wanted, NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
-            ? x == y
-            : Text(value) == wanted;
+    /// <summary>Whether two values hold the same number, list (and shape) and text: NaN equals NaN, a missing value only a missing one.</summary>
+    public static bool Same(RunValue? a, RunValue? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        return Nullable.Equals(a.Number, b.Number)
+            && SameList(a.Numbers, b.Numbers)
+            && SameList(a.Shape, b.Shape)
+            && a.Text == b.Text;
+    }
+
+    static bool SameList<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) =>
+        a is null || b is null ? a is null && b is null : a.SequenceEqual(b);
 }
