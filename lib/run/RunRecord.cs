@@ -147,13 +147,18 @@ public sealed class OneLineCounts : JsonConverter<IReadOnlyList<int>>
 public sealed record Series(
     [property: Description("The model's human name, as the script's progress line shows it.")] string Name,
     [property: Description("How its training ended.")] RunStatus Status,
-    [property: Description("Seconds in its training loop (differs between runs with the same seed, like timings).")] double TrainSeconds,
     [property: Description("One entry per finished epoch, epochs from 1."), JsonPropertyOrder(1)] IReadOnlyList<EpochMetrics> History,
     [property: Description("What was measured on the model besides its history.")] IReadOnlyList<RunValue> Values)
 {
-    /// <summary>A series from a training loop's <see cref="global::History"/>: its status, seconds and epochs.</summary>
+    /// <summary>A series from a training loop's <see cref="global::History"/>: its status, epochs and seconds.</summary>
     public static Series Of(string name, History history, params RunValue[] values) =>
-        new(name, history.Status, Math.Round(history.Seconds, 4), history.Epochs, values);
+        new(name, history.Status, history.Epochs, values) { TrainSeconds = history.Seconds };
+
+    /// <summary>
+    /// Seconds in its training loop, for <see cref="Runs.Finish"/>. Not written with the series: a timing differs between
+    /// runs with the same seed, so it goes to the record's timings (<see cref="RunTimings.SeriesTrainSeconds"/>).
+    /// </summary>
+    [JsonIgnore] public double TrainSeconds { get; init; }
 
     /// <summary>The last epoch, or null when training never finished one (written to metrics.json for readers).</summary>
     [Description("The last epoch of history (absent when none finished); written for readers, ignored when read.")]
@@ -173,11 +178,12 @@ public sealed record KeyMetric(
 /// <summary>What ran, where and how: the same for the same machine and packages.</summary>
 public sealed record RunEnvironment(string? Torchsharp, string Libtorch, int TorchThreads, string Os, string Architecture, string Dotnet, string Host);
 
-/// <summary>When and how long: with each series' train_seconds, the only part of a record that differs between two runs with the same seed.</summary>
+/// <summary>When and how long: the only part of a record that differs between two runs with the same seed.</summary>
 public sealed record RunTimings(
     [property: Description("When the run started (ISO 8601 with offset).")] string StartedAt,
-    [property: Description("Seconds in training loops: the sum of the series' train_seconds.")] double TrainSeconds,
-    [property: Description("Seconds from start to the writing of this record.")] double WallSeconds);
+    [property: Description("Seconds in training loops, all series together.")] double TrainSeconds,
+    [property: Description("Seconds from start to the writing of this record.")] double WallSeconds,
+    [property: Description("Seconds in each series' training loop, by series name.")] IReadOnlyDictionary<string, double> SeriesTrainSeconds);
 
 /// <summary>
 /// Everything a script run leaves in metrics.json. <see cref="Config"/> is the script's own settings (free-form, shown as

@@ -216,12 +216,15 @@ public static class Runs
     public static RunRecord Record(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
         KeyMetric? keyMetric = null)
     {
+        if (series.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"two series are named \"{twice.Key}\": every model a script trains needs its own name", nameof(series));
         var status = RunStatuses.Worst(series.Select(s => s.Status));
         var divergedAt = status == RunStatus.Diverged ? Divergence(series)?.Epoch : null;
         return new RunRecord(RunRecords.SchemaVersion, run.Script, run.Description, status, divergedAt, run.Seed, run.Epochs, run.Quick,
             keyMetric, run.CommandLine, JsonSerializer.SerializeToElement(config, Json), series, results ?? [], EnvironmentInfo(),
             new RunTimings(run.StartedAt.ToString("o", CultureInfo.InvariantCulture),
-                Math.Round(series.Sum(s => s.TrainSeconds), 4), Math.Round(run.WallSeconds, 4)));
+                Math.Round(series.Sum(s => s.TrainSeconds), 4), Math.Round(run.WallSeconds, 4),
+                series.ToDictionary(s => s.Name, s => Math.Round(s.TrainSeconds, 4))));
     }
 
     /// <summary>What went wrong and what to try, for a run that did not complete (null when it did).</summary>

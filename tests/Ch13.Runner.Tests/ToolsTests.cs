@@ -113,7 +113,7 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
               "epochs": 1, "quick": false, "arguments": [], "config": {}, "series": [], "results": [{"name": "acc", "number": 0.75}],
               "key_metric": {"name": "acc", "value": 0.75, "better": "higher"},
               "environment": {"libtorch": "none", "torch_threads": 1, "os": "test", "architecture": "test", "dotnet": "test", "host": "test"},
-              "timings": {"started_at": "2026-01-01T00:00:00+00:00", "train_seconds": 0.1, "wall_seconds": 0.2}
+              "timings": {"started_at": "2026-01-01T00:00:00+00:00", "train_seconds": 0.1, "wall_seconds": 0.2, "series_train_seconds": {}}
             }
             """;
         File.WriteAllText(Path.Combine(scripts, "good.csx"), string.Join('\n',

@@ -178,7 +178,7 @@ public sealed class RobustnessTests : IDisposable
 
     JsonNode Metrics() => JsonNode.Parse(File.ReadAllText(Path.Combine(temp.Path, "metrics.json")))!;
 
-    static Series Trained(string name, RunStatus status, params EpochMetrics[] history) => new(name, status, 0.05, history, []);
+    static Series Trained(string name, RunStatus status, params EpochMetrics[] history) => new(name, status, history, []) { TrainSeconds = 0.05 };
 
     [Fact]
     public void A_diverged_run_records_the_epoch_where_it_diverged_and_exits_3()

@@ -132,7 +132,7 @@ public sealed class BatchTests : IDisposable
             Quick = false,
             Results = [RunValue.Of("acc", value, Better.Higher)],
             KeyMetric = new KeyMetric("acc", value, Better.Higher, null),
-            Timings = new RunTimings("2026-01-01T00:00:00+00:00", 0.25, 0.5),
+            Timings = new RunTimings("2026-01-01T00:00:00+00:00", 0.25, 0.5, new Dictionary<string, double>()),
         };
         return $"echo \"{name}: training (quick=$quick, args:$rest)\"\n"
             + "sed \"s/\\\"quick\\\": false/\\\"quick\\\": $quick/\" > \"$out/metrics.json\" <<'JSON'\n"

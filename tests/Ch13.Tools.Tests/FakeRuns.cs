@@ -44,12 +44,12 @@ public static class FakeRuns
             Config: JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.015 }),
             Series:
             [
-                new Series(Linear, RunStatus.Completed, 0.5, History(0.7, 0.5), [RunValue.Of("test_acc", 0.5, Better.Higher)]),
-                new Series(Mlp, RunStatus.Completed, 1.0, History(0.9, validAcc), [RunValue.Of("test_acc", 0.95, Better.Higher)]),
+                new Series(Linear, RunStatus.Completed, History(0.7, 0.5), [RunValue.Of("test_acc", 0.5, Better.Higher)]),
+                new Series(Mlp, RunStatus.Completed, History(0.9, validAcc), [RunValue.Of("test_acc", 0.95, Better.Higher)]),
             ],
             Results: [RunValue.OfList("demo", [0.1, 0.2]), RunValue.OfList("weights", Enumerable.Range(0, 20).Select(i => i * 0.1))],
             Environment: new RunEnvironment("0.107.0", "2.5.1", 2, "Linux test", "X64", "9.0.0", "test"),
-            Timings: new RunTimings("2026-01-01T00:00:00+00:00", 1.5, 2.5));
+            Timings: new RunTimings("2026-01-01T00:00:00+00:00", 1.5, 2.5, new Dictionary<string, double> { [Linear] = 0.5, [Mlp] = 1.0 }));
     }
 
     /// <summary>Writes <c>dir/metrics.json</c> and the named PNGs (each a distinct solid picture with an optional red box).</summary>

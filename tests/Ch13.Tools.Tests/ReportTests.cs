@@ -176,10 +176,10 @@ public sealed class ReferenceTests
     static RunRecord Record(IReadOnlyList<Series> series, params RunValue[] results) => new(
         RunRecords.SchemaVersion, "test", "", RunStatus.Completed, null, 1, 3, false, null, [],
         JsonSerializer.SerializeToElement(new { }), series, results,
-        new RunEnvironment("0.107.0", "2.7.1", 1, "Linux", "X64", "10.0.0", "tests"), new RunTimings("", 0, 0));
+        new RunEnvironment("0.107.0", "2.7.1", 1, "Linux", "X64", "10.0.0", "tests"), new RunTimings("", 0, 0, new Dictionary<string, double>()));
 
     static Series Trained(string name, IReadOnlyList<EpochMetrics> history, params RunValue[] values) =>
-        new(name, RunStatus.Completed, 0.1, history, values);
+        new(name, RunStatus.Completed, history, values);
 
     static EpochMetrics Epoch(int epoch, double validLoss) => new(epoch, 0.5, 0.5, validLoss, 0.9, 0.01);
 

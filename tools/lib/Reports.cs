@@ -137,7 +137,7 @@ public static class Reports
             s.Name,
             new TextCell(RunStatuses.Text(s.Status), Style: s.Status is RunStatus.Completed or RunStatus.EarlyStopped ? CellStyle.Ok : CellStyle.Bad),
             s.Final is { } last ? last.Epoch.ToString(CultureInfo.InvariantCulture) : "",
-            F2(s.TrainSeconds),
+            record.Timings.SeriesTrainSeconds.TryGetValue(s.Name, out var seconds) ? F2(seconds) : "",
             .. RunFolders.HistoryColumns.Select(c => (TextCell)(s.Final is { } f && c.Read(f) is { } x ? RunFolders.Display(x) : "")),
         ]));
 
