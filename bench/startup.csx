@@ -10,6 +10,6 @@ var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 torch.manual_seed(run.Seed);
 var model = new MyModule();
-var optimizer = Optimizers.Create(new Adam(0.015), model.parameters());
+var optimizer = Optimizers.Flat(new Adam(0.015), model.parameters());
 Console.WriteLine($"ready for the first epoch after {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds:F3} s (process clock)");
 return 0;

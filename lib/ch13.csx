@@ -20,6 +20,7 @@
 // core: specs, the chapter's models, the training loop and what it needs
 #load "core/Specs.cs"
 #load "core/Tensors.cs"
+#load "core/PyText.cs"
 #load "core/TorchRandom.cs"
 #load "core/Loader.cs"
 #load "core/Nets.cs"

@@ -48,16 +48,15 @@ Runs.Log(run, $"\n[{string.Join(" ", data.OriginValues)}]\n[{string.Join(" ", da
 var trainData = Data.ToTensors(data.Arrays.Train, labelsAsClasses: false);
 var testData = Data.ToTensors(data.Arrays.Test, labelsAsClasses: false);
 Runs.Log(run, $"x_train {Shape(trainData.X)}, x_test {Shape(testData.X)}: {string.Join(", ", data.FeatureNames)}");
-// The notebook seeds before creating the DataLoader; creating one draws nothing (its draws come per epoch).
-torch.manual_seed(run.Seed);
 
-// --- Training a DNN regression model
+// --- Training a DNN regression model (the notebook seeds before its DataLoader and again here; nothing draws in
+//     between, since a DataLoader draws only when an epoch starts, so one seed is the same)
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: (int)trainData.X.shape[1], HiddenUnits: [10, 6, 4], OutputSize: 1, Activation: Activation.ReLU));
 Runs.Log(run, "\n" + Nets.Describe(model) + "\n");
 // The notebook's log line: 0-based epoch and the mean train loss over batches (EpochLines.ZeroBasedTrainLoss).
 var history = Training.Fit(model, trainData, null, config, optimizer, lossFn,
-    Progress.Hooks(run, "MLP 9-10-6-4-1", config.Epochs, new NotebookLog(run, config, EpochLines.ZeroBasedTrainLoss)));
+    Progress.Hooks(run, ModelName, config.Epochs, new NotebookLog(run, config, EpochLines.ZeroBasedTrainLoss)));
 
 // Evaluating on the test set, under no_grad
 var result = Regression.Evaluate(model, testData);

@@ -26,9 +26,9 @@ var a = tensor(3.14f, requires_grad: true);
 var b = tensor(new[] { 1.0f, 2.0f, 3.0f }, requires_grad: true);
 Console.WriteLine($"\n{TensorText.Repr(a)}\n{TensorText.Repr(b)}");
 var w3 = tensor(new[] { 1.0f, 2.0f, 3.0f });
-Console.WriteLine(Py(w3.requires_grad));
+Console.WriteLine(PyText.Bool(w3.requires_grad));
 w3.requires_grad_();
-Console.WriteLine(Py(w3.requires_grad));
+Console.WriteLine(PyText.Bool(w3.requires_grad));
 
 // Glorot (Xavier) initialisation of a 2×3 tensor. TorchSharp 0.107's nn.init.xavier_normal_ draws from the *uniform*
 // Xavier distribution; Init.XavierNormal draws N(0, 2/(fan_in + fan_out)) like PyTorch, so it prints the book's tensor.
@@ -149,7 +149,6 @@ GradientCheck Verify(string name, double autograd, double byHand, string formula
     return new GradientCheck(name, autograd, byHand, formula, ok);
 }
 
-string Py(bool value) => value ? "True" : "False";
 double[] Values(Tensor t) => t.detach().flatten().data<float>().Select(v => Math.Round((double)v, 4)).ToArray();
 RunValue TensorValue(string name, Tensor t) => new(name, Numbers: Values(t), Shape: [.. t.shape.Select(d => (int)d)]);
 string Flat(Tensor t) => "[" + string.Join(", ", Values(t).Select(v => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture))) + "]";

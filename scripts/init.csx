@@ -60,7 +60,7 @@ foreach (var r in results)
 var layers = results[0].Stats.Select(s => (double)s.Layer).ToArray();
 LinePlots.Save(run.OutPath("init_stats.png"),
 [
-    new LinePanel($"Activation std at initialisation (tanh, {spec.HiddenUnits.Length} hidden layers)", "Layer (last = output logits)", "std of layer output",
+    new LinePanel($"Activation std at initialisation (tanh, {spec.HiddenUnits.Count} hidden layers)", "Layer (last = output logits)", "std of layer output",
         results.Select(r => new LineSeries(Init.Name(r.Kind), layers, r.Stats.Select(s => s.ActivationStd).ToArray())).ToList(), LogY: true, Markers: true),
     new LinePanel("Back-propagated gradient std at initialisation", "Layer", "std of ∂L/∂s (pre-activation)",
         results.Select(r => new LineSeries(Init.Name(r.Kind), layers, r.Stats.Select(s => s.GradientStd).ToArray())).ToList(), LogY: true, Markers: true),

@@ -21,7 +21,7 @@ var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and test
     options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device]);
 var split = run.Get(splitOption);
 var batchSize = run.Get(batchSizeOption);
-var learningRate = run.Get(lr);
+var optimizerSpec = new Adam(LearningRate: run.Get(lr));
 
 // --- Setting up the data loaders: ToTensor() scales pixels to [0, 1]; the 60000 training images split 55000/5000
 var mnist = Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true);
@@ -39,7 +39,7 @@ var task = new LitTask(
     TrainingStep: s => SharedStep(s, "train"),
     ValidationStep: s => SharedStep(s, "valid"),
     TestStep: s => SharedStep(s, "test"),
-    ConfigureOptimizers: model => optim.Adam(model.parameters(), learningRate));
+    ConfigureOptimizers: model => Optimizers.Flat(optimizerSpec, model.parameters()));
 
 // --- Training the model using the Trainer class (the *how*), keeping the checkpoint with the best valid_acc
 var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max);
@@ -50,9 +50,7 @@ if (!run.Quiet) callbacks.Insert(0, new ModelSummary());
 var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit(limitTrainBatches, quick: 100),
     LimitValBatches: Limit(limitValBatches, quick: 20), LimitTestBatches: Limit(limitTestBatches, quick: 40),
     Device: run.Get(device)!, LogDir: run.OutDir, ProgressBar: !run.Quiet);
-Trainer trainer;
-try { trainer = new Trainer(trainerConfig, callbacks, run.Cancel); }
-catch (Ch13Exception e) { Runs.Fail(e); throw; }
+var trainer = new Trainer(trainerConfig, callbacks, run.Cancel);
 
 torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
 var fit = trainer.Fit(task, data);
@@ -70,12 +68,12 @@ Console.WriteLine((checkpoint.BestModelPath is null
 Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {bookStyleTestAcc:F4} (the book's 10-epoch run: 0.9500)");
 
 // The plot counts epochs from 1 (as the chapter's other figures); Lightning's checkpoint names count from 0.
-Plots.History(run.OutPath("history.png"), [("MLP 784-32-16-10", history)], "MNIST, Lightning-style trainer",
+Plots.History(run.OutPath("history.png"), [(ModelName, history)], "MNIST, Lightning-style trainer",
     checkpoint.BestEpoch is int best ? [new CurveMark(best + 1, $"best valid_acc {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])] : []);
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = new Adam(learningRate), model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     series:
     [

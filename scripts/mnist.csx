@@ -38,11 +38,11 @@ Runs.Log(run, Nets.Describe(model) + "\n");
 // --- Training: Adam, cross-entropy, ReduceLROnPlateau(mode="min", patience=10, factor=0.1) on the validation loss,
 //     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves).
 //     After each epoch, in the notebook's order: step the scheduler, check early stopping, then print the epoch line.
-var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
+var optimizer = Optimizers.Flat(optimizerSpec, model.parameters());
 var plateau = new PlateauScheduler(plateauSpec, optimizerSpec.LearningRate, print: line => Runs.Log(run, line));
 var earlyStop = new EarlyStopWithCheckpoint(earlyStopSpec, checkpointPath, print: line => Runs.Log(run, line));
 var history = Training.Fit(model, optimizer, train, test, config, new CrossEntropy(),
-    Progress.Hooks(run, "MLP 784-32-16-10", config.Epochs, plateau, earlyStop, new NotebookLog(run, config, EpochLines.TrainAndValid)));
+    Progress.Hooks(run, ModelName, config.Epochs, plateau, earlyStop, new NotebookLog(run, config, EpochLines.TrainAndValid)));
 var lrCuts = plateau.Cuts;
 
 // --- Results: restore the best weights, then test them
@@ -56,7 +56,7 @@ var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
 Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
 Console.WriteLine($"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}");
 
-Plots.History(run.OutPath("history.png"), [("MLP 784-32-16-10", history)], full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)",
+Plots.History(run.OutPath("history.png"), [(ModelName, history)], full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)",
     [.. lrCuts.Select(c => new CurveMark(c.Epoch, $"lr → {c.LearningRate:0e0} (epoch {c.Epoch})", Plots.ClassColors[3])),
      new CurveMark(earlyStop.BestEpoch, $"best valid loss (epoch {earlyStop.BestEpoch})", Plots.ClassColors[2])]);
 ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), confusion,

@@ -25,7 +25,7 @@ torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
 Runs.Log(run, Nets.Summary(linear));
 var log = new NotebookLog(run, config, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every config.LogEvery epochs
-var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, Progress.Hooks(run, "Linear(2, 2)", config.Epochs, log));
+var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, Progress.Hooks(run, LinearName, config.Epochs, log));
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList.
 // The notebook's printed log came from a kernel whose generator had made 370 draws since its manual_seed(1)
@@ -34,7 +34,7 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
 Runs.Log(run, "\n" + Nets.Summary(mlp));
-var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, Progress.Hooks(run, "MLP 2-10-6-2", config.Epochs, log));
+var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, Progress.Hooks(run, MlpName, config.Epochs, log));
 
 // --- Results
 var linearFinal = linearHistory.Last;
@@ -42,18 +42,21 @@ var mlpFinal = mlpHistory.Last;
 Console.WriteLine($"\nLinear model: train acc {Runs.Number(linearFinal?.TrainAccuracy)}, valid acc {Runs.Number(linearFinal?.ValidAccuracy)}");
 Console.WriteLine($"MLP (MyModule): train acc {Runs.Number(mlpFinal?.TrainAccuracy)}, valid acc {Runs.Number(mlpFinal?.ValidAccuracy)}");
 
-Plots.History(run.OutPath("history.png"), [("Linear(2, 2)", linearHistory), ("MLP 2-10-6-2", mlpHistory)], "XOR");
+Plots.History(run.OutPath("history.png"), [(LinearName, linearHistory), (MlpName, mlpHistory)], "XOR");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 [
-    ($"Linear(2, 2): valid acc {Runs.Number(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
-    ($"MLP 2-10-6-2: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
+    ($"{LinearName}: valid acc {Runs.Number(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
+    ($"{MlpName}: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
 ], data.Test);
 
 return Runs.Finish(run,
     config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
                   models = new { linear = Nets.Describe(linear), mlp = Nets.Describe(mlp) }, draws_before_mlp = NotebookDrawsBeforeModel },
-    series: [Series.Of("Linear(2, 2)", linearHistory), Series.Of("MLP 2-10-6-2", mlpHistory)],
-    keyMetric: new KeyMetric("valid_acc", mlpFinal?.ValidAccuracy, Better.Higher, "MLP 2-10-6-2"));
+    series: [Series.Of(LinearName, linearHistory), Series.Of(MlpName, mlpHistory)],
+    keyMetric: new KeyMetric("valid_acc", mlpFinal?.ValidAccuracy, Better.Higher, MlpName));
+
+// The two models' names, as progress, plots and metrics.json show them.
+const string LinearName = "Linear(2, 2)", MlpName = "MLP 2-10-6-2";
 
 // Where the notebook's kernel had left torch's generator when it built MyModule (see tests/Ch13.Tests/FidelityTests.cs).
 const int NotebookDrawsBeforeModel = 370;

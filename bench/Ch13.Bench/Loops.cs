@@ -42,7 +42,7 @@ public static class Loops
         manual_seed(1);
         using var model = Nets.Mlp(new MlpSpec(28 * 28, [32, 16], 10, Activation.ReLU, Flatten: true));
         var adam = new Adam(0.001);
-        using var optimizer = Optimizers.Create(adam, model.parameters());
+        using var optimizer = Optimizers.Flat(adam, model.parameters());
         var checkpoint = Path.Combine(Path.GetTempPath(), $"ch13-bench-{Environment.ProcessId}.bin");
         try
         {
@@ -74,7 +74,7 @@ public static class Loops
     static LoopResult Fit(string id, nn.Module<Tensor, Tensor> model, TensorData train, TensorData? valid, TrainConfig config,
         OptimizerSpec optimizerSpec, LossSpec loss)
     {
-        using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
+        using var optimizer = Optimizers.Flat(optimizerSpec, model.parameters());
         return Fit(id, model, train, valid, config, loss, optimizer, []);
     }
 

@@ -41,7 +41,7 @@ public sealed class StepRig : IDisposable
         model = Nets.Mlp(step.Model);
         x = randn(step.BatchSize, step.Model.InputSize);
         y = randint(0, step.Model.OutputSize, step.BatchSize);
-        optimizer = impl == StepImpl.Lib ? Optimizers.Create(step.Optimizer, model.parameters()) : Naive(step.Optimizer, model);
+        optimizer = impl == StepImpl.Lib ? Optimizers.Flat(step.Optimizer, model.parameters()) : Naive(step.Optimizer, model);
         model.train();
     }
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 // only after checking that every entry fits the model, so the wrong file gives a message instead of a torn model.
 
 /// <summary>One entry of a saved state_dict: its name (<c>1.weight</c>), element type and shape.</summary>
-public sealed record CheckpointEntry(string Name, ScalarType DType, long[] Shape);
+public sealed record CheckpointEntry(string Name, ScalarType DType, IReadOnlyList<long> Shape);
 
 /// <summary>Saving and restoring a model's weights with TorchSharp's <c>save</c>/<c>load</c>.</summary>
 public static class Checkpoints
@@ -79,7 +79,7 @@ public static class Checkpoints
     }
 
     /// <summary>A shape as PyTorch prints it: <c>[32, 784]</c>.</summary>
-    public static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+    public static string Shape(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
 
     // TorchSharp writes counts, element types and sizes as unsigned LEB128 (7 bits a byte, low bits first).
     static long ReadLeb128(BinaryReader reader)

@@ -85,18 +85,12 @@ public static class Nets
     static string ExtraRepr(nn.Module module) => module switch
     {
         IDescribedModule described => described.ExtraRepr,
-        Linear linear => $"in_features={linear.in_features}, out_features={linear.out_features}, bias={PyBool(linear.bias is not null)}",
+        Linear linear => $"in_features={linear.in_features}, out_features={linear.out_features}, bias={PyText.Bool(linear.bias is not null)}",
         Flatten flatten => $"start_dim={flatten.start_dim}, end_dim={flatten.end_dim}",
-        Dropout dropout => $"p={PyFloat(dropout.p)}, inplace={PyBool(dropout.inplace)}",
+        Dropout dropout => $"p={PyText.Float(dropout.p)}, inplace={PyText.Bool(dropout.inplace)}",
         _ => "",
     };
 
-    static string PyBool(bool value) => value ? "True" : "False";
-
-    /// <summary>A double the way Python prints it (0.5, 1.0, 0.001).</summary>
-    public static string PyFloat(double value) =>
-        double.IsInteger(value) && Math.Abs(value) < 1e16 ? value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)
-                                                         : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     static string Indent(string text, int spaces) => text.Replace("\n", "\n" + new string(' ', spaces));
 }

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 /// <summary>How to train: epochs, batch size, shuffling and how often to log.</summary>
 public sealed record TrainConfig(int Epochs = 100, int BatchSize = 20, bool Shuffle = true, int LogEvery = 10);
 
-/// <summary>An optimiser choice; <see cref="Optimizers.Create"/> turns it into a TorchSharp optimiser.</summary>
+/// <summary>An optimiser choice; <see cref="Optimizers.Flat"/> turns it into a TorchSharp optimiser.</summary>
 public abstract record OptimizerSpec(double LearningRate);
 public sealed record Sgd(double LearningRate = 0.01, double Momentum = 0.0, double WeightDecay = 0.0) : OptimizerSpec(LearningRate);
 public sealed record Adam(double LearningRate = 0.001, double WeightDecay = 0.0) : OptimizerSpec(LearningRate);
@@ -21,7 +21,7 @@ public sealed record CrossEntropy : LossSpec;
 public sealed record MeanSquaredError : LossSpec;
 
 /// <summary>A multilayer perceptron: Linear layers of the given widths with an activation between them.</summary>
-public sealed record MlpSpec(int InputSize, int[] HiddenUnits, int OutputSize, Activation Activation = Activation.Sigmoid, bool Flatten = false);
+public sealed record MlpSpec(int InputSize, IReadOnlyList<int> HiddenUnits, int OutputSize, Activation Activation = Activation.Sigmoid, bool Flatten = false);
 public enum Activation { Sigmoid, ReLU, Tanh }
 
 /// <summary>Features and labels as plain arrays (float64 like NumPy), before they become tensors.</summary>

@@ -3,14 +3,16 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-/// <summary>Turns an <see cref="OptimizerSpec"/> into a TorchSharp optimiser (one switch, so choices stay closed).</summary>
+/// <summary>Turns an <see cref="OptimizerSpec"/> into an optimiser (one switch, so choices stay closed).</summary>
 public static class Optimizers
 {
-    /// <remarks>
-    /// The flat versions of TorchSharp's SGD and Adam (<see cref="FlatParameters"/>): the same updates bit for bit, as a
-    /// handful of ops per step instead of a handful per parameter tensor. They pack the parameters into one buffer.
-    /// </remarks>
-    public static optim.Optimizer Create(OptimizerSpec spec, IEnumerable<Parameter> parameters) => spec switch
+    /// <summary>
+    /// The flat versions of TorchSharp's SGD and Adam (<see cref="FlatSgd"/>, <see cref="FlatAdam"/>): the same updates
+    /// bit for bit, as a handful of ops per step instead of a handful per parameter tensor. Every script trains through
+    /// these. An effect to know about: they move the parameters' storage (and their gradients') into one buffer each, so
+    /// each parameter becomes a view of it (<see cref="FlatParameters"/>); the module keeps its parameter objects.
+    /// </summary>
+    public static optim.Optimizer Flat(OptimizerSpec spec, IEnumerable<Parameter> parameters) => spec switch
     {
         Sgd sgd => new FlatSgd(parameters, sgd.LearningRate, momentum: sgd.Momentum, weightDecay: sgd.WeightDecay),
         Adam adam => new FlatAdam(parameters, adam.LearningRate, weightDecay: adam.WeightDecay),
@@ -62,7 +64,7 @@ public static class Training
         LossSpec lossSpec,
         FitHooks? hooks = null)
     {
-        using var optimizer = Optimizers.Create(optimizerSpec, model.parameters());
+        using var optimizer = Optimizers.Flat(optimizerSpec, model.parameters());
         return Fit(model, optimizer, train, valid, config, lossSpec, hooks);
     }
 

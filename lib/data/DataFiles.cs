@@ -10,7 +10,7 @@ using System.Security.Cryptography;
 /// <see cref="Urls"/> are tried in order; a gzip download (magic 1f 8b) is decompressed before checking
 /// <see cref="Sha256"/> and <see cref="Size"/>, which are of the raw file.
 /// </summary>
-public sealed record DataFile(string Set, string Name, Uri[] Urls, string Sha256, long Size);
+public sealed record DataFile(string Set, string Name, IReadOnlyList<Uri> Urls, string Sha256, long Size);
 
 /// <summary>The data catalogue and <see cref="Ensure"/>: a verified local copy of a file, downloaded if missing.</summary>
 public static class DataFiles

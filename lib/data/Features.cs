@@ -4,7 +4,7 @@ using Deedle;
 // Features: the Auto MPG feature engineering as pure functions (fit on train, transform any frame).
 
 /// <summary>A fitted standard scaler: per-column mean and scale, learnt from the training frame only.</summary>
-public sealed record ScalerFit(string[] Columns, double[] Means, double[] Stds);
+public sealed record ScalerFit(IReadOnlyList<string> Columns, IReadOnlyList<double> Means, IReadOnlyList<double> Stds);
 
 /// <summary>Standardising, bucketing and one-hot encoding, plus frame-to-array helpers.</summary>
 public static class Features
@@ -36,7 +36,7 @@ public static class Features
     public static Frame<int, string> Transform(Frame<int, string> frame, ScalerFit fit)
     {
         var result = frame.Clone();
-        for (var j = 0; j < fit.Columns.Length; j++)
+        for (var j = 0; j < fit.Columns.Count; j++)
         {
             var (mean, std) = (fit.Means[j], fit.Stds[j]);
             var scaled = Column(frame, fit.Columns[j]).Select(v => (v - mean) / std).ToArray();

@@ -21,7 +21,7 @@ public sealed record AutoMpgData(
     TrainTest<ArrayData> Arrays);
 
 /// <summary>Test-set numbers of a regression model: MSE, MAE and the predictions themselves (float32 like the model's).</summary>
-public sealed record RegressionResult(double Mse, double Mae, float[] Predictions, float[] Targets);
+public sealed record RegressionResult(double Mse, double Mae, IReadOnlyList<float> Predictions, IReadOnlyList<float> Targets);
 
 /// <summary>The Auto MPG feature pipeline and regression metrics.</summary>
 public static class Regression

@@ -197,7 +197,7 @@ public sealed class Trainer : IDisposable
             optimizer.zero_grad();
             if (!Training.TryStep(output.Loss, optimizer)) return RunStatus.Diverged; // a huge lr overflows the update
             GlobalStep++;
-            LogAll("train", output, batch.Size);
+            LogAll(output, batch.Size);
             Each(c => c.OnTrainBatchEnd(this, output, batch, index));
             index++;
             if (Cancel.IsCancellationRequested) return RunStatus.Interrupted;
@@ -232,7 +232,7 @@ public sealed class Trainer : IDisposable
             var batch = ToDevice(batches.Current);
             onStart(batch, index);
             var output = step(new StepInput(model, batch, index));
-            LogAll(stage, output, batch.Size);
+            LogAll(output, batch.Size);
             onEnd(output, batch, index);
             index++;
         }
@@ -242,7 +242,7 @@ public sealed class Trainer : IDisposable
     Batch ToDevice(Batch batch) =>
         batch.X.device_type == Device.type && batch.X.device_index == Device.index ? batch : new Batch(batch.X.to(Device), batch.Y.to(Device));
 
-    void LogAll(string stage, StepOutput output, long batchSize)
+    void LogAll(StepOutput output, long batchSize)
     {
         foreach (var (name, value) in output.Logged) Log(name, value, batchSize);
     }

@@ -2,7 +2,7 @@
 using ScottPlot;
 
 /// <summary>One line of a <see cref="LinePlots"/> panel.</summary>
-public sealed record LineSeries(string Label, double[] X, double[] Y);
+public sealed record LineSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
 
 /// <summary>A dashed horizontal reference line (a threshold, a target value) with its legend text.</summary>
 public sealed record ReferenceLine(double Y, string Label);

@@ -31,7 +31,7 @@ public static class RegressionPlots
     }
 
     /// <summary>Predicted against actual values, with the y = x line where a perfect model's points would lie.</summary>
-    public static void PredictedVsActual(string path, float[] actual, float[] predicted, string title, string quantity, int width = 700, int height = 700)
+    public static void PredictedVsActual(string path, IReadOnlyList<float> actual, IReadOnlyList<float> predicted, string title, string quantity, int width = 700, int height = 700)
     {
         var plot = new Plot();
         var xs = actual.Select(v => (double)v).ToArray();
@@ -53,7 +53,7 @@ public static class RegressionPlots
     }
 
     /// <summary>Residuals (actual − predicted) against the prediction, with the zero line: structure here is what the model missed.</summary>
-    public static void Residuals(string path, float[] actual, float[] predicted, string title, string quantity, int width = 800, int height = 500)
+    public static void Residuals(string path, IReadOnlyList<float> actual, IReadOnlyList<float> predicted, string title, string quantity, int width = 800, int height = 500)
     {
         var plot = new Plot();
         var residuals = actual.Zip(predicted, (a, p) => (double)a - p).ToArray();

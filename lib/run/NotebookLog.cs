@@ -1,7 +1,7 @@
 #nullable enable
 
 // NotebookLog: the notebook's printed training log as one epoch callback. Scripts differ only in the line's format
-// (EpochLines); which epochs get a line is TrainConfig.LogEvery's (the first, then every N: Runs.IsLogEpoch).
+// (EpochLines); which epochs get a line is TrainConfig.LogEvery's (the first, then every N: NotebookLog.IsLogEpoch).
 
 /// <summary>
 /// Prints the notebook's epoch line on the epochs it logs (the first, then every <c>config.LogEvery</c>), unless the
@@ -11,16 +11,19 @@ public sealed class NotebookLog(Run run, TrainConfig config, Func<EpochMetrics, 
 {
     public override EpochDecision OnEpochEnd(EpochEnd epoch)
     {
-        if (!epoch.Stopping && Runs.IsLogEpoch(epoch.Metrics, config.LogEvery)) Runs.Log(run, line(epoch.Metrics, config.Epochs));
+        if (!epoch.Stopping && IsLogEpoch(epoch.Metrics, config.LogEvery)) Runs.Log(run, line(epoch.Metrics, config.Epochs));
         return EpochDecision.Continue;
     }
+
+    /// <summary>True on the epochs the notebook logs: the first, then every <paramref name="every"/>.</summary>
+    public static bool IsLogEpoch(EpochMetrics m, int every) => every > 0 && (m.Epoch - 1) % every == 0;
 }
 
 /// <summary>The notebook's epoch-line formats, given an epoch's metrics and the number of epochs.</summary>
 public static class EpochLines
 {
-    /// <summary>The classifier sections' line: <c>Epoch [1/100], Loss: 0.6937592625617981</c> (<see cref="Runs.EpochLine"/>).</summary>
-    public static string Loss(EpochMetrics m, int epochs) => Runs.EpochLine(m, epochs);
+    /// <summary>The classifier sections' line: <c>Epoch [1/100], Loss: 0.6937592625617981</c> (the validation loss as Python prints it).</summary>
+    public static string Loss(EpochMetrics m, int epochs) => $"Epoch [{m.Epoch}/{epochs}], Loss: {PyText.Float(m.ValidLoss ?? m.TrainLoss)}";
 
     /// <summary>Auto MPG's line: the epoch counted from 0 and the mean train loss, <c>Epoch 0  Loss 504.8686</c>.</summary>
     public static string ZeroBasedTrainLoss(EpochMetrics m, int epochs) =>

@@ -163,19 +163,9 @@ public static class Runs
         if (!run.Quiet) Out.WriteLine(line);
     }
 
-    /// <summary>The notebook's epoch line, <c>Epoch [1/100], Loss: 0.6937592625617981</c> (validation loss, Python float repr).</summary>
-    public static string EpochLine(EpochMetrics m, int epochs) =>
-        $"Epoch [{m.Epoch}/{epochs}], Loss: {Py(m.ValidLoss ?? m.TrainLoss)}";
-
-    /// <summary>True on the epochs the notebook logs: the first, then every <paramref name="every"/>.</summary>
-    public static bool IsLogEpoch(EpochMetrics m, int every) => every > 0 && (m.Epoch - 1) % every == 0;
-
     /// <summary>A metric for a results line: fixed decimals, or "n/a" when the run never got that far.</summary>
     public static string Number(double? value, string format = "F4") =>
         value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
-
-    /// <summary>A float32 loss as Python prints <c>loss.item()</c>: the shortest repr of the double.</summary>
-    public static string Py(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>What ran, where and how (all but the timings are the same for the same inputs).</summary>
     public static RunEnvironment EnvironmentInfo() => new(
@@ -260,8 +250,8 @@ public static class Runs
 
     // As metrics.json writes it: "NaN", "Infinity", "-Infinity" (null when the losses are finite).
     static string? NonFiniteLoss(EpochMetrics epoch) =>
-        !double.IsFinite(epoch.TrainLoss) ? Py(epoch.TrainLoss)
-        : epoch.ValidLoss is double valid && !double.IsFinite(valid) ? Py(valid)
+        !double.IsFinite(epoch.TrainLoss) ? epoch.TrainLoss.ToString(CultureInfo.InvariantCulture)
+        : epoch.ValidLoss is double valid && !double.IsFinite(valid) ? valid.ToString(CultureInfo.InvariantCulture)
         : null;
 
     static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();

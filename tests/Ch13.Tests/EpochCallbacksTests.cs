@@ -77,7 +77,7 @@ public sealed class EpochCallbacksTests : IDisposable
     public void The_plateau_scheduler_cuts_the_optimisers_learning_rate_after_patience_plus_one_bad_epochs()
     {
         using var model = nn.Linear(2, 2);
-        using var optimizer = Optimizers.Create(new Adam(1e-3), model.parameters());
+        using var optimizer = Optimizers.Flat(new Adam(1e-3), model.parameters());
         var printed = new List<string>();
         var scheduler = new PlateauScheduler(new PlateauSpec(Patience: 2), 1e-3, print: printed.Add);
         double[] losses = [1.0, 0.9, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95];
@@ -99,7 +99,7 @@ public sealed class EpochCallbacksTests : IDisposable
     public void An_epoch_that_ends_training_anyway_is_no_step_for_the_schedules()
     {
         using var model = nn.Linear(2, 2);
-        using var optimizer = Optimizers.Create(new Adam(1e-3), model.parameters());
+        using var optimizer = Optimizers.Flat(new Adam(1e-3), model.parameters());
         var scheduler = new PlateauScheduler(new PlateauSpec(Patience: 0), 1e-3);
         var stop = new EarlyStopWithCheckpoint(new EarlyStopSpec(Patience: 1), Path.Combine(temp.Path, "best.bin"));
         foreach (var callback in new EpochCallback[] { scheduler, stop })
@@ -113,7 +113,7 @@ public sealed class EpochCallbacksTests : IDisposable
     public void Early_stopping_stops_after_patience_bad_epochs_and_its_checkpoint_holds_the_best_epochs_weights()
     {
         using var model = nn.Linear(2, 2);
-        using var optimizer = Optimizers.Create(new Sgd(0.1), model.parameters());
+        using var optimizer = Optimizers.Flat(new Sgd(0.1), model.parameters());
         var printed = new List<string>();
         var stop = new EarlyStopWithCheckpoint(new EarlyStopSpec(Patience: 3), Path.Combine(temp.Path, "best.bin"), print: printed.Add);
         double[] losses = [0.5, 0.4, 0.45, 0.3, 0.35, 0.36, 0.37, 0.2];
@@ -141,7 +141,7 @@ public sealed class EpochCallbacksTests : IDisposable
         var config = new TrainConfig(Epochs: 25, LogEvery: 10);
         var log = new NotebookLog(TestRun(quiet: false), config, EpochLines.Loss);
         using var model = nn.Linear(2, 2);
-        using var optimizer = Optimizers.Create(new Adam(1e-3), model.parameters());
+        using var optimizer = Optimizers.Flat(new Adam(1e-3), model.parameters());
 
         var output = CaptureConsole(() =>
         {

@@ -35,7 +35,7 @@ public class MnistProjectTests : IDisposable
         // The notebook's train_model: scheduler.step(valid_loss), then the early-stop counter (30), best weights saved.
         manual_seed(1);
         using var model = Nets.Mlp(Spec);
-        using var optimizer = Optimizers.Create(new Adam(1e-3), model.parameters());
+        using var optimizer = Optimizers.Flat(new Adam(1e-3), model.parameters());
         var printed = new List<string>();
         var plateau = new PlateauScheduler(new PlateauSpec(Patience: 10), 1e-3, print: printed.Add);
         var checkpoint = Path.Combine(temp.Path, "best_model.bin");

@@ -153,7 +153,7 @@ public class PerformanceTests
                 return Training.Fit(model, optimizer, train, valid, new TrainConfig(Epochs: 4), new CrossEntropy());
             }
             var reference = Run(m => StepRig.Naive(spec, m));
-            var flat = Run(m => Optimizers.Create(spec, m.parameters()));
+            var flat = Run(m => Optimizers.Flat(spec, m.parameters()));
             flat.Epochs.Should().Equal(reference.Epochs);
         }
     }

@@ -44,7 +44,7 @@ public sealed class ProgressTests
         return "history";
     }
 
-    static void NotebookLine(EpochMetrics m) => Console.WriteLine(Runs.EpochLine(m, 3));
+    static void NotebookLine(EpochMetrics m) => Console.WriteLine(EpochLines.Loss(m, 3));
 
     [Theory]
     [InlineData(true, false, null, ProgressMode.Quiet)]

@@ -64,10 +64,10 @@ public class RunsTests
     public void Epoch_lines_print_the_validation_loss_like_python()
     {
         var m = new EpochMetrics(1, 0.7, 0.5, 0.6937592625617981, 0.5, 0.015);
-        Runs.EpochLine(m, 100).Should().Be("Epoch [1/100], Loss: 0.6937592625617981");
-        Runs.IsLogEpoch(m, 10).Should().BeTrue();
-        Runs.IsLogEpoch(m with { Epoch = 11 }, 10).Should().BeTrue();
-        Runs.IsLogEpoch(m with { Epoch = 12 }, 10).Should().BeFalse();
+        EpochLines.Loss(m, 100).Should().Be("Epoch [1/100], Loss: 0.6937592625617981");
+        NotebookLog.IsLogEpoch(m, 10).Should().BeTrue();
+        NotebookLog.IsLogEpoch(m with { Epoch = 11 }, 10).Should().BeTrue();
+        NotebookLog.IsLogEpoch(m with { Epoch = 12 }, 10).Should().BeFalse();
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public class SchedulesTests
     public void SetLearningRate_changes_every_parameter_group()
     {
         using var linear = torch.nn.Linear(2, 2);
-        using var optimizer = Optimizers.Create(new Adam(1e-3), linear.parameters());
+        using var optimizer = Optimizers.Flat(new Adam(1e-3), linear.parameters());
         Schedules.SetLearningRate(optimizer, 1e-4);
         Optimizers.LearningRate(optimizer).Should().Be(1e-4);
     }

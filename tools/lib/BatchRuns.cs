@@ -436,10 +436,10 @@ public static class BatchRuns
             });
             var cancel = signals.Token;
 
-            Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(repoRoot, options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
+            Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
             var summary = live
                 ? RunLive(options, repoRoot, scripts, cancel)
-                : Run(options, repoRoot, scripts, PlainObserver(repoRoot, options.RunDir), cancel);
+                : Run(options, repoRoot, scripts, PlainObserver(options.RunDir), cancel);
             signals.Dispose(); // from here on, Ctrl+C ends run-all at once
             if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
 
@@ -449,8 +449,8 @@ public static class BatchRuns
             else Out.Write(TextTables.ToText(SummaryTable(summary, references)));
             Out.WriteLine(Headline(summary).Replace("**", ""));
             foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != Skipped))
-                Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {Relative(repoRoot, Path.Combine(options.RunDir, failed.Log))}");
-            Out.WriteLine($"Open {Relative(repoRoot, Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
+                Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {Relative(Path.Combine(options.RunDir, failed.Log))}");
+            Out.WriteLine($"Open {Relative(Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
             return cancel.IsCancellationRequested ? 130 : summary.Failed ? 1 : 0;
         }
         catch (Ch13Exception e)
@@ -461,14 +461,14 @@ public static class BatchRuns
         }
     }
 
-    static string Relative(string repoRoot, string path)
+    static string Relative(string path)
     {
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         return relative.StartsWith("..") ? path : relative;
     }
 
     // Plain lines for logs and pipes: one when a script starts and ends, one every 30 s while it runs.
-    static Action<BatchEvent> PlainObserver(string repoRoot, string runDir)
+    static Action<BatchEvent> PlainObserver(string runDir)
     {
         var lastPrinted = 0.0;
         return e =>
@@ -485,7 +485,7 @@ public static class BatchRuns
                     Out.WriteLine($"{prefix}: still running after {r.Seconds:F0} s{(r.LastLine is null ? "" : $" · {Shorten(r.LastLine, 100)}")}");
                     break;
                 case ScriptFinished f:
-                    Out.WriteLine($"{prefix}: {Describe(f.Result)}{(f.Result.Ok ? "" : $"; log: {Relative(repoRoot, Path.Combine(runDir, f.Result.Log))}")}");
+                    Out.WriteLine($"{prefix}: {Describe(f.Result)}{(f.Result.Ok ? "" : $"; log: {Relative(Path.Combine(runDir, f.Result.Log))}")}");
                     break;
             }
             Out.Flush();
