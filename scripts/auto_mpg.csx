@@ -77,7 +77,7 @@ return Runs.Finish(run,
         test_size = data.Frames.Test.RowCount, split = new { train_size = 0.8, random_state = 1 },
         features = data.FeatureNames, target = Regression.Target,
         scaler = new { columns = data.Scaler.Columns, means = data.Scaler.Means, stds = data.Scaler.Stds },
-        year_boundaries = Regression.YearBoundaries, training = config, optimizer_type = "sgd", optimizer, loss = "mse", model = Nets.Describe(model),
+        year_boundaries = Regression.YearBoundaries, training = config, optimizer, loss = "mse", model = Nets.Describe(model),
     },
     series: [Series.Of(ModelName, history, RunValue.Of("test_mse", result.Mse, Better.Lower), RunValue.Of("test_mae", result.Mae, Better.Lower))],
     keyMetric: new KeyMetric("test_mse", result.Mse, Better.Lower, ModelName));

@@ -9,7 +9,11 @@ using static TorchSharp.torch;
 public sealed record TrainConfig(int Epochs = 100, int BatchSize = 20, bool Shuffle = true, int LogEvery = 10);
 
 /// <summary>An optimiser choice; <see cref="Optimizers.Flat"/> turns it into a TorchSharp optimiser.</summary>
-public abstract record OptimizerSpec(double LearningRate);
+public abstract record OptimizerSpec(double LearningRate)
+{
+    /// <summary>PyTorch's name for it (<c>sgd</c>, <c>adam</c>), so a record of the settings says which one it was.</summary>
+    public string Name => GetType().Name.ToLowerInvariant();
+}
 public sealed record Sgd(double LearningRate = 0.01, double Momentum = 0.0, double WeightDecay = 0.0) : OptimizerSpec(LearningRate);
 public sealed record Adam(double LearningRate = 0.001, double WeightDecay = 0.0) : OptimizerSpec(LearningRate);
 

@@ -57,15 +57,7 @@ public static class DotnetScript
         start.Environment["CH13_PROGRESS"] = "plain";
         foreach (var (name, value) in env) start.Environment[name] = value;
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet-script {script} did not finish within {Timeout}");
-        }
-        return new RunResult(process.ExitCode, output.Result.ReplaceLineEndings("\n"), errors.Result.ReplaceLineEndings("\n"));
+        return RunnerProcess.Complete(start, Timeout, $"dotnet-script {script}");
     }
 }
 

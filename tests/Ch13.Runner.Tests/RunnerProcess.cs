@@ -32,13 +32,19 @@ public sealed class RunnerProcess : IDisposable
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
             start.Environment["CH13_DATA"] = Repo.SharedData;
 
+        return Complete(start, Timeout, $"ch13-csx {string.Join(' ', args)}");
+    }
+
+    /// <summary>Runs <paramref name="start"/> (output redirected) to its end; kills it and throws after <paramref name="timeout"/>.</summary>
+    public static RunResult Complete(ProcessStartInfo start, TimeSpan timeout, string what)
+    {
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ch13-csx {string.Join(' ', args)} did not finish within {Timeout}");
+            throw new TimeoutException($"{what} did not finish within {timeout}");
         }
         return new RunResult(process.ExitCode, output.Result.ReplaceLineEndings("\n"), errors.Result.ReplaceLineEndings("\n"));
     }
