@@ -42,6 +42,8 @@ public abstract class Callback
 /// <c>ModelCheckpoint(dirpath, monitor, mode, save_top_k=1)</c>: after each validation, when the monitored metric is
 /// strictly better than the best so far, saves the weights as <c>epoch={e}-step={s}.ckpt</c> (Lightning's file name;
 /// TorchSharp's format, weights only) and deletes the previous best. The only callback that writes files.
+/// Checkpoints an earlier run left in the folder are removed only once this fit has saved its own, so a rerun
+/// killed or interrupted before its first save leaves the earlier run's checkpoint (the one its metrics.json names).
 /// </summary>
 public sealed class ModelCheckpoint(string dirPath, string monitor = "valid_acc", MonitorMode mode = MonitorMode.Max) : Callback
 {
@@ -53,12 +55,12 @@ public sealed class ModelCheckpoint(string dirPath, string monitor = "valid_acc"
     /// <summary>The epoch (from 0) whose weights <see cref="BestModelPath"/> holds.</summary>
     public int? BestEpoch { get; private set; }
 
-    /// <summary>Removes checkpoints a previous run left in <see cref="DirPath"/>, so the folder holds only this fit's best.</summary>
-    public override void OnFitStart(Trainer trainer)
-    {
-        if (!Directory.Exists(DirPath)) return;
-        foreach (var stale in Directory.GetFiles(DirPath, "epoch=*-step=*.ckpt")) File.Delete(stale);
-    }
+    // Checkpoints found at fit start: an earlier run's, replaced by this fit's first save (not before).
+    IReadOnlyList<string> earlier = [];
+
+    /// <summary>Notes the checkpoints a previous run left in <see cref="DirPath"/>; they go when this fit saves its first.</summary>
+    public override void OnFitStart(Trainer trainer) =>
+        earlier = Directory.Exists(DirPath) ? Directory.GetFiles(DirPath, "epoch=*-step=*.ckpt") : [];
 
     public override void OnValidationEnd(Trainer trainer)
     {
@@ -68,6 +70,9 @@ public sealed class ModelCheckpoint(string dirPath, string monitor = "valid_acc"
         var path = Path.Combine(DirPath, $"epoch={trainer.CurrentEpoch}-step={trainer.GlobalStep}.ckpt");
         Checkpoints.Save(trainer.Model!, path);
         if (BestModelPath is not null && BestModelPath != path && File.Exists(BestModelPath)) File.Delete(BestModelPath);
+        foreach (var stale in earlier)
+            if (stale != path && File.Exists(stale)) File.Delete(stale);
+        earlier = [];
         (BestModelPath, BestModelScore, BestEpoch) = (path, current, trainer.CurrentEpoch);
     }
 }

@@ -197,6 +197,31 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ModelCheckpoint_keeps_an_earlier_runs_checkpoint_until_this_fit_saves_its_own()
+    {
+        using var train = TinyData(8);
+        var data = DataModules.FromTensors(train, train, train, batchSize: 4);
+        var dir = Path.Combine(temp.Path, "checkpoints");
+        Directory.CreateDirectory(dir);
+        var earlier = Path.Combine(dir, "epoch=3-step=8.ckpt");
+        File.WriteAllText(earlier, "the previous run's best");
+
+        // A rerun that ends before any checkpoint is saved (here: no epoch gives a valid_acc; as a kill or Ctrl+C
+        // before the first validation would): the earlier run's checkpoint is still there.
+        var interrupted = new ModelCheckpoint(dir, monitor: "valid_acc", mode: MonitorMode.Max);
+        using (var trainer = new Trainer(new TrainerConfig(MaxEpochs: 2, ProgressBar: false), [interrupted]))
+            trainer.Fit(ScriptedValidation(double.NaN, double.NaN), data);
+        interrupted.BestModelPath.Should().BeNull();
+        File.ReadAllText(earlier).Should().Be("the previous run's best");
+
+        // Once a fit saves its own, the earlier one goes: the folder holds only this fit's best.
+        var rerun = new ModelCheckpoint(dir, monitor: "valid_acc", mode: MonitorMode.Max);
+        using (var trainer = new Trainer(new TrainerConfig(MaxEpochs: 2, ProgressBar: false), [rerun]))
+            trainer.Fit(ScriptedValidation(0.5, 0.4), data);
+        Directory.GetFiles(dir).Select(Path.GetFileName).Should().Equal("epoch=0-step=2.ckpt");
+    }
+
+    [Fact]
     public void Test_best_without_a_checkpoint_is_a_clear_error()
     {
         using var train = TinyData(4);

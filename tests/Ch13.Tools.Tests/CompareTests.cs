@@ -7,6 +7,36 @@ public sealed class CompareTests : IDisposable
     static readonly IReadOnlyDictionary<string, ScriptReference> NoReferences = new Dictionary<string, ScriptReference>();
 
     [Fact]
+    public void Compare_refuses_an_out_folder_holding_other_results_and_leaves_them_untouched()
+    {
+        var run = temp.Sub("runs", "a");
+        FakeRuns.WriteRun(run, "xor");
+        var before = Directory.GetFiles(run, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
+
+        // --out naming the run itself, or a folder above it: compare must not write, let alone delete, there.
+        foreach (var outDir in new[] { run, temp.Sub("runs") })
+        {
+            var refused = () => Compare.Run(run, run, outDir, NoReferences);
+            refused.Should().Throw<Ch13Exception>().Where(e => e.ExitCode == 2 && e.Message.Contains("already holds other files"));
+        }
+        Directory.GetFiles(run, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+        File.Exists(Path.Combine(run, Compare.Marker)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Compare_writes_again_into_its_own_earlier_output_folder()
+    {
+        var run = temp.Sub("runs", "a");
+        FakeRuns.WriteRun(run, "xor");
+        var outDir = temp.Sub("cmp");
+        Compare.Run(run, run, outDir, NoReferences);
+        File.Exists(Path.Combine(outDir, Compare.Marker)).Should().BeTrue();
+
+        Compare.Run(run, run, outDir, NoReferences).Scripts.Should().ContainSingle();
+        File.Exists(Path.Combine(outDir, "compare.html")).Should().BeTrue();
+    }
+
+    [Fact]
     public void A_run_compared_with_itself_has_zero_deltas_and_identical_images()
     {
         var run = temp.Sub("runs", "a");

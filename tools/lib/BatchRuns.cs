@@ -264,7 +264,56 @@ public static class BatchRuns
     static ScriptResult RunOne(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel)
     {
         var outDir = Path.Combine(runDir, script);
-        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true); // no stale plots from an earlier run with this tag
+        var aside = SetAside(runDir, script);
+        try { return Launch(runDir, script, start, tick, cancel); }
+        finally { Settle(outDir, aside); }
+    }
+
+    /// <summary>Where a script's previous results in a run folder wait while it runs again (hidden: reports skip it).</summary>
+    public static string AsidePath(string runDir, string script) => Path.Combine(runDir, $".{script}.previous");
+
+    /// <summary>
+    /// Moves the script's previous results aside before it runs again, so the folder then holds one run's files only and
+    /// the previous set survives a rerun that fails before writing its record (<see cref="Settle"/>). A folder locked by
+    /// a live run is left alone (the script then stops with "in use by PID …"). A set left aside by a run-all that was
+    /// killed between these steps is put back first when the folder holds no record.
+    /// </summary>
+    public static string? SetAside(string runDir, string script)
+    {
+        var outDir = Path.Combine(runDir, script);
+        var aside = AsidePath(runDir, script);
+        if (Directory.Exists(aside))
+        {
+            if (File.Exists(Path.Combine(outDir, "metrics.json"))) Directory.Delete(aside, recursive: true);
+            else
+            {
+                if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true); // a killed rerun's partial files
+                Directory.Move(aside, outDir);
+            }
+        }
+        if (!Directory.Exists(outDir) || InUse(outDir)) return null;
+        Directory.Move(outDir, aside);
+        return aside;
+    }
+
+    /// <summary>
+    /// After a rerun: when it wrote its record (completed, stopped, diverged or interrupted: a whole set) the previous set
+    /// goes; otherwise what it left is removed and the previous set comes back.
+    /// </summary>
+    public static void Settle(string outDir, string? aside)
+    {
+        if (aside is null || !Directory.Exists(aside)) return;
+        if (File.Exists(Path.Combine(outDir, "metrics.json"))) { Directory.Delete(aside, recursive: true); return; }
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+        Directory.Move(aside, outDir);
+    }
+
+    static bool InUse(string folder) =>
+        Files.ReadLock(Path.Combine(folder, Files.LockName)) is { } holder && Files.IsAlive(holder.Pid, holder.ProcessStartUtc);
+
+    static ScriptResult Launch(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel)
+    {
+        var outDir = Path.Combine(runDir, script);
         var logName = script + ".log";
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -427,31 +476,11 @@ public static class BatchRuns
             if (scripts.Count == 0) throw new Ch13Exception($"run-all: no .csx scripts in {options.ScriptsDir}", 2);
             CheckRunner(options.Runner, repoRoot);
             var references = References.Load(References.DefaultPath(repoRoot));
-
-            var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
-            // The first Ctrl+C or SIGTERM stops the running script and skips the rest; a second one ends run-all at once.
-            using var signals = StopSignals.Hook(_ =>
-            {
-                if (!live) Console.Error.WriteLine("run-all: interrupted; stopping the running script, skipping the rest (Ctrl+C again to quit now).");
-            });
-            var cancel = signals.Token;
-
-            Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
-            var summary = live
-                ? RunLive(options, repoRoot, scripts, cancel)
-                : Run(options, repoRoot, scripts, PlainObserver(options.RunDir), cancel);
-            signals.Dispose(); // from here on, Ctrl+C ends run-all at once
-            if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
-
-            WriteSummary(options.RunDir, summary, references);
-            Reports.WriteRunReport(options.RunDir, summary, references, options.ScriptsDir);
-            if (live) AnsiConsole.Write(TextTables.ToTerminal(SummaryTable(summary, references)));
-            else Out.Write(TextTables.ToText(SummaryTable(summary, references)));
-            Out.WriteLine(Headline(summary).Replace("**", ""));
-            foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != Skipped))
-                Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {Relative(Path.Combine(options.RunDir, failed.Log))}");
-            Out.WriteLine($"Open {Relative(Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
-            return cancel.IsCancellationRequested ? 130 : summary.Failed ? 1 : 0;
+            // One writer per run folder: a second run-all into it stops with the "in use by PID …" line.
+            Runs.EnsureWritable(options.RunDir);
+            var runLock = Files.TakeLock(options.RunDir, "run-all", DateTimeOffset.Now, Relative(options.RunDir));
+            try { return RunLocked(options, repoRoot, scripts, references); }
+            finally { Files.ReleaseLock(runLock); }
         }
         catch (Ch13Exception e)
         {
@@ -459,6 +488,35 @@ public static class BatchRuns
             Console.Error.WriteLine(e.Message);
             return e.ExitCode;
         }
+    }
+
+    // The batch itself, with the run folder locked: run the scripts, then write the summaries and the report.
+    static int RunLocked(BatchOptions options, string repoRoot, IReadOnlyList<string> scripts, IReadOnlyDictionary<string, ScriptReference> references)
+    {
+        var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
+        // The first Ctrl+C or SIGTERM stops the running script and skips the rest; a second one ends run-all at once.
+        using var signals = StopSignals.Hook(_ =>
+        {
+            if (!live) Console.Error.WriteLine("run-all: interrupted; stopping the running script, skipping the rest (Ctrl+C again to quit now).");
+        });
+        var cancel = signals.Token;
+
+        Out.WriteLine($"run-all: {scripts.Count} script{(scripts.Count == 1 ? "" : "s")} → {Relative(options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
+        var summary = live
+            ? RunLive(options, repoRoot, scripts, cancel)
+            : Run(options, repoRoot, scripts, PlainObserver(options.RunDir), cancel);
+        signals.Dispose(); // from here on, Ctrl+C ends run-all at once
+        if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
+
+        WriteSummary(options.RunDir, summary, references);
+        Reports.WriteRunReport(options.RunDir, summary, references, options.ScriptsDir);
+        if (live) AnsiConsole.Write(TextTables.ToTerminal(SummaryTable(summary, references)));
+        else Out.Write(TextTables.ToText(SummaryTable(summary, references)));
+        Out.WriteLine(Headline(summary).Replace("**", ""));
+        foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != Skipped))
+            Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {Relative(Path.Combine(options.RunDir, failed.Log))}");
+        Out.WriteLine($"Open {Relative(Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
+        return cancel.IsCancellationRequested ? 130 : summary.Failed ? 1 : 0;
     }
 
     static string Relative(string path)

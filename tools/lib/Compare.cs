@@ -67,7 +67,7 @@ public static class Compare
         var sideB = RunFolders.Open(pathB);
         // Two single script folders are compared with each other whatever their names.
         if (RunFolders.IsScriptFolder(pathA) && RunFolders.IsScriptFolder(pathB)) sideB = [sideB[0] with { Script = sideA[0].Script }];
-        Directory.CreateDirectory(outDir);
+        ClaimOutputFolder(outDir);
 
         var scripts = new List<ScriptComparison>();
         foreach (var a in BatchRuns.InOutlineOrder(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
@@ -81,6 +81,26 @@ public static class Compare
         return comparison;
     }
 
+    /// <summary>The file that marks a folder as compare's own output (compare replaces files only in such a folder).</summary>
+    public const string Marker = ".ch13-compare";
+
+    /// <summary>
+    /// Makes <paramref name="outDir"/> compare's own: a new or empty folder gets the marker; one that holds anything
+    /// else (a run, a script's results, the out folder itself) is refused, exit 2, so compare never replaces or deletes
+    /// what it did not write.
+    /// </summary>
+    public static void ClaimOutputFolder(string outDir)
+    {
+        if (File.Exists(outDir))
+            throw Ch13Exception.Usage($"compare: --out {outDir} is a file, not a folder; choose a new folder with --out DIR.");
+        var earlierComparison = File.Exists(Path.Combine(outDir, Marker)) || File.Exists(Path.Combine(outDir, "compare.html")); // (before the marker)
+        if (Directory.Exists(outDir) && !earlierComparison && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw Ch13Exception.Usage($"compare: --out {outDir} already holds other files (it is not an earlier comparison), and compare " +
+                "writes only into its own folder; choose a new or empty folder with --out DIR.");
+        Directory.CreateDirectory(outDir);
+        Files.WriteAllTextAtomic(Path.Combine(outDir, Marker), "written by tools/compare.csx: it may replace the files in this folder\n");
+    }
+
     /// <summary>A short name for a side: a run folder's name, or <c>run/script</c> for a script folder.</summary>
     public static string Name(string path)
     {
@@ -91,6 +111,7 @@ public static class Compare
 
     static ScriptComparison CompareScript(ScriptFolder a, ScriptFolder b, string nameA, string nameB, string outDir, ScriptReference? reference)
     {
+        // The folder is compare's own (ClaimOutputFolder): its per-script charts from an earlier comparison go.
         var scriptDir = Path.Combine(outDir, Safe(a.Script));
         if (Directory.Exists(scriptDir)) Directory.Delete(scriptDir, recursive: true);
         Directory.CreateDirectory(scriptDir);
