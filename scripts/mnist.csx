@@ -48,13 +48,19 @@ var lrCuts = plateau.Cuts;
 // --- Results: restore the best weights, then test them
 var last = history.Last;
 var stoppedEarly = history.Status == RunStatus.EarlyStopped;
-if (earlyStop.BestEpoch > 0) Checkpoints.Load(model, checkpointPath);
+// Only a checkpoint this run saved is restored; one an earlier run left (this run stopped before its first epoch
+// ended) belongs to no record any more and goes, so the folder never pairs this record with another run's weights.
+var restored = earlyStop.BestEpoch > 0;
+if (restored) Checkpoints.Load(model, checkpointPath);
+else if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
 var predicted = Metrics.PredictClasses(model, test.X);
 var actual = test.Y.data<long>().ToArray();
 var testAccuracy = Metrics.Accuracy(actual, predicted);
 var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
 Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
-Console.WriteLine($"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}");
+Console.WriteLine(restored
+    ? $"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}"
+    : $"No epoch finished, so no best checkpoint; test accuracy with the initial weights: {testAccuracy:F4}");
 
 Plots.History(run.OutPath("history.png"), [(ModelName, history)], full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)",
     [.. lrCuts.Select(c => new CurveMark(c.Epoch, $"lr → {c.LearningRate:0e0} (epoch {c.Epoch})", Plots.ClassColors[3])),
@@ -72,7 +78,7 @@ return Runs.Finish(run,
     [
         Series.Of(ModelName, history,
             RunValue.Of("test_acc", testAccuracy, Better.Higher),
-            RunValue.OfText("test_acc_weights", "best epoch (restored from best_model.bin)"),
+            RunValue.OfText("test_acc_weights", restored ? $"best epoch {earlyStop.BestEpoch} (restored from best_model.bin)" : "the last epoch's (no best checkpoint was saved)"),
             RunValue.Of("best_epoch", earlyStop.BestEpoch),
             RunValue.Of("best_valid_loss", earlyStop.Best, Better.Lower),
             RunValue.Of("final_valid_acc", last?.ValidAccuracy, Better.Higher),
