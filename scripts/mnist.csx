@@ -60,7 +60,7 @@ var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
 Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
 Console.WriteLine(restored
     ? $"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}"
-    : $"No epoch finished, so no best checkpoint; test accuracy with the initial weights: {testAccuracy:F4}");
+    : $"No best checkpoint was saved; test accuracy with the weights training ended with: {testAccuracy:F4}");
 
 Plots.History(run.OutPath("history.png"), [(ModelName, history)], full ? "MNIST (all images)" : "MNIST (1000 train / 200 test)",
     [.. lrCuts.Select(c => new CurveMark(c.Epoch, $"lr → {c.LearningRate:0e0} (epoch {c.Epoch})", Plots.ClassColors[3])),
@@ -78,7 +78,7 @@ return Runs.Finish(run,
     [
         Series.Of(ModelName, history,
             RunValue.Of("test_acc", testAccuracy, Better.Higher),
-            RunValue.OfText("test_acc_weights", restored ? $"best epoch {earlyStop.BestEpoch} (restored from best_model.bin)" : "the last epoch's (no best checkpoint was saved)"),
+            RunValue.OfText("test_acc_weights", restored ? $"best epoch {earlyStop.BestEpoch} (restored from best_model.bin)" : "the weights training ended with (no best checkpoint was saved)"),
             RunValue.Of("best_epoch", earlyStop.BestEpoch),
             RunValue.Of("best_valid_loss", earlyStop.Best, Better.Lower),
             RunValue.Of("final_valid_acc", last?.ValidAccuracy, Better.Higher),
