@@ -61,6 +61,16 @@ public static class DotnetScript
     }
 }
 
+/// <summary>
+/// The dotnet-script test classes run one after the other: dotnet-script keeps one execution cache per script path, and
+/// two processes filling it for the same script at once fail ("the file … is being used by another process").
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DotnetScriptCollection
+{
+    public const string Name = "real dotnet-script";
+}
+
 /// <summary>A fact that runs only where the real dotnet-script is available.</summary>
 public sealed class DotnetScriptFactAttribute : FactAttribute
 {

@@ -6,6 +6,7 @@ namespace Ch13.Runner.Tests;
 /// The lib's one-line errors and its --help under the real dotnet-script, as under ./csx: the lib reports its own
 /// user errors, so both hosts show the same. Runs only where the real dotnet-script is found (see <see cref="DotnetScript"/>).
 /// </summary>
+[Collection(DotnetScriptCollection.Name)]
 public sealed class DotnetScriptErrorTests : IDisposable
 {
     readonly ScratchDir scratch = new();

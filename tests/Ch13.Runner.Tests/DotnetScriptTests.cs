@@ -7,6 +7,7 @@ namespace Ch13.Runner.Tests;
 /// warning, the same metrics.json apart from timings, environment and arguments (which differ by --out), and the same
 /// PNG bytes. All scripts with --quick; xor, the README's first command, with its full settings too.
 /// </summary>
+[Collection(DotnetScriptCollection.Name)]
 public sealed class DotnetScriptTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
 {
     readonly RunnerProcess runner = shared.Runner;
