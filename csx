@@ -27,12 +27,30 @@ stale() {
   return 1
 }
 
+# Ctrl+C or SIGTERM while building: stop the build, leave no temp files, exit 130 (interrupted) like every script.
+build_pid=""
+build_files=()
+interrupted() {
+  trap - INT TERM
+  if [ -n "$build_pid" ]; then kill -TERM "$build_pid" 2>/dev/null || true; wait "$build_pid" 2>/dev/null || true; fi
+  rm -f "${build_files[@]}"
+  echo "csx: interrupted while building the runner." >&2
+  exit 130
+}
+trap interrupted INT TERM
+
 build() {
-  local log started
+  local log started status=0
   log="$(mktemp)"
   started="$(mktemp)"  # taken before building: a source edited during the build still counts as newer
-  if ! DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-      dotnet publish "$root/runner/Ch13.Runner.csproj" -c Release -o "$out" --nologo -v q >"$log" 2>&1; then
+  build_files=("$log" "$started")
+  # In the background, so that `wait` returns as soon as a signal arrives and the trap runs at once.
+  DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    dotnet publish "$root/runner/Ch13.Runner.csproj" -c Release -o "$out" --nologo -v q >"$log" 2>&1 &
+  build_pid=$!
+  wait "$build_pid" || status=$?
+  build_pid=""
+  if [ "$status" -ne 0 ]; then
     echo "csx: building the runner failed:" >&2
     cat "$log" >&2
     rm -f "$log" "$started"
@@ -40,6 +58,7 @@ build() {
   fi
   mv -f "$started" "$stamp"
   rm -f "$log"
+  build_files=()
 }
 
 if stale; then
@@ -55,4 +74,5 @@ if stale; then
   fi
 fi
 
+trap - INT TERM
 exec dotnet "$dll" "$@"

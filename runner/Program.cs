@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Ch13.Runner;
 
@@ -10,9 +11,13 @@ namespace Ch13.Runner;
 /// </summary>
 public static class Program
 {
+    // Held for the process's life: a collected registration unhooks its signal.
+    internal static PosixSignalRegistration[] SignalHooks = [];
+
     public static int Main(string[] args)
     {
         var clock = Stopwatch.StartNew();
+        HookSignals();
         var options = CommandLine.Parse(args);
         if (options.Help) { Console.WriteLine(CommandLine.Usage); return 0; }
         if (options.Version) { Console.WriteLine(VersionLine()); return 0; }
@@ -55,6 +60,23 @@ public static class Program
         }
         log.Info($"starting script after {clock.ElapsedMilliseconds} ms (Roslyn loaded: {RoslynLoaded()})");
         return SubmissionRunner.Run(factory, options.ScriptArgs);
+    }
+
+    // Ctrl+C or SIGTERM while the runner reads, compiles or loads the script, or before the script's Runs.Start hooks
+    // them itself: exit 130 at once (nothing has been written yet). Once the script hooked them (StopSignals sets the
+    // AppContext switch "ch13.signals.owned"), this hook leaves every signal to the script's.
+    private static void HookSignals()
+    {
+        static void Stop(PosixSignalContext context)
+        {
+            if (AppContext.GetData("ch13.signals.owned") is true) return;
+            context.Cancel = true;
+            Console.Out.Flush();
+            Console.Error.WriteLine($"ch13-csx: interrupted ({context.Signal}) before the script started.");
+            Environment.Exit(130);
+        }
+        try { SignalHooks = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)]; }
+        catch (PlatformNotSupportedException) { }
     }
 
     private static MethodInfo? LoadCached(string entry, Log log)

@@ -69,6 +69,9 @@ public static class Runs
         var startTimestamp = Stopwatch.GetTimestamp();
         // From here on, a Ch13Exception the script lets escape (Mnist.Load's, Checkpoints.Load's…) is one line, not a trace.
         UserErrors.ReportOnEscape();
+        // Hooked first, before the folder lock exists: a signal at any moment of Start ends it with 130 below, after
+        // the lock is taken (so the exit handler that releases it is registered), never with 143 and a stale lock.
+        var cancel = CancelOnSignals();
         var epochsOption = CommonOptions.Epochs(epochs);
         var specs = CommonOptions.All(epochs).Concat(options ?? []).ToList();
         ParsedArgs parsed;
@@ -99,8 +102,11 @@ public static class Runs
         torch.manual_seed(seed);
         var quick = parsed.Get(CommonOptions.Quick);
         var runEpochs = quick && !parsed.WasGiven(epochsOption) ? quickEpochs : parsed.Get(epochsOption);
+        // A signal before training began: nothing worth keeping was made; exit 130 (the exit handler releases the lock).
+        // From here on the token is the cancel path: training stops after its batch and writes the partial results.
+        if (cancel.IsCancellationRequested) ExitInterrupted("before training started; nothing was written");
         return new Run(script, root, outDir, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
-            args.ToList(), started, startTimestamp, CancelOnSignals()) { Description = description };
+            args.ToList(), started, startTimestamp, cancel) { Description = description };
     }
 
     /// <summary>
@@ -147,6 +153,15 @@ public static class Runs
         }
     }
 
+    /// <summary>Ends the process with exit code 130 (interrupted), saying why on stderr; exit handlers release the folder lock.</summary>
+    public static void ExitInterrupted(string what)
+    {
+        Out.Flush();
+        Console.Error.WriteLine($"Interrupted {what}.");
+        Console.Error.Flush();
+        Environment.Exit(130);
+    }
+
     static CancellationToken CancelOnSignals()
     {
         var signals = StopSignals.Hook(signal => Console.Error.WriteLine(
@@ -180,7 +195,8 @@ public static class Runs
     /// <summary>
     /// Ends a run: writes <c>metrics.json</c> (a <see cref="RunRecord"/>: script, status, seed, arguments, config, the
     /// series trained, results, environment and timings) atomically, prints where the files are, and returns the exit
-    /// code for the script to return: 0 completed or early-stopped, 3 diverged, 130 interrupted. The run's status is the
+    /// code for the script to return: 0 completed or early-stopped, 3 diverged, 130 interrupted (also when a signal came
+    /// after training ended, while testing or writing). The run's status is the
     /// worst of its series' (<see cref="RunStatuses.Worst"/>) and its train seconds their sum. A
     /// diverged run also records <c>diverged_at_epoch</c> and says so with a learning-rate hint.
     /// </summary>
@@ -199,7 +215,14 @@ public static class Runs
         Out.WriteLine($"Wrote {Relative(run.OutDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
         Out.Flush();
         if (StatusMessage(run, record) is { } message) Console.Error.WriteLine(message);
-        return RunStatuses.ExitCode(record.Status);
+        var exitCode = RunStatuses.ExitCode(record.Status);
+        // A signal after training ended (test phase, writing): the results are complete, but the run was asked to stop.
+        if (exitCode == 0 && run.Cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"Interrupted after training ended: the complete results are in {Path.Combine(Relative(run.OutDir), "metrics.json")}.");
+            return 130;
+        }
+        return exitCode;
     }
 
     /// <summary>The run's record as <see cref="Finish"/> writes it: status, divergence and train seconds derived from the series.</summary>

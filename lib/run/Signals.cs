@@ -29,7 +29,13 @@ public sealed class StopSignals : IDisposable
         }
         try { hooks = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)]; }
         catch (PlatformNotSupportedException) { hooks = []; } // no signals (browser/mobile): nothing can interrupt
+        // Tells a host that hooked the signals for its own phase (the ./csx runner while compiling) that the script
+        // now handles them: the host's hook then leaves them to this one.
+        AppContext.SetData(OwnedKey, true);
     }
+
+    /// <summary>The AppContext switch set once a run hooked the signals (read by runner/Program.cs).</summary>
+    public const string OwnedKey = "ch13.signals.owned";
 
     /// <summary>Hooks both signals; <paramref name="onFirst"/> runs on the first one, before the token is cancelled.</summary>
     public static StopSignals Hook(Action<PosixSignal>? onFirst = null) => new(onFirst);

@@ -273,6 +273,7 @@ public sealed class BatchTests : IDisposable
     [Theory]
     [InlineData(3, "diverged")]
     [InlineData(130, "interrupted")]
+    [InlineData(143, "interrupted")]
     [InlineData(0, "failed")]
     [InlineData(2, "failed")]
     public void Exit_codes_without_metrics_map_to_statuses(int exitCode, string status)

@@ -385,6 +385,7 @@ public static class BatchRuns
             0 => (Failed, "exited 0 without writing metrics.json"),
             3 => (diverged, "exit code 3"),
             130 => (stopped, "exit code 130"),
+            143 => (stopped, "ended by SIGTERM (exit code 143)"), // killed by a signal before it could hook it: still a stop, not a failure
             _ when interrupted => (stopped, $"exit code {exitCode} after the batch was interrupted"),
             _ => (Failed, $"exit code {exitCode}"),
         };
@@ -447,11 +448,13 @@ public static class BatchRuns
     public static string Headline(BatchSummary summary)
     {
         var ok = summary.Scripts.Count(s => s.Ok);
-        var failed = summary.Scripts.Count(s => !s.Ok && s.Status != Skipped);
+        var stopped = RunStatuses.Text(RunStatus.Interrupted);
+        var failed = summary.Scripts.Count(s => !s.Ok && s.Status != Skipped && s.Status != stopped);
+        var interrupted = summary.Scripts.Count(s => s.Status == stopped);
         var skipped = summary.Scripts.Count(s => s.Status == Skipped);
         var args = summary.ScriptArgs.Count > 0 ? $" · script arguments `{string.Join(' ', summary.ScriptArgs)}`" : "";
         return $"Started {Reports.Timestamp(summary.StartedAt)} · {summary.Scripts.Count} script{(summary.Scripts.Count == 1 ? "" : "s")}{(summary.Quick ? " (--quick)" : "")} · runner {summary.Runner}{args} · "
-            + $"wall {summary.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s · **{ok} ok, {failed} failed{(skipped > 0 ? $", {skipped} skipped" : "")}**";
+            + $"wall {summary.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s · **{ok} ok, {failed} failed{(interrupted > 0 ? $", {interrupted} interrupted" : "")}{(skipped > 0 ? $", {skipped} skipped" : "")}**";
     }
 
     /// <summary>A metric as tables show it: 4 decimals for small numbers, fewer for large ones.</summary>
