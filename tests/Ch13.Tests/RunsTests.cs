@@ -57,7 +57,7 @@ public class RunsTests
         Parse("-h").HelpRequested.Should().BeTrue();
         var usage = Runs.Usage("xor", "solves XOR", Specs);
         foreach (var spec in Specs) usage.Should().Contain("--" + spec.Name);
-        usage.Should().Contain("(default 100)").And.Contain("(default 0.015)");
+        usage.Should().Contain("(default 100; 1 to 1000000)").And.Contain("(default 0.015)");
     }
 
     [Fact]
