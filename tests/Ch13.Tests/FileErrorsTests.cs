@@ -94,6 +94,22 @@ public sealed class FileErrorsTests : IDisposable
             .WithMessage("cannot lock out/xor: *.lock is a folder*rmdir*");
     }
 
+    [Fact]
+    public void A_folder_where_a_data_file_belongs_is_named_as_such_not_reported_offline()
+    {
+        var path = DataFiles.PathOf(temp.Path, DataFiles.AutoMpgFile);
+        Directory.CreateDirectory(path);
+        var error = FluentActions.Invoking(() => DataFiles.Ensure(temp.Path, DataFiles.AutoMpgFile, new ThrowingHandler()))
+            .Should().Throw<Ch13Exception>().Which;
+        error.Message.Should().StartWith($"Data file {path} is a folder").And.NotContain("offline");
+    }
+
+    sealed class ThrowingHandler : System.Net.Http.HttpMessageHandler
+    {
+        protected override Task<System.Net.Http.HttpResponseMessage> SendAsync(System.Net.Http.HttpRequestMessage request, CancellationToken cancel) =>
+            throw new System.Net.Http.HttpRequestException("offline (test)");
+    }
+
     // --- A real small file system (needs root and mount; the seam tests above run everywhere)
 
     [TmpfsFact]
