@@ -10,7 +10,7 @@ using static System.FormattableString;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.001, "SGD learning rate");
-var batchSize = new IntOption("batch-size", 8, "mini-batch size");
+var batchSize = CommonOptions.BatchSize(8);
 var run = Runs.Start("auto_mpg", Args, "predict a car's fuel efficiency (MPG) with a small ReLU network", epochs: 200, quickEpochs: 5, options: [lr, batchSize]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 20);
 var optimizer = new Sgd(LearningRate: run.Get(lr));

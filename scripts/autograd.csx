@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 
 var l1 = new DoubleOption("l1", 0.001, "L1 penalty weight λ in loss = CE + λ·Σ|w| (trained next to λ = 0)");
 var lr = new DoubleOption("lr", 0.05, "SGD learning rate (momentum 0.9) for the L1 runs");
-var batchSize = new IntOption("batch-size", 20, "mini-batch size for the L1 runs");
+var batchSize = CommonOptions.BatchSize(20, "mini-batch size for the L1 runs");
 var eps = new DoubleOption("eps", 1e-5, "finite-difference step ε for the gradient check", Max: 0.1);
 var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backward(), a gradient check and an L1 penalty", epochs: 60,
     options: [l1, lr, batchSize, eps]);

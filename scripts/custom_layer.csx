@@ -7,7 +7,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
-var batchSize = new IntOption("batch-size", 20, "mini-batch size");
+var batchSize = CommonOptions.BatchSize(20);
 var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options: [lr, batchSize]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Adam(LearningRate: run.Get(lr));

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 var depth = new IntOption("depth", 6, "number of hidden layers", Max: 20);
 var units = new IntOption("units", 64, "units per hidden layer", Max: 1024);
 var lr = new DoubleOption("lr", 0.05, "SGD learning rate (plain SGD: it does not rescale small gradients the way Adam would)");
-var batchSize = new IntOption("batch-size", 32, "mini-batch size");
+var batchSize = CommonOptions.BatchSize(32);
 var run = Runs.Start("init", Args, "weight initialisation: default vs Xavier vs N(0, 1) in a deep tanh MLP", epochs: 40,
     options: [depth, units, lr, batchSize]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);

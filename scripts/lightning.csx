@@ -8,14 +8,14 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var batchSizeOption = new IntOption("batch-size", 64, "mini-batch size");
+var batchSizeOption = CommonOptions.BatchSize(64);
 var lr = new DoubleOption("lr", 0.001, "Adam learning rate");
-var limitTrainBatches = new IntOption("limit-train-batches", 0, "at most this many training batches per epoch (0: all; --quick: 100)", Min: 0);
-var limitValBatches = new IntOption("limit-val-batches", 0, "at most this many validation batches per epoch (0: all; --quick: 20)", Min: 0);
-var limitTestBatches = new IntOption("limit-test-batches", 0, "at most this many test batches (0: all; --quick: 40)", Min: 0);
+var limitTrainBatches = new IntOption("limit-train-batches", 0, "at most this many training batches per epoch (0: all; --quick: 100)", Min: 0, Max: CommonOptions.MaxEpochs);
+var limitValBatches = new IntOption("limit-val-batches", 0, "at most this many validation batches per epoch (0: all; --quick: 20)", Min: 0, Max: CommonOptions.MaxEpochs);
+var limitTestBatches = new IntOption("limit-test-batches", 0, "at most this many test batches (0: all; --quick: 40)", Min: 0, Max: CommonOptions.MaxEpochs);
 var splitOption = new ChoiceOption("split", ["random", "first"], "random", "random: random_split with a generator seeded 1, as the book; first: first 55000 / last 5000");
 var shuffle = new FlagOption("shuffle", "shuffle the training batches every epoch (the book's train_dataloader does not)");
-var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0);
+var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0, Max: CommonOptions.MaxEpochs);
 var device = new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp");
 var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10,
     options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device]);

@@ -12,9 +12,9 @@ var full = Args.Contains("--full"); // read before parsing: it sets other option
 var fullData = new FlagOption("full", "all 60000/10000 images, scaled to [0, 1], batch 64, 5 epochs (unless given)");
 var scalePixels = new FlagOption("scale", "divide pixels by 255 (the notebook feeds raw 0..255 values)");
 var lr = new DoubleOption("lr", 0.001, "Adam learning rate");
-var batchSize = new IntOption("batch-size", full ? 64 : 20, "mini-batch size");
-var patience = new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0);
-var earlyStopPatience = new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss");
+var batchSize = CommonOptions.BatchSize(full ? 64 : 20);
+var patience = new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0, Max: CommonOptions.MaxEpochs);
+var earlyStopPatience = new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss", Max: CommonOptions.MaxEpochs);
 var run = Runs.Start("mnist", Args, "an MLP classifies MNIST digits (ReduceLROnPlateau, early stopping, best checkpoint)",
     epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: full ? 1 : 10);

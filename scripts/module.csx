@@ -7,7 +7,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
-var batchSize = new IntOption("batch-size", 20, "mini-batch size");
+var batchSize = CommonOptions.BatchSize(20);
 var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options: [lr, batchSize]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Sgd(LearningRate: run.Get(lr));

@@ -8,7 +8,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
-var batchSize = new IntOption("batch-size", 20, "mini-batch size");
+var batchSize = CommonOptions.BatchSize(20);
 var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, quickEpochs: 20, options: [lr, batchSize]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
 var optimizer = new Adam(LearningRate: run.Get(lr));

@@ -94,7 +94,7 @@ public static class Training
         var (penalty, cancel) = (hooks.Penalty, hooks.Cancel);
         var lossFn = Losses.Create(lossSpec);
         var classification = Losses.IsClassification(lossSpec);
-        var epochs = new List<EpochMetrics>(config.Epochs);
+        var epochs = new List<EpochMetrics>(); // grows as epochs finish: nothing sized by the user's --epochs up front
         var status = RunStatus.Completed;
         var clock = Stopwatch.StartNew();
         // Labels on the managed side once, so a batch's accuracy costs one argmax (see BatchAccuracy).

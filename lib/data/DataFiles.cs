@@ -68,6 +68,9 @@ public static class DataFiles
         var missing = new List<(DataFile File, string Path)>();
         for (var i = 0; i < files.Count; i++)
         {
+            if (Directory.Exists(paths[i]))
+                throw new Ch13Exception($"Data file {paths[i]} is a folder, not the file {files[i].Name}. " +
+                                        "Fix: move that folder away and run again (the file is then downloaded), or put the file there.");
             if (File.Exists(paths[i])) Verify(paths[i], files[i]);
             else missing.Add((files[i], paths[i]));
         }

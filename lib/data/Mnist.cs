@@ -28,11 +28,24 @@ public static class Mnist
         return new TrainTest<TensorData>(train, test);
     }
 
+    /// <summary>
+    /// Every label is a digit 0..9: anything else is a data error naming the file and the byte offset (in the IDX
+    /// data, after gunzip; the 8-byte header comes first), instead of a libtorch stack trace from the loss.
+    /// </summary>
+    public static void CheckLabels(byte[] labels, string labelsPath)
+    {
+        var bad = Array.FindIndex(labels, label => label > 9);
+        if (bad >= 0)
+            throw new Ch13Exception($"MNIST label file {labelsPath} holds label {labels[bad]} at byte offset {8 + bad} (item {bad}); labels must be 0 to 9.\n" +
+                "Fix: the file is damaged or not MNIST: delete it and run again to download it afresh.");
+    }
+
     /// <summary>Reads one images/labels pair of IDX files (any size) into tensors.</summary>
     public static TensorData FromFiles(string imagesPath, string labelsPath, int? count = null, bool scale = false)
     {
         var images = Idx.ReadImages(imagesPath, count);
         var labels = Idx.ReadLabels(labelsPath, count);
+        CheckLabels(labels, labelsPath);
         if (labels.Length != images.Count)
             throw new Ch13Exception($"MNIST files disagree: {imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels.\n" +
                                     "Fix: delete both so the next run downloads a matching pair.");

@@ -39,7 +39,7 @@ public sealed record IntOption(string Name, int Default, string Help, int Min = 
     public override object? DefaultValue => Default;
     public override string Synopsis => $"--{Name} N";
     public override string? Expected => Max == int.MaxValue ? $"an integer ≥ {Min}" : $"an integer from {Min} to {Max}";
-    public override string DefaultText => $" (default {Default})";
+    public override string DefaultText => Max == int.MaxValue ? $" (default {Default})" : $" (default {Default}; {Min} to {Max})";
 
     public override object? Parse(string value, object? previous, Func<string, Ch13Exception> usage)
     {
@@ -125,8 +125,17 @@ public static class CommonOptions
     public static readonly FlagOption Quick = new("quick", "small, fast settings (few epochs, small data) for smoke runs and ./run-all --quick");
     public static readonly FlagOption Help = new("help", "show this help");
 
-    /// <summary>--epochs, with the script's default.</summary>
-    public static IntOption Epochs(int epochs) => new("epochs", epochs, "number of training epochs");
+    /// <summary>The most epochs any script accepts: a million epochs of the chapter's smallest model is days of CPU.</summary>
+    public const int MaxEpochs = 1_000_000;
+
+    /// <summary>The largest mini-batch any script accepts (more than any of the chapter's data sets holds).</summary>
+    public const int MaxBatchSize = 1_000_000;
+
+    /// <summary>--epochs, with the script's default (1 to <see cref="MaxEpochs"/>).</summary>
+    public static IntOption Epochs(int epochs) => new("epochs", epochs, "number of training epochs", Max: MaxEpochs);
+
+    /// <summary>--batch-size, with the script's default (1 to <see cref="MaxBatchSize"/>).</summary>
+    public static IntOption BatchSize(int size, string help = "mini-batch size") => new("batch-size", size, help, Max: MaxBatchSize);
 
     /// <summary>All of them, in --help order, with the script's default epoch count.</summary>
     public static IReadOnlyList<OptionSpec> All(int epochs) => [Epochs(epochs), Seed, Threads, Out, Quiet, Quick, Help];

@@ -149,7 +149,7 @@ public static class Runs
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new Ch13Exception($"cannot write to the output folder {folder}: {e.Message}. Choose another with --out DIR.", 1, e);
+            throw FileErrors.Writing(folder, e, isFolder: true);
         }
     }
 

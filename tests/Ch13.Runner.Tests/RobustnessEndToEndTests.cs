@@ -40,10 +40,10 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
     // --- Arguments
 
     [Theory]
-    [InlineData("--epochs 0", "--epochs must be an integer ≥ 1, got 0")]
-    [InlineData("--batch-size -1", "--batch-size must be an integer ≥ 1, got -1")]
+    [InlineData("--epochs 0", "--epochs must be an integer from 1 to 1000000, got 0")]
+    [InlineData("--batch-size -1", "--batch-size must be an integer from 1 to 1000000, got -1")]
     [InlineData("--lr nan", "--lr must be a finite number (a number > 0), got 'nan'")]
-    [InlineData("--epochs --quiet", "--epochs needs a value (an integer ≥ 1)")]
+    [InlineData("--epochs --quiet", "--epochs needs a value (an integer from 1 to 1000000)")]
     [InlineData("--learning-rate 0.1", "unknown option '--learning-rate'")]
     public void A_bad_argument_prints_one_line_and_exits_2_before_anything_is_written(string args, string message)
     {

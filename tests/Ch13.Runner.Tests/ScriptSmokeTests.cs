@@ -117,7 +117,7 @@ public sealed class ScriptSmokeTests(SharedRunner shared, FewEpochRuns fewEpochs
     }
 
     [Theory]
-    [InlineData("--epochs", "-3", "--epochs must be an integer ≥ 1, got -3")]
+    [InlineData("--epochs", "-3", "--epochs must be an integer from 1 to 1000000, got -3")]
     [InlineData("--lr", "abc", "--lr must be a finite number")]
     [InlineData("--bogus", "1", "unknown option '--bogus'")]
     public void Bad_arguments_exit_with_code_2_and_one_clear_line(string option, string value, string message)

@@ -65,6 +65,19 @@ public class MnistTests : IDisposable
     }
 
     [Fact]
+    public void A_label_outside_0_to_9_is_a_data_error_naming_the_file_and_offset()
+    {
+        var images = Path.Combine(temp.Path, "images");
+        var labels = Path.Combine(temp.Path, "labels");
+        File.WriteAllBytes(images, IdxFiles.Images(3, 2, 2));
+        File.WriteAllBytes(labels, IdxFiles.Labels(1, 200, 3));
+        var act = () => Mnist.FromFiles(images, labels);
+        var error = act.Should().Throw<Ch13Exception>().Which;
+        error.ExitCode.Should().Be(1);
+        error.Message.Should().Contain(labels).And.Contain("label 200 at byte offset 9").And.Contain("0 to 9");
+    }
+
+    [Fact]
     public void Missing_files_in_an_offline_root_are_listed_with_their_urls()
     {
         var act = () => Mnist.Load(temp.Path, 10, 10, handler: FakeHttp.Offline());

@@ -19,6 +19,23 @@ public class OptionsTests
         return error;
     }
 
+    [Theory]
+    [InlineData("epochs", "2147483647")]
+    [InlineData("epochs", "1000001")]
+    [InlineData("batch-size", "2147483647")]
+    public void Counts_the_program_cannot_honour_are_usage_errors(string option, string value)
+    {
+        var specs = CommonOptions.All(epochs: 100).Append(CommonOptions.BatchSize(20)).ToList();
+        UsageError(() => ArgParser.Parse("xor", [$"--{option}", value], specs)).Message.Should().Contain("1 to 1000000");
+    }
+
+    [Fact]
+    public void The_largest_epoch_count_is_accepted_and_help_states_the_range()
+    {
+        ArgParser.Parse("xor", ["--epochs", "1000000"], Specs).Get(Epochs).Should().Be(1_000_000);
+        Epochs.DefaultText.Should().Be(" (default 100; 1 to 1000000)");
+    }
+
     [Fact]
     public void A_handle_reads_its_value_with_its_type_and_defaults_apply()
     {
@@ -111,7 +128,7 @@ public class OptionsTests
         dotnetScript.Should().StartWith("xor: solves XOR\n\nUsage: dotnet script scripts/xor.csx -- [options]\n\nOptions:\n");
         var lines = csx.Split('\n');
         lines.Should().Contain([
-            "  --epochs N           number of training epochs (default 100)",
+            "  --epochs N           number of training epochs (default 100; 1 to 1000000)",
             "  --lr X               learning rate (default 0.015)",
             "  --split random|first how to split (default random)",
             "  --quiet              print only the final results",

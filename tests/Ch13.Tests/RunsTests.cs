@@ -31,8 +31,8 @@ public class RunsTests
     }
 
     [Theory]
-    [InlineData(new[] { "--epochs", "-3" }, "--epochs must be an integer ≥ 1, got -3")]
-    [InlineData(new[] { "--epochs", "0" }, "--epochs must be an integer ≥ 1, got 0")]
+    [InlineData(new[] { "--epochs", "-3" }, "--epochs must be an integer from 1 to 1000000, got -3")]
+    [InlineData(new[] { "--epochs", "0" }, "--epochs must be an integer from 1 to 1000000, got 0")]
     [InlineData(new[] { "--epochs", "ten" }, "--epochs must be an integer")]
     [InlineData(new[] { "--lr", "abc" }, "--lr must be a finite number")]
     [InlineData(new[] { "--lr", "nan" }, "--lr must be a finite number")]
@@ -57,7 +57,7 @@ public class RunsTests
         Parse("-h").HelpRequested.Should().BeTrue();
         var usage = Runs.Usage("xor", "solves XOR", Specs);
         foreach (var spec in Specs) usage.Should().Contain("--" + spec.Name);
-        usage.Should().Contain("(default 100)").And.Contain("(default 0.015)");
+        usage.Should().Contain("(default 100; 1 to 1000000)").And.Contain("(default 0.015)");
     }
 
     [Fact]

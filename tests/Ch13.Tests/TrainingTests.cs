@@ -83,6 +83,20 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_huge_epoch_count_allocates_nothing_up_front()
+    {
+        // Today's OutOfMemoryException came from a history list preallocated to the epoch count.
+        var data = Data.Xor(count: 100);
+        using var train = Data.ToTensors(data.Train);
+        using var model = new MyModule();
+        using var cancel = new CancellationTokenSource();
+        var history = Training.Fit(model, train, null, Config with { Epochs = int.MaxValue }, new Adam(0.015), new CrossEntropy(),
+            new FitHooks([new OnEachEpoch(m => { if (m.Epoch == 1) cancel.Cancel(); })], Cancel: cancel.Token));
+        history.Status.Should().Be(RunStatus.Interrupted);
+        history.Epochs.Should().HaveCount(1);
+    }
+
+    [Fact]
     public void Evaluate_runs_in_eval_mode_without_tracking_gradients()
     {
         var data = Data.Xor(count: 100);
