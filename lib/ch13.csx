@@ -9,6 +9,7 @@
 // run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)
 #load "run/Errors.cs"
 #load "run/Files.cs"
+#load "run/RunSets.cs"
 #load "run/TextTables.cs"
 #load "run/RunRecord.cs"
 #load "run/Options.cs"

@@ -101,9 +101,15 @@ public static class Files
     /// its PID reused by another program) is taken over; one held by a live run throws <see cref="Ch13Exception"/>
     /// naming it (<paramref name="display"/> is how the folder is shown). Taking it again in the same process is fine.
     /// </summary>
-    public static FolderLock TakeLock(string folder, string owner, DateTimeOffset started, string display)
+    public static FolderLock TakeLock(string folder, string owner, DateTimeOffset started, string display) =>
+        TakeLockFile(Path.Combine(folder, LockName), owner, started, display);
+
+    /// <summary>
+    /// <see cref="TakeLock"/> with the lock file at <paramref name="path"/> (a run folder's lock lives beside it:
+    /// <see cref="RunSets.LockPath"/>).
+    /// </summary>
+    public static FolderLock TakeLockFile(string path, string owner, DateTimeOffset started, string display)
     {
-        var path = Path.Combine(folder, LockName);
         var mine = new FolderLock(path, Environment.ProcessId, ProcessStartUtc(), owner, started);
         try { return TakeLock(mine, display); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -31,6 +31,21 @@ public sealed record Run(
     /// <summary>The value of an option the script declared (passed to <see cref="Runs.Start"/> in <c>options:</c>).</summary>
     public T Get<T>(OptionSpec<T> option) => Options.Get(option);
 
+    /// <summary>
+    /// The run folder the results end up in (what every printed line names); <see cref="OutDir"/> is where the script
+    /// writes them meanwhile (its staging folder beside it, swapped in by <see cref="Runs.Finish"/>: <see cref="RunSets"/>).
+    /// </summary>
+    public string ResultDir
+    {
+        get => resultDir ?? OutDir;
+        init => resultDir = value;
+    }
+
+    string? resultDir;
+
+    /// <summary>How many previous runs of <see cref="ResultDir"/> its store keeps after the swap.</summary>
+    public int Keep { get; init; } = RunSets.DefaultKeep;
+
     public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
     public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
 }
@@ -54,8 +69,10 @@ public static class Runs
     /// Starts a run from a script: parses <paramref name="args"/> against the common options plus
     /// <paramref name="options"/>; prints help (exit 0) or a usage error (exit 2) and ends the process;
     /// otherwise seeds torch, creates the output folder (checking it is writable), locks it for this run
-    /// (<c>.lock</c>, released at exit; a folder in use by another live run is an error, exit 1), clears temp files
-    /// left there by killed runs, and hooks Ctrl+C/SIGTERM to <see cref="Run.Cancel"/> (a second one ends the
+    /// (<c>&lt;parent&gt;/.&lt;name&gt;.lock</c> beside it, released at exit; a folder in use by another live run is an
+    /// error, exit 1), settles what killed runs left (<see cref="RunSets.Recover"/>, stale temp files), points
+    /// <see cref="Run.OutDir"/> at a fresh staging folder that <see cref="Finish"/> swaps in (<see cref="RunSets"/>;
+    /// <c>CH13_KEEP</c> previous runs are kept, a bad value is a usage error), and hooks Ctrl+C/SIGTERM to <see cref="Run.Cancel"/> (a second one ends the
     /// process at once).
     /// </summary>
     /// <remarks>
@@ -86,12 +103,22 @@ public static class Runs
 
         var root = RepoRoot(scriptPath);
         var outDir = Path.GetFullPath(parsed.Get(CommonOptions.Out) ?? Path.Combine(root, "out", script));
+        string staging;
+        int keep;
         try
         {
+            keep = RunSets.Keep();
             EnsureWritable(outDir);
-            var folderLock = Files.TakeLock(outDir, script, started, Relative(outDir));
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Files.ReleaseLock(folderLock);
-            Files.RemoveStaleTemps(outDir);
+            var folderLock = Files.TakeLockFile(RunSets.LockPath(outDir), script, started, Relative(outDir));
+            string? mine = null;
+            // At exit: a staging folder never swapped in goes (the previous set stays), then the lock.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                if (mine is not null) RunSets.Discard(mine);
+                Files.ReleaseLock(folderLock);
+            };
+            staging = PrepareSet(outDir, script);
+            mine = staging;
         }
         catch (Ch13Exception e) { Fail(e); throw; }
 
@@ -105,8 +132,26 @@ public static class Runs
         // A signal before training began: nothing worth keeping was made; exit 130 (the exit handler releases the lock).
         // From here on the token is the cancel path: training stops after its batch and writes the partial results.
         if (cancel.IsCancellationRequested) ExitInterrupted("before training started; nothing was written");
-        return new Run(script, root, outDir, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
-            args.ToList(), started, startTimestamp, cancel) { Description = description };
+        return new Run(script, root, staging, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
+            args.ToList(), started, startTimestamp, cancel) { Description = description, ResultDir = outDir, Keep = keep };
+    }
+
+    // Under the lock: what dead runs left beside the folder is settled (RunSets.Recover), stale temps go, and the run
+    // gets its staging folder. A folder holding files that are not a run's is refused (exit 2): the swap would move them.
+    static string PrepareSet(string outDir, string script)
+    {
+        try
+        {
+            RunSets.Recover(outDir);
+            if (!RunSets.IsReplaceable(outDir))
+                throw new Ch13Exception($"cannot use {Relative(outDir)} as the output folder: it holds files but no metrics.json (not a ch13 run's results); move them away or choose another --out DIR.", 2);
+            Files.RemoveStaleTemps(outDir);
+            return RunSets.CreateStaging(outDir, script);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw FileErrors.Writing(outDir, e, isFolder: true);
+        }
     }
 
     /// <summary>
@@ -210,16 +255,24 @@ public static class Runs
         var record = Record(run, config, series, results, keyMetric);
         var path = run.OutPath("metrics.json");
         Files.WriteAllTextAtomic(path, RunRecords.ToJson(record));
-        var files = Directory.GetFiles(run.OutDir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order();
+        var files = Directory.GetFiles(run.OutDir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order().ToList();
+        if (run.ResultDir != run.OutDir)
+        {
+            try { RunSets.Swap(run.ResultDir, run.OutDir, run.Keep); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw FileErrors.Writing(run.ResultDir, e, isFolder: true);
+            }
+        }
         var trainSeconds = series.Sum(s => s.TrainSeconds);
-        Out.WriteLine($"Wrote {Relative(run.OutDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        Out.WriteLine($"Wrote {Relative(run.ResultDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
         Out.Flush();
         if (StatusMessage(run, record) is { } message) Console.Error.WriteLine(message);
         var exitCode = RunStatuses.ExitCode(record.Status);
         // A signal after training ended (test phase, writing): the results are complete, but the run was asked to stop.
         if (exitCode == 0 && run.Cancel.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"Interrupted after training ended: the complete results are in {Path.Combine(Relative(run.OutDir), "metrics.json")}.");
+            Console.Error.WriteLine($"Interrupted after training ended: the complete results are in {Path.Combine(Relative(run.ResultDir), "metrics.json")}.");
             return 130;
         }
         return exitCode;
@@ -243,7 +296,7 @@ public static class Runs
     /// <summary>What went wrong and what to try, for a run that did not complete (null when it did).</summary>
     static string? StatusMessage(Run run, RunRecord record)
     {
-        var metrics = Path.Combine(Relative(run.OutDir), "metrics.json");
+        var metrics = Path.Combine(Relative(run.ResultDir), "metrics.json");
         if (record.Status == RunStatus.Interrupted)
         {
             var after = record.Series.Count > 0 ? $" after {record.Series.Max(s => s.History.Count)} epoch(s)" : "";
