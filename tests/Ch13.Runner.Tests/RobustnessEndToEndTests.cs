@@ -214,14 +214,15 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         string[] args = ["--epochs", "40", "--quiet"];
         Run("xor", outDir, args).ExitCode.Should().Be(0);
 
-        // Killed mid-training (it holds the lock), then as the first plot's temp file appears (a window of a few ms,
-        // so best effort), then for certain mid-write: a script that stops halfway through writing metrics.json.
+        // Killed mid-training (it holds the lock beside the folder), then as the first plot's temp file appears in its
+        // staging folder (a window of a few ms, so best effort), then for certain mid-write: a script that stops halfway
+        // through writing metrics.json.
         foreach (var moment in new[] { ".lock", ".history." })
         {
             var run = Start("xor", outDir, args);
             _ = moment == ".lock"
-                ? WaitUntil(run, () => File.ReadLines(Path.Combine(outDir, ".lock")).FirstOrDefault() == run.Pid.ToString())
-                : WaitUntil(run, () => Directory.EnumerateFiles(outDir, $"{moment}{run.Pid}.*.tmp*").Any());
+                ? WaitUntil(run, () => File.ReadLines(RunSets.LockPath(outDir)).FirstOrDefault() == run.Pid.ToString())
+                : WaitUntil(run, () => Directory.EnumerateFiles(RunSets.StagingPath(outDir, run.Pid), $"{moment}{run.Pid}.*.tmp*").Any());
             run.Kill();
             run.WaitForExit(Long);
             OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
@@ -233,13 +234,15 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         stuck.Kill();
         stuck.WaitForExit(Long);
         File.ReadAllText(Path.Combine(outDir, "metrics.json")).Should().Be(metricsBefore, "the half-written file is a temp file");
-        Directory.GetFiles(outDir, ".metrics.*.tmp.json").Should().ContainSingle("the kill leaves its hidden temp file");
+        Directory.GetFiles(RunSets.StagingPath(outDir, stuck.Pid), ".metrics.*.tmp.json").Should().ContainSingle("the kill leaves its hidden temp file in its staging folder");
         OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
 
         var last = Run("xor", outDir, args);
         last.ExitCode.Should().Be(0, last.Errors);
-        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png"],
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png", RunSets.MarkerName],
             "a stale lock is taken over and stale temp files are removed");
+        Directory.GetFileSystemEntries(Path.GetDirectoryName(outDir)!, $".{Path.GetFileName(outDir)}.*").Select(Path.GetFileName)
+            .Should().BeEquivalentTo([$".{Path.GetFileName(outDir)}.runs"], "dead runs' staging folders are removed and the lock released");
         OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
     }
 
@@ -310,8 +313,8 @@ public static class OutputFolder
             var name = Path.GetFileName(path);
             if (name.StartsWith('.'))
             {
-                (name == ".lock" || System.Text.RegularExpressions.Regex.IsMatch(name, @"^\..+\.tmp(\.\w+)?$"))
-                    .Should().BeTrue($"{name}: hidden files are only the lock and temp files");
+                (name == ".lock" || name == RunSets.MarkerName || System.Text.RegularExpressions.Regex.IsMatch(name, @"^\..+\.tmp(\.\w+)?$"))
+                    .Should().BeTrue($"{name}: hidden files are only the lock, the run-set marker and temp files");
                 continue;
             }
             switch (Path.GetExtension(name))

@@ -5,7 +5,7 @@ using Xunit;
 namespace Ch13.Runner.Tests;
 
 /// <summary>
-/// Ctrl+C and SIGTERM from the first instruction to the last: exit 130 and no <c>.lock</c> left, whatever the phase
+/// Ctrl+C and SIGTERM from the first instruction to the last: exit 130 and no lock (<c>.&lt;name&gt;.lock</c> beside the folder) left, whatever the phase
 /// (runner start-up, compile, Runs.Start, data load, training), and 130 from the ./csx wrapper while it builds.
 /// </summary>
 public sealed class SignalEndToEndTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
@@ -33,7 +33,8 @@ public sealed class SignalEndToEndTests(SharedRunner shared) : IClassFixture<Sha
         var result = run.WaitForExit(Long);
 
         result.ExitCode.Should().Be(130, run.Describe());
-        File.Exists(Path.Combine(outDir, ".lock")).Should().BeFalse("the lock is released on every interrupted exit");
+        File.Exists(RunSets.LockPath(outDir)).Should().BeFalse("the lock is released on every interrupted exit");
+        Directory.Exists(RunSets.StagingPath(outDir, run.Pid)).Should().BeFalse("a run that never swapped removes its staging folder");
         if (Directory.Exists(outDir)) OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
     }
 

@@ -194,33 +194,6 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
-    public void A_set_left_aside_by_a_killed_run_all_comes_back_and_a_folder_in_use_is_not_touched()
-    {
-        var runDir = temp.Sub("runs", "t");
-        var xor = Path.Combine(runDir, "xor");
-        var aside = BatchRuns.AsidePath(runDir, "xor");
-        Directory.CreateDirectory(aside);
-        File.WriteAllText(Path.Combine(aside, "metrics.json"), "the good set");
-        Directory.CreateDirectory(xor);
-        File.WriteAllText(Path.Combine(xor, "history.png"), "a killed rerun's partial file");
-
-        var setAside = BatchRuns.SetAside(runDir, "xor"); // the good set is restored, then set aside for the new run
-        setAside.Should().Be(aside);
-        File.ReadAllText(Path.Combine(aside, "metrics.json")).Should().Be("the good set");
-        File.Exists(Path.Combine(aside, "history.png")).Should().BeFalse();
-        BatchRuns.Settle(xor, setAside); // the new run wrote nothing: the good set is back
-        File.ReadAllText(Path.Combine(xor, "metrics.json")).Should().Be("the good set");
-
-        var held = Files.TakeLock(xor, "xor", DateTimeOffset.Now, "xor"); // a live run (this process) holds the folder
-        try
-        {
-            BatchRuns.SetAside(runDir, "xor").Should().BeNull();
-            File.ReadAllText(Path.Combine(xor, "metrics.json")).Should().Be("the good set");
-        }
-        finally { Files.ReleaseLock(held); }
-    }
-
-    [Fact]
     public void Results_come_from_each_scripts_metrics_json()
     {
         var (_, summary, _) = RunFakes(FakeScripts(("xor", Succeeds("xor", 0.9))));

@@ -261,55 +261,10 @@ public static class BatchRuns
             options.Quick, options.Runner == ScriptRunner.Csx ? "csx" : "dotnet-script", options.ScriptArgs, results);
     }
 
-    static ScriptResult RunOne(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel)
-    {
-        var outDir = Path.Combine(runDir, script);
-        var aside = SetAside(runDir, script);
-        try { return Launch(runDir, script, start, tick, cancel); }
-        finally { Settle(outDir, aside); }
-    }
-
-    /// <summary>Where a script's previous results in a run folder wait while it runs again (hidden: reports skip it).</summary>
-    public static string AsidePath(string runDir, string script) => Path.Combine(runDir, $".{script}.previous");
-
-    /// <summary>
-    /// Moves the script's previous results aside before it runs again, so the folder then holds one run's files only and
-    /// the previous set survives a rerun that fails before writing its record (<see cref="Settle"/>). A folder locked by
-    /// a live run is left alone (the script then stops with "in use by PID …"). A set left aside by a run-all that was
-    /// killed between these steps is put back first when the folder holds no record.
-    /// </summary>
-    public static string? SetAside(string runDir, string script)
-    {
-        var outDir = Path.Combine(runDir, script);
-        var aside = AsidePath(runDir, script);
-        if (Directory.Exists(aside))
-        {
-            if (File.Exists(Path.Combine(outDir, "metrics.json"))) Directory.Delete(aside, recursive: true);
-            else
-            {
-                if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true); // a killed rerun's partial files
-                Directory.Move(aside, outDir);
-            }
-        }
-        if (!Directory.Exists(outDir) || InUse(outDir)) return null;
-        Directory.Move(outDir, aside);
-        return aside;
-    }
-
-    /// <summary>
-    /// After a rerun: when it wrote its record (completed, stopped, diverged or interrupted: a whole set) the previous set
-    /// goes; otherwise what it left is removed and the previous set comes back.
-    /// </summary>
-    public static void Settle(string outDir, string? aside)
-    {
-        if (aside is null || !Directory.Exists(aside)) return;
-        if (File.Exists(Path.Combine(outDir, "metrics.json"))) { Directory.Delete(aside, recursive: true); return; }
-        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
-        Directory.Move(aside, outDir);
-    }
-
-    static bool InUse(string folder) =>
-        Files.ReadLock(Path.Combine(folder, Files.LockName)) is { } holder && Files.IsAlive(holder.Pid, holder.ProcessStartUtc);
+    // The script protects its own previous results: it writes into a staging folder beside <run>/<script>/ and swaps it
+    // in only once its record is written (RunSets), under the lock beside the folder; a rerun that fails keeps them.
+    static ScriptResult RunOne(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel) =>
+        Launch(runDir, script, start, tick, cancel);
 
     static ScriptResult Launch(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel)
     {

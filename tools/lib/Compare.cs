@@ -68,7 +68,21 @@ public static class Compare
         // Two single script folders are compared with each other whatever their names.
         if (RunFolders.IsScriptFolder(pathA) && RunFolders.IsScriptFolder(pathB)) sideB = [sideB[0] with { Script = sideA[0].Script }];
         ClaimOutputFolder(outDir);
+        // Every writer takes its folder's lock: a second compare into the same folder gets "in use by PID …".
+        var folderLock = Files.TakeLock(outDir, "compare", DateTimeOffset.Now, Display(outDir));
+        try { return Write(pathA, pathB, outDir, references, nameA, nameB, sideA, sideB); }
+        finally { Files.ReleaseLock(folderLock); }
+    }
 
+    static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..") ? path : relative;
+    }
+
+    static Comparison Write(string pathA, string pathB, string outDir, IReadOnlyDictionary<string, ScriptReference> references,
+        string nameA, string nameB, IReadOnlyList<ScriptFolder> sideA, IReadOnlyList<ScriptFolder> sideB)
+    {
         var scripts = new List<ScriptComparison>();
         foreach (var a in BatchRuns.InOutlineOrder(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
             if (sideB.FirstOrDefault(b => b.Script == a.Script) is { } b)
