@@ -18,7 +18,7 @@ public static class RunSets
     public const string KeepVariable = "CH13_KEEP";
     public const int DefaultKeep = 5;
 
-    /// <summary>The file that marks a folder as a run set made here (staging, D once swapped, kept sets).</summary>
+    /// <summary>The file that marks a staging folder as made here (removed from the run folder once swapped in).</summary>
     public const string MarkerName = ".ch13-run";
 
     static readonly Regex StagingName = new(@"^\.(?<name>.+)\.staging-(?<pid>\d+)$", RegexOptions.CultureInvariant);
@@ -141,6 +141,9 @@ public static class RunSets
             }
         }
         Directory.Move(staging, folder);
+        // The marker told staging folders apart; the run folder is the set alone (a crash before this line leaves it, harmless).
+        try { File.Delete(Path.Combine(folder, MarkerName)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         Prune(folder, keep);
         return kept;
     }
@@ -176,7 +179,7 @@ public static class RunSets
 
     static bool IsMissingOrEmpty(string folder) => !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
 
-    // "<start time, UTC, sortable>-<pid>" from the folder's record; its write time when it has none.
+    // "<start time, UTC, sortable>-<pid>": the start time from the folder's record (its write time when it has none).
     static string KeptName(string folder)
     {
         var record = Path.Combine(folder, "metrics.json");
@@ -190,14 +193,8 @@ public static class RunSets
             else when = File.GetLastWriteTimeUtc(record);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException) { }
-        var pid = File.Exists(Path.Combine(folder, MarkerName)) ? MarkerPid(folder) : null;
-        return when.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture) + "-" + (pid ?? "0");
-    }
-
-    static string? MarkerPid(string folder)
-    {
-        try { return File.ReadLines(Path.Combine(folder, MarkerName)).FirstOrDefault()?.Trim() is { Length: > 0 } pid && pid.All(char.IsAsciiDigit) ? pid : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        // The PID of the run that replaced it: with the time, unique even for two sets started in the same millisecond.
+        return when.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     }
 
     static string FreeName(string store, string name)

@@ -239,7 +239,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
 
         var last = Run("xor", outDir, args);
         last.ExitCode.Should().Be(0, last.Errors);
-        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png", RunSets.MarkerName],
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png"],
             "a stale lock is taken over and stale temp files are removed");
         Directory.GetFileSystemEntries(Path.GetDirectoryName(outDir)!, $".{Path.GetFileName(outDir)}.*").Select(Path.GetFileName)
             .Should().BeEquivalentTo([$".{Path.GetFileName(outDir)}.runs"], "dead runs' staging folders are removed and the lock released");
@@ -313,8 +313,8 @@ public static class OutputFolder
             var name = Path.GetFileName(path);
             if (name.StartsWith('.'))
             {
-                (name == ".lock" || name == RunSets.MarkerName || System.Text.RegularExpressions.Regex.IsMatch(name, @"^\..+\.tmp(\.\w+)?$"))
-                    .Should().BeTrue($"{name}: hidden files are only the lock, the run-set marker and temp files");
+                (name == ".lock" || System.Text.RegularExpressions.Regex.IsMatch(name, @"^\..+\.tmp(\.\w+)?$"))
+                    .Should().BeTrue($"{name}: hidden files are only the lock and temp files");
                 continue;
             }
             switch (Path.GetExtension(name))

@@ -57,8 +57,9 @@ public sealed class RunSetsTests : IDisposable
         var kept = RunSets.Swap(Folder, staging, keep: 5);
 
         Directory.Exists(staging).Should().BeFalse();
+        File.Exists(Path.Combine(Folder, RunSets.MarkerName)).Should().BeFalse("the run folder holds the set alone");
         File.ReadAllText(Path.Combine(Folder, "metrics.json")).Should().Contain("second");
-        kept.Should().Be(Path.Combine(RunSets.StorePath(Folder), "20260304T040607.123Z-1"));
+        kept.Should().Be(Path.Combine(RunSets.StorePath(Folder), $"20260304T040607.123Z-{Environment.ProcessId}"));
         Contents(kept!).Should().Equal(before);
         RunSets.Kept(Folder).Should().Equal(kept);
     }
@@ -95,7 +96,7 @@ public sealed class RunSetsTests : IDisposable
         RunSets.Prune(Folder, keep).Should().Be(7 - keep);
 
         RunSets.Kept(Folder).Select(Path.GetFileName).Should().Equal(
-            new[] { "20260304T160000.000Z-1", "20260304T150000.000Z-1", "20260304T140000.000Z-1" }.Take(keep));
+            new[] { "20260304T160000.000Z", "20260304T150000.000Z", "20260304T140000.000Z" }.Take(keep).Select(t => $"{t}-{Environment.ProcessId}"));
         File.Exists(Path.Combine(Folder, "metrics.json")).Should().BeTrue();
         File.Exists(Path.Combine(neighbour, "metrics.json")).Should().BeTrue();
     }
