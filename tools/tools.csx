@@ -1,4 +1,4 @@
-// The hub the tools (run-all.csx, compare.csx) #load: the scripts' lib, then the tools' own modules.
+// The hub the tools (run-all.csx, compare.csx, runs.csx) #load: the scripts' lib, then the tools' own modules.
 // Tools/Ch13.Tools.csproj compiles exactly these files.
 #load "../lib/ch13.csx"
 
@@ -9,3 +9,4 @@
 #load "lib/Reports.cs"
 #load "lib/Compare.cs"
 #load "lib/BatchRuns.cs"
+#load "lib/RunHistory.cs"

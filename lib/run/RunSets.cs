@@ -187,7 +187,7 @@ public static class RunSets
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllText(record));
-            if (json.RootElement.TryGetProperty("timings", out var timings) && timings.TryGetProperty("started", out var started)
+            if (json.RootElement.TryGetProperty("timings", out var timings) && timings.TryGetProperty("started_at", out var started)
                 && DateTimeOffset.TryParse(started.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at))
                 when = at;
             else when = File.GetLastWriteTimeUtc(record);

@@ -53,11 +53,13 @@ public sealed class RunSetsEndToEndTests(SharedRunner shared) : IClassFixture<Sh
         Contents(outDir).Should().Equal(secondSet, "a killed run never touches the folder's complete set");
         RunSets.Kept(outDir).Should().Equal(kept);
 
+        File.WriteAllText(Path.Combine(outDir, "stale.png"), "a file no run of this set wrote");
         var next = Start(outDir, ["--quick", "--quiet", "--seed", "4"]).WaitForExit(Long);
         next.ExitCode.Should().Be(0, next.Errors);
         File.ReadAllText(Path.Combine(outDir, "metrics.json")).Should().Contain("\"seed\": 4");
+        File.Exists(Path.Combine(outDir, "stale.png")).Should().BeFalse("the folder holds one run's files only");
         RunSets.Kept(outDir).Should().HaveCount(2);
-        Contents(RunSets.Kept(outDir)[0]).Should().Equal(secondSet);
+        Contents(RunSets.Kept(outDir)[0]).Where(f => f.Key != "stale.png").Should().Equal(secondSet);
         File.Exists(RunSets.LockPath(outDir)).Should().BeFalse("the dead run's lock was taken over, then released");
         Directory.Exists(RunSets.StagingPath(outDir, killed.Pid)).Should().BeFalse("the dead run's staging folder is removed");
     }

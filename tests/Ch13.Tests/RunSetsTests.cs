@@ -25,7 +25,7 @@ public sealed class RunSetsTests : IDisposable
     string Folder => Path.Combine(temp.Path, "xor");
 
     static string Record(string started, string marker = "a") =>
-        $$$"""{"script": "xor", "status": "completed", "marker": "{{{marker}}}", "timings": {"started": "{{{started}}}"}}""";
+        $$$"""{"script": "xor", "status": "completed", "marker": "{{{marker}}}", "timings": {"started_at": "{{{started}}}"}}""";
 
     static void WriteSet(string folder, string record, bool marked = true)
     {

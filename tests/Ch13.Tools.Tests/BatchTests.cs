@@ -223,16 +223,6 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
-    public void A_rerun_with_the_same_tag_leaves_no_stale_files_in_a_scripts_folder()
-    {
-        var scripts = FakeScripts(("xor", Succeeds("xor", 0.9)));
-        var (options, _, _) = RunFakes(scripts);
-        File.WriteAllText(Path.Combine(options.RunDir, "xor", "stale.png"), "old");
-        RunFakes(scripts);
-        File.Exists(Path.Combine(options.RunDir, "xor", "stale.png")).Should().BeFalse();
-    }
-
-    [Fact]
     public void Scripts_not_yet_started_are_skipped_when_the_batch_is_cancelled()
     {
         var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9)));

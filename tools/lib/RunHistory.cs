@@ -1,0 +1,85 @@
+#nullable enable
+using System.Globalization;
+
+/// <summary>One run of a script folder as <c>tools/runs.csx</c> lists it: the latest set or a kept one.</summary>
+public sealed record PastRun(string Dir, bool Latest, RunRecord? Record)
+{
+    /// <summary>When it started, from its record (null without one).</summary>
+    public DateTimeOffset? StartedAt =>
+        Record is not null && DateTimeOffset.TryParse(Record.Timings.StartedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? at : null;
+}
+
+/// <summary>
+/// <c>tools/runs.csx</c>: a script folder's latest run and the previous runs kept beside it (<see cref="RunSets"/>),
+/// newest first, with time, status, arguments and key metric.
+/// </summary>
+public static class RunHistory
+{
+    public const string Usage = """
+        runs: lists a script's latest run and its kept previous runs: ./csx tools/runs.csx -- SCRIPT|FOLDER
+
+        SCRIPT is a section script's name (its folder is out/SCRIPT); FOLDER is any script folder (out/runs/a/xor).
+        Newest first: when it started, its status, its arguments and its key metric. Previous runs are kept in
+        .SCRIPT.runs/ beside the folder (the newest CH13_KEEP, default 5).
+        """;
+
+    /// <summary>
+    /// The kept previous run folders of script folder <paramref name="folder"/>, newest first (the latest run, in
+    /// <paramref name="folder"/> itself, not included).
+    /// </summary>
+    public static IReadOnlyList<string> KeptRuns(string folder) => RunSets.Kept(folder);
+
+    /// <summary>The latest run then the kept ones, newest first; empty when the folder never held a run.</summary>
+    public static IReadOnlyList<PastRun> Runs(string folder)
+    {
+        var runs = new List<PastRun>();
+        if (Directory.Exists(folder)) runs.Add(new PastRun(Path.GetFullPath(folder), true, RunRecords.TryRead(RunFolders.MetricsPath(folder))));
+        runs.AddRange(KeptRuns(folder).Select(d => new PastRun(d, false, RunRecords.TryRead(RunFolders.MetricsPath(d)))));
+        return runs;
+    }
+
+    /// <summary>The folder an argument names: an existing folder as given, else a script name's <c>out/SCRIPT</c>.</summary>
+    public static string Resolve(string argument, string repoRoot) =>
+        Directory.Exists(argument) || argument.Contains('/') || argument.Contains(Path.DirectorySeparatorChar)
+            ? Path.GetFullPath(argument)
+            : Path.Combine(repoRoot, "out", argument);
+
+    /// <summary>The listing: one row per run, newest first.</summary>
+    public static TextTable Table(IReadOnlyList<PastRun> runs, string folder) => TextTable.Of(
+        [new("run"), new("started"), new("status"), new("arguments"), new("key metric")],
+        runs.Select(r => (IReadOnlyList<TextCell>)[
+            r.Latest ? "latest" : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(folder))!, r.Dir),
+            r.StartedAt?.LocalDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "?",
+            r.Record is null ? "no record" : r.Record.Status.ToString().ToLowerInvariant(),
+            r.Record is null ? "" : string.Join(' ', r.Record.Arguments),
+            KeyMetricText(r.Record?.KeyMetric)]));
+
+    static string KeyMetricText(KeyMetric? metric) =>
+        metric is null ? "" : $"{(metric.Series is { } s ? s + " · " : "")}{metric.Name} {(metric.Value is double v ? v.ToString("G6", CultureInfo.InvariantCulture) : "n/a")}";
+
+    static readonly FlagOption HelpOption = new("help", "show this help");
+
+    /// <summary>The tool: <c>SCRIPT|FOLDER</c>; prints the listing. Exit 0, 2 on bad usage or a folder that never held a run.</summary>
+    public static int RunTool(IList<string> args, string repoRoot)
+    {
+        try
+        {
+            var parsed = ArgParser.Parse("runs", args, [HelpOption], new ArgSyntax(Positionals: true));
+            if (parsed.HelpRequested) { Out.WriteLine(Usage); return 0; }
+            if (parsed.Positionals.Count != 1)
+                throw Ch13Exception.Usage($"runs: needs one script name or script folder (got {parsed.Positionals.Count}). Try --help.");
+            var folder = Resolve(parsed.Positionals[0], repoRoot);
+            var runs = Runs(folder);
+            if (runs.Count == 0)
+                throw Ch13Exception.Usage($"runs: no runs in {folder} (nothing there yet); run the script first, or name a script folder.");
+            Out.Write(TextTables.ToMarkdown(Table(runs, folder)));
+            return 0;
+        }
+        catch (Ch13Exception e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
+    }
+}
