@@ -59,7 +59,7 @@ public sealed class RunSetsEndToEndTests(SharedRunner shared) : IClassFixture<Sh
         File.ReadAllText(Path.Combine(outDir, "metrics.json")).Should().Contain("\"seed\": 4");
         File.Exists(Path.Combine(outDir, "stale.png")).Should().BeFalse("the folder holds one run's files only");
         RunSets.Kept(outDir).Should().HaveCount(2);
-        Contents(RunSets.Kept(outDir)[0]).Where(f => f.Key != "stale.png").Should().Equal(secondSet);
+        Contents(RunSets.Kept(outDir)[0]).Where(f => f.Key != "stale.png").ToDictionary(f => f.Key, f => f.Value).Should().Equal(secondSet);
         File.Exists(RunSets.LockPath(outDir)).Should().BeFalse("the dead run's lock was taken over, then released");
         Directory.Exists(RunSets.StagingPath(outDir, killed.Pid)).Should().BeFalse("the dead run's staging folder is removed");
     }
