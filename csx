@@ -44,6 +44,12 @@ build() {
   log="$(mktemp)"
   started="$(mktemp)"  # taken before building: a source edited during the build still counts as newer
   build_files=("$log" "$started")
+  local began=$SECONDS
+  if [ -f "$dll" ]; then
+    echo "csx: rebuilding the bundled runner (its sources changed)…" >&2
+  else
+    echo "csx: building the bundled runner (first run only; under a minute)…" >&2
+  fi
   # In the background, so that `wait` returns as soon as a signal arrives and the trap runs at once.
   DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     dotnet publish "$root/runner/Ch13.Runner.csproj" -c Release -o "$out" --nologo -v q >"$log" 2>&1 &
@@ -58,6 +64,7 @@ build() {
   fi
   mv -f "$started" "$stamp"
   rm -f "$log"
+  echo "csx: runner ready ($(( SECONDS - began )) s)." >&2
   build_files=()
 }
 

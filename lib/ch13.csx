@@ -14,6 +14,7 @@
 #load "run/RunRecord.cs"
 #load "run/Options.cs"
 #load "run/Signals.cs"
+#load "run/NativeRuntime.cs"
 #load "run/Runs.cs"
 #load "run/Progress.cs"
 #load "run/NotebookLog.cs"

@@ -14,11 +14,13 @@ public sealed record RunnerOptions(
 public static class CommandLine
 {
     public const string Usage = """
-        Usage: ch13-csx [options] <script.csx> [--] [script arguments...]
+        Usage: ch13-csx [options] <script.csx | name> [--] [script arguments...]
 
         Runs a C# script the way dotnet-script 2.0 does (#r "nuget: …", #load, Args, exit codes),
         with the packages this runner was built with (see runner/Ch13.Runner.csproj).
         Everything after the script path goes to the script's Args; a leading "--" is dropped.
+        A name without a folder runs that chapter script: `xor` is scripts/xor.csx of this checkout.
+        With no script, lists the chapter's scripts.
 
         Options (before the script path):
           --no-cache   compile the script even if a cached build exists, and do not cache it
@@ -48,7 +50,8 @@ public static class CommandLine
                 return options with { Error = $"ch13-csx: unknown option '{arg}' (options go before the script path; see --help)" };
             return WithScript(options, args, i);
         }
-        return options with { Error = $"ch13-csx: no script given\n\n{Usage}" };
+        // No script: Program lists the chapter's scripts.
+        return options;
     }
 
     // Like dotnet-script: the script's arguments are everything after its path, minus one leading "--".

@@ -27,11 +27,18 @@ public static class Program
             return 2;
         }
 
-        var log = new Log(options.Verbose);
-        var path = Path.GetFullPath(options.ScriptPath!);
-        if (!File.Exists(path))
+        var repoRoot = ScriptFinder.RepoRoot();
+        if (options.ScriptPath is null)
         {
-            Log.Error($"ch13-csx: script not found: {path}");
+            if (repoRoot is null) { Log.Error($"ch13-csx: no script given\n\n{CommandLine.Usage}"); return 2; }
+            Console.WriteLine(ScriptFinder.Listing(repoRoot));
+            return 0;
+        }
+
+        var log = new Log(options.Verbose);
+        if (ScriptFinder.Resolve(options.ScriptPath, repoRoot) is not { } path)
+        {
+            Log.Error(ScriptFinder.NotFound(options.ScriptPath, repoRoot));
             return 2;
         }
 
@@ -47,7 +54,10 @@ public static class Program
         if (factory is null)
         {
             log.Info(entry is null ? "compiling (not cached)" : $"cache miss: {entry}");
-            var result = Compile(sources);
+            var status = CompileStatus.Show(path, repoRoot);
+            CompileResult result;
+            try { result = Compile(sources); }
+            finally { status?.Dispose(); }
             foreach (var warning in result.Warnings) log.Info(warning);
             if (result.Script is null)
             {
@@ -105,6 +115,25 @@ public static class Program
     {
         var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
         return $"ch13-csx {version} (Roslyn {ScriptCompiler.CompilerVersion()}, .NET {Environment.Version})";
+    }
+
+    /// <summary>
+    /// "compiling scripts/xor.csx…" while a script compiles (3–12 s on a first run), on a terminal only; erased when the
+    /// compile ends, so the screen then holds what a pipe would.
+    /// </summary>
+    private sealed class CompileStatus : IDisposable
+    {
+        private CompileStatus() { }
+
+        public static IDisposable? Show(string path, string? repoRoot)
+        {
+            if (Console.IsErrorRedirected) return null;
+            var shown = repoRoot is not null && path.StartsWith(repoRoot + Path.DirectorySeparatorChar) ? Path.GetRelativePath(repoRoot, path) : path;
+            Console.Error.Write($"ch13-csx: compiling {shown}…");
+            return new CompileStatus();
+        }
+
+        public void Dispose() => Console.Error.Write("\r\u001b[K");
     }
 
     private static bool RoslynLoaded() =>

@@ -101,6 +101,10 @@ public static class Runs
             Environment.Exit(0);
         }
 
+        // Before anything loads TorchSharp: an old libstdc++ gets the fix in three lines, not TorchSharp's trace.
+        try { NativeRuntime.CheckLibstdcxx(); }
+        catch (Ch13Exception e) { Fail(e); throw; }
+
         var root = RepoRoot(scriptPath);
         var outDir = Path.GetFullPath(parsed.Get(CommonOptions.Out) ?? Path.Combine(root, "out", script));
         string staging;

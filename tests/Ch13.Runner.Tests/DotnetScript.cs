@@ -34,6 +34,12 @@ public static class DotnetScript
         return onPath is null ? null : [onPath];
     }
 
+    /// <summary>
+    /// dotnet-script's cache for this test run (DOTNET_SCRIPT_CACHE_LOCATION), removed when the tests end: it copies
+    /// ~500 MB of libtorch per script path, so a cache under ~/.cache kept 4.4 GB per checkout (and filled CI's disk).
+    /// </summary>
+    public static string CacheDir { get; } = Directory.CreateTempSubdirectory("ch13-dotnet-script-cache-").FullName;
+
     /// <summary>Runs <c>dotnet-script script -- args</c> from the repository root, with the test data location.</summary>
     public static RunResult Run(string script, params string[] args) => Run(new Dictionary<string, string>(), script, args);
 
@@ -55,6 +61,7 @@ public static class DotnetScript
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
             start.Environment["CH13_DATA"] = Repo.SharedData;
         start.Environment["CH13_PROGRESS"] = "plain";
+        start.Environment["DOTNET_SCRIPT_CACHE_LOCATION"] = CacheDir;
         foreach (var (name, value) in env) start.Environment[name] = value;
 
         return RunnerProcess.Complete(start, Timeout, $"dotnet-script {script}");
@@ -66,9 +73,20 @@ public static class DotnetScript
 /// two processes filling it for the same script at once fail ("the file … is being used by another process").
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DotnetScriptCollection
+public sealed class DotnetScriptCollection : ICollectionFixture<DotnetScriptCacheCleanup>
 {
     public const string Name = "real dotnet-script";
+}
+
+/// <summary>Removes <see cref="DotnetScript.CacheDir"/> after the last dotnet-script test.</summary>
+public sealed class DotnetScriptCacheCleanup : IDisposable
+{
+    public void Dispose()
+    {
+        try { Directory.Delete(DotnetScript.CacheDir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
 }
 
 /// <summary>A fact that runs only where the real dotnet-script is available.</summary>

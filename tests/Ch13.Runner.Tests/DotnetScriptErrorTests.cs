@@ -56,6 +56,21 @@ public sealed class DotnetScriptErrorTests : IDisposable
     }
 
     [DotnetScriptFact]
+    public void An_old_libstdcxx_is_reported_with_its_fix_before_torch_loads()
+    {
+        var oldLibrary = scratch.PathFor("libstdc++.so.6");
+        File.WriteAllText(oldLibrary, "GLIBCXX_3.4.30\0GLIBCXX_3.4.31\0");
+
+        var result = DotnetScript.Run(new Dictionary<string, string> { ["CH13_LIBSTDCXX"] = oldLibrary },
+            Script("xor"), "--quick", "--out", scratch.PathFor("xor"));
+
+        result.ExitCode.Should().Be(1, result.Errors);
+        result.Errors.Trim().Split('\n').Should().HaveCount(3).And.Contain(
+            "Fix on Debian 12: sudo tools/install-libstdcxx.sh (installs libstdc++6 from Debian 13; removes nothing).");
+        result.Errors.Should().NotContain("   at ");
+    }
+
+    [DotnetScriptFact]
     public void Help_names_dotnet_script_in_its_usage_line()
     {
         var result = DotnetScript.Run(Script("xor"), "--help");

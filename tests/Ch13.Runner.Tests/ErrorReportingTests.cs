@@ -134,11 +134,12 @@ public sealed class ErrorReportingTests : IDisposable
     }
 
     [Fact]
-    public void No_script_prints_usage_and_exits_2()
+    public void No_script_lists_the_chapter_scripts_and_exits_0()
     {
         var result = _runner.Run();
 
-        result.ExitCode.Should().Be(2);
-        result.Errors.Should().Contain("Usage: ch13-csx");
+        result.ExitCode.Should().Be(0, result.Errors);
+        result.Output.Should().StartWith("The chapter's scripts, in the chapter's order:").And.Contain("./csx --help");
+        result.Errors.Should().BeEmpty();
     }
 }

@@ -17,7 +17,13 @@ public sealed class RunnerProcess : IDisposable
     /// <summary>The cache entries (one folder per compiled script).</summary>
     public IReadOnlyList<string> Entries => Directory.GetDirectories(CacheDir);
 
-    public RunResult Run(params string[] args)
+    public RunResult Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with <paramref name="environment"/> added to this process's environment.</summary>
+    public RunResult Run(IReadOnlyDictionary<string, string> environment, params string[] args) => RunIn(null, environment, args);
+
+    /// <summary>Runs in <paramref name="workingDirectory"/> (null: this process's) with <paramref name="environment"/> added.</summary>
+    public RunResult RunIn(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +31,8 @@ public sealed class RunnerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Repo.RunnerDll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["CH13_CSX_CACHE"] = CacheDir;
