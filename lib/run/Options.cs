@@ -115,6 +115,16 @@ public sealed record ListOption(string Name, string Help, string Placeholder = "
         ((IReadOnlyList<string>)previous!).Concat(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
 }
 
+/// <summary>A text option that may be given more than once; each value is kept whole (no splitting at commas).</summary>
+public sealed record RepeatedTextOption(string Name, string Help, string Placeholder = "VALUE") : OptionSpec<IReadOnlyList<string>>(Name, Help)
+{
+    public override object? DefaultValue => Array.Empty<string>();
+    public override string Synopsis => $"--{Name} {Placeholder}";
+
+    public override object? Parse(string value, object? previous, Func<string, Ch13Exception> usage) =>
+        ((IReadOnlyList<string>)previous!).Append(value).ToArray();
+}
+
 /// <summary>The options every section script takes (their handles; <see cref="Run"/> also exposes their values).</summary>
 public static class CommonOptions
 {

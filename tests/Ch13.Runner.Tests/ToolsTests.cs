@@ -135,7 +135,8 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
             var result = tools.Tool("run-all", "--scripts", scripts, "--tag", tag);
 
             result.ExitCode.Should().Be(1, result.Output + result.Errors);
-            result.Output.Should().Contain("bad: failed (exit code 1)").And.Contain($"bad.log");
+            result.Output.Should().Contain("bad: failed (exit code 1: System.InvalidOperationException: bad: deliberate failure)")
+                .And.Contain($"bad.log");
             File.ReadAllText(Path.Combine(runDir, "bad.log")).Should().Contain("bad: starting").And.Contain("bad: deliberate failure");
             var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!["scripts"]!.AsArray();
             rows.Select(r => (r!["script"]!.GetValue<string>(), r["status"]!.GetValue<string>())).Should().Equal(("bad", "failed"), ("good", "completed"));
@@ -152,6 +153,26 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
         {
             if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Run_all_reports_an_argument_a_script_does_not_take_before_anything_runs_and_args_give_it_to_one_script()
+    {
+        var refused = tools.Scratch.PathFor("refused-run");
+
+        var result = tools.Tool("run-all", "--only", "xor,mnist", "--out", refused, "--", "--full");
+
+        result.ExitCode.Should().Be(2, result.Output + result.Errors);
+        result.Errors.Should().StartWith("run-all: nothing was run").And.Contain("xor: xor: unknown option '--full'")
+            .And.NotContain("mnist:");
+        Directory.Exists(Path.Combine(refused, "xor")).Should().BeFalse("nothing ran");
+
+        var perScript = tools.Scratch.PathFor("per-script-run");
+        var ran = tools.Tool("run-all", "--quick", "--only", "xor,sequential", "--out", perScript, "--args", "xor=--epochs 3");
+
+        ran.ExitCode.Should().Be(0, ran.Output + ran.Errors);
+        RunRecords.Read(Path.Combine(perScript, "xor", "metrics.json")).Epochs.Should().Be(3);
+        RunRecords.Read(Path.Combine(perScript, "sequential", "metrics.json")).Epochs.Should().NotBe(3);
     }
 
     [Fact]

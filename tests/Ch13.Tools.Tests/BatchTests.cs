@@ -157,7 +157,8 @@ public sealed class BatchTests : IDisposable
 
     (BatchOptions Options, BatchSummary Summary, List<BatchEvent> Events) RunFakes(string scriptsDir, params string[] args)
     {
-        var options = Parse(temp.Path, ["--scripts", scriptsDir, "--tag", "t", .. args]);
+        // One job unless a test asks for more: events and results then come in a fixed order.
+        var options = Parse(temp.Path, ["--scripts", scriptsDir, "--tag", "t", .. args.Contains("--jobs") ? [] : new[] { "--jobs", "1" }, .. args]);
         var events = new List<BatchEvent>();
         var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Select(BatchRuns.Discover(options.ScriptsDir), options.Only), events.Add, launch: Bash);
         return (options, summary, events);
@@ -173,7 +174,7 @@ public sealed class BatchTests : IDisposable
         summary.Scripts.Select(s => (s.Script, s.Status)).Should().Equal(("autograd", "completed"), ("xor", "completed"), ("broken", "failed"));
         var broken = summary.Scripts.Single(s => s.Script == "broken");
         broken.ExitCode.Should().Be(1);
-        broken.Note.Should().Be("exit code 1");
+        broken.Note.Should().Be("exit code 1: boom: something went wrong", "the first line on stderr is the cause");
         File.ReadAllText(Path.Combine(options.RunDir, broken.Log)).Should().Contain("about to fail").And.Contain("boom: something went wrong");
         File.ReadAllText(Path.Combine(options.RunDir, "xor.log")).Should().Contain("xor: training");
         events.OfType<ScriptFinished>().Select(e => e.Result.Script).Should().Equal("autograd", "xor", "broken");
@@ -207,6 +208,63 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
+    public void Jobs_run_scripts_at_the_same_time_and_keep_the_results_in_the_chapter_s_order()
+    {
+        // Each fake notes when it started and ended (ms), and sleeps long enough that two workers must overlap.
+        const string Timed = "date +%s%3N > \"$out/start\"; sleep 1; date +%s%3N > \"$out/end\"\n";
+        var scripts = FakeScripts(("autograd", Timed + Succeeds("autograd", 0.5)), ("xor", Timed + Succeeds("xor", 0.9)),
+            ("sequential", Timed + Succeeds("sequential", 0.7)));
+
+        var (options, summary, events) = RunFakes(scripts, "--jobs", "2");
+
+        options.Jobs.Should().Be(2);
+        summary.Scripts.Select(s => s.Script).Should().Equal("autograd", "sequential", "xor");
+        summary.Scripts.Should().OnlyContain(s => s.Ok);
+        long Time(string script, string file) => long.Parse(File.ReadAllText(Path.Combine(options.RunDir, script, file)).Trim());
+        (Time("sequential", "start") < Time("autograd", "end")).Should().BeTrue("the second job started while the first ran");
+        events.OfType<ScriptFinished>().Should().HaveCount(3);
+    }
+
+    [Fact]
+    public void Jobs_default_to_the_number_of_cores_and_must_be_positive()
+    {
+        Parse(temp.Path).Jobs.Should().Be(Environment.ProcessorCount);
+        FluentActions.Invoking(() => Parse(temp.Path, "--jobs", "0")).Should().Throw<Ch13Exception>().Which.ExitCode.Should().Be(2);
+    }
+
+    [Fact]
+    public void Args_give_one_script_its_own_arguments_after_those_for_every_script()
+    {
+        var options = Parse(temp.Path, "--args", "mnist=--full --epochs 3", "--args", "xor=--lr 0.1", "--args", "mnist=--title 'a b'", "--", "--seed", "7");
+
+        BatchRuns.ScriptArguments(options, "mnist").Should().EndWith(["--seed", "7", "--full", "--epochs", "3", "--title", "a b"]);
+        BatchRuns.ScriptArguments(options, "xor").Should().EndWith(["--seed", "7", "--lr", "0.1"]);
+        BatchRuns.ScriptArguments(options, "init").Should().EndWith(["--seed", "7"]);
+        FluentActions.Invoking(() => Parse(temp.Path, "--args", "mnist")).Should().Throw<Ch13Exception>()
+            .Which.Message.Should().Contain("--args takes SCRIPT=");
+    }
+
+    [Fact]
+    public void Arguments_a_script_does_not_take_are_reported_before_anything_runs()
+    {
+        // A fake that refuses --full as a section script's parser would, and another that takes it.
+        const string Refuses = "for a in $rest; do [ \"$a\" = --full ] && { echo 'xor: unknown option --full. Try --help.' >&2; exit 2; }; done\necho help\n";
+        const string Takes = "echo help\n";
+        var scripts = FakeScripts(("xor", Refuses), ("mnist", Takes));
+        var options = Parse(temp.Path, ["--scripts", scripts, "--tag", "t", "--", "--full"]);
+
+        var error = FluentActions.Invoking(() => BatchRuns.CheckArguments(options, ["xor", "mnist"], Bash)).Should().Throw<Ch13Exception>().Which;
+
+        error.ExitCode.Should().Be(2);
+        error.Message.Should().StartWith("run-all: nothing was run").And.Contain("xor: xor: unknown option --full").And.NotContain("mnist:");
+        (Directory.Exists(options.RunDir) ? Directory.GetFiles(options.RunDir, "*.json", SearchOption.AllDirectories) : []).Should().BeEmpty("no script ran");
+        FluentActions.Invoking(() => BatchRuns.CheckArguments(Parse(temp.Path, ["--scripts", scripts, "--args", "mnist=--full"]), ["xor", "mnist"], Bash))
+            .Should().NotThrow();
+        FluentActions.Invoking(() => BatchRuns.CheckArguments(Parse(temp.Path, ["--scripts", scripts, "--args", "lightning=--full"]), ["xor", "mnist"], Bash))
+            .Should().Throw<Ch13Exception>().Which.Message.Should().Contain("'lightning', which this batch does not run");
+    }
+
+    [Fact]
     public void Quick_and_the_extra_arguments_reach_every_script()
     {
         var (options, _, _) = RunFakes(FakeScripts(("xor", Succeeds("xor", 0.9))), "--quick", "--", "--epochs", "3");
@@ -226,7 +284,7 @@ public sealed class BatchTests : IDisposable
     public void Scripts_not_yet_started_are_skipped_when_the_batch_is_cancelled()
     {
         var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9)));
-        var options = Parse(temp.Path, "--scripts", scripts, "--tag", "t");
+        var options = Parse(temp.Path, "--scripts", scripts, "--tag", "t", "--jobs", "1");
         using var cancel = new CancellationTokenSource();
         var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Discover(scripts), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token, Bash);
         summary.Scripts.Select(s => s.Status).Should().Equal("completed", "skipped");
@@ -285,7 +343,7 @@ public sealed class BatchTests : IDisposable
         md.Should().Contain(l => l.Contains("**1 ok, 1 failed**"));
         md.Should().Contain(l => l.StartsWith("| script | status | wall (s) | train (s) | key metric | value | notebook | log |"));
         md.Should().Contain(l => l.StartsWith("| [autograd](autograd/) | ✅ completed |") && l.Contains("| acc | 0.5000 | 0.75 | [autograd.log](autograd.log) |"));
-        md.Should().Contain(l => l.StartsWith("| [broken](broken/) | ❌ failed (exit code 1) |"));
+        md.Should().Contain(l => l.StartsWith("| [broken](broken/) | ❌ failed (exit code 1: boom: something went wrong) |"));
 
         var plain = TextTables.ToText(BatchRuns.SummaryTable(summary, references)).Split('\n');
         plain[0].Should().StartWith("script").And.Contain("key metric");

@@ -16,7 +16,14 @@ public sealed record BatchOptions(
     ScriptRunner Runner,
     IReadOnlyList<string> ScriptArgs,
     string ScriptsDir,
-    bool Help = false);
+    bool Help = false)
+{
+    /// <summary>Arguments for one script only (<c>--args mnist="--full --epochs 3"</c>), after the ones for every script.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PerScriptArgs { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>How many scripts run at once (<c>--jobs</c>); each uses one torch thread.</summary>
+    public int Jobs { get; init; } = 1;
+}
 
 /// <summary>How one script of a batch ended. Paths are relative to the run folder.</summary>
 public sealed record ScriptResult(
@@ -86,10 +93,13 @@ public static class BatchRuns
           --out DIR            write the run into DIR instead
           --only a,b           run only these scripts (repeatable; names as in scripts/, without .csx)
           --runner R           csx (the bundled ./csx, default) or dotnet-script (dotnet script <file>)
+          --args S="A B"       arguments for script S only (repeatable), e.g. --args mnist="--full --epochs 3"
+          --jobs N             run N scripts at once (default: the number of cores; metrics are the same as with 1)
           --scripts DIR        run the .csx files of another folder (default: scripts/)
           --help               show this help
 
         Each script writes <run>/<script>/ (metrics.json, PNGs) and its console output to <run>/<script>.log.
+        Arguments a script does not take are reported before anything runs.
         At the end: summary.json, summary.md and report.html in the run folder. Exit code 1 when any script failed.
         Compare two runs with: ./csx tools/compare.csx -- out/runs/A out/runs/B
         """;
@@ -102,11 +112,13 @@ public static class BatchRuns
     static readonly ListOption OnlyOption = new("only", "run only these scripts (repeatable; names as in scripts/, without .csx)");
     static readonly ChoiceOption RunnerOption = new("runner", ["csx", "dotnet-script"], "csx", "csx (the bundled ./csx, default) or dotnet-script (dotnet script <file>)");
     static readonly TextOption ScriptsOption = new("scripts", null, "run the .csx files of another folder (default: scripts/)", Placeholder: "DIR");
+    static readonly RepeatedTextOption ArgsOption = new("args", "arguments for script S only (repeatable), e.g. --args mnist=\"--full --epochs 3\"", Placeholder: "S=\"A B\"");
+    static readonly IntOption JobsOption = new("jobs", Environment.ProcessorCount, "run N scripts at once (default: the number of cores; metrics are the same as with 1)", Max: 64);
 
     /// <summary>Parses run-all's arguments (everything after a bare <c>--</c> goes to every script). Throws a usage error on bad input.</summary>
     public static BatchOptions Parse(IList<string> args, string repoRoot, DateTimeOffset now)
     {
-        var parsed = ArgParser.Parse("run-all", args, [QuickOption, HelpOption, TagOption, OutOption, OnlyOption, RunnerOption, ScriptsOption],
+        var parsed = ArgParser.Parse("run-all", args, [QuickOption, HelpOption, TagOption, OutOption, OnlyOption, RunnerOption, ScriptsOption, ArgsOption, JobsOption],
             new ArgSyntax(PassThroughAfterDoubleDash: true));
         var quick = parsed.Get(QuickOption);
         var help = parsed.Get(HelpOption);
@@ -131,8 +143,30 @@ public static class BatchRuns
             for (var n = 2; tag is null && Directory.Exists(runDir); n++) runDir = Path.Combine(runs, name = $"{now:yyyyMMdd-HHmmss}-{n}");
         }
         return new BatchOptions(runDir, name, quick, only, runner, scriptArgs,
-            Path.GetFullPath(scriptsDir ?? Path.Combine(repoRoot, "scripts")), help);
+            Path.GetFullPath(scriptsDir ?? Path.Combine(repoRoot, "scripts")), help)
+        {
+            PerScriptArgs = PerScript(parsed.Get(ArgsOption)),
+            Jobs = parsed.Get(JobsOption),
+        };
     }
+
+    // --args S="A B": script S gets A and B (split at spaces; quotes group: --args x="--title 'a b'").
+    static IReadOnlyDictionary<string, IReadOnlyList<string>> PerScript(IReadOnlyList<string> given)
+    {
+        var perScript = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var item in given)
+        {
+            var eq = item.IndexOf('=');
+            if (eq <= 0) throw UsageError($"--args takes SCRIPT=\"ARGUMENTS\", got '{item}'");
+            var script = Path.GetFileNameWithoutExtension(item[..eq].Trim());
+            perScript[script] = [.. perScript.GetValueOrDefault(script) ?? [], .. SplitWords(item[(eq + 1)..])];
+        }
+        return perScript;
+    }
+
+    /// <summary>Splits at whitespace; single or double quotes group words (no escapes).</summary>
+    public static IReadOnlyList<string> SplitWords(string text) =>
+        Regex.Matches(text, """ "([^"]*)"|'([^']*)'|(\S+) """.Trim()).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value).ToList();
 
     static string CheckTag(string tag) =>
         Regex.IsMatch(tag, @"^[A-Za-z0-9][A-Za-z0-9._-]*$") ? tag : throw UsageError($"--tag must be a plain folder name (letters, digits, . _ -), got '{tag}'");
@@ -163,7 +197,35 @@ public static class BatchRuns
 
     /// <summary>The arguments each script gets: its output folder, --quick when asked, then the user's extra arguments.</summary>
     public static IReadOnlyList<string> ScriptArguments(BatchOptions options, string script) =>
-        ["--out", Path.Combine(options.RunDir, script), .. options.Quick ? new[] { "--quick" } : [], .. options.ScriptArgs];
+        ["--out", Path.Combine(options.RunDir, script), .. options.Quick ? new[] { "--quick" } : [], .. options.ScriptArgs,
+         .. options.PerScriptArgs.GetValueOrDefault(script) ?? []];
+
+    /// <summary>
+    /// Before anything runs: each script parses its arguments with <c>--help</c> added (a script validates every
+    /// argument before it looks at --help, and --help writes nothing), so an argument a script does not take is one
+    /// usage error naming the scripts that refused it, not a failure halfway through the batch. Only when the user
+    /// gave arguments; the scripts named by <c>--args</c> must be in the batch.
+    /// </summary>
+    public static void CheckArguments(BatchOptions options, IReadOnlyList<string> scripts, Func<string, IReadOnlyList<string>, ProcessStartInfo> launch)
+    {
+        var stray = options.PerScriptArgs.Keys.Where(s => !scripts.Contains(s)).ToList();
+        if (stray.Count > 0)
+            throw UsageError($"--args names {string.Join(", ", stray.Select(s => $"'{s}'"))}, which this batch does not run (it runs: {string.Join(", ", scripts)})");
+        var toCheck = scripts.Where(s => options.ScriptArgs.Count > 0 || options.PerScriptArgs.ContainsKey(s)).ToList();
+        var refusals = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        Parallel.ForEach(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs) }, script =>
+        {
+            var start = launch(Path.Combine(options.ScriptsDir, script + ".csx"), [.. ScriptArguments(options, script), "--help"]);
+            var (exit, output) = Capture(start, TimeSpan.FromMinutes(3));
+            if (exit != 0) refusals[script] = LastLine(output) ?? $"exit code {exit}";
+        });
+        if (refusals.IsEmpty) return;
+        var lines = scripts.Where(refusals.ContainsKey).Select(s => $"  {s}: {refusals[s]}");
+        throw new Ch13Exception("run-all: nothing was run; these scripts do not take the arguments given " +
+            "(give one script its own with --args SCRIPT=\"ARGS\"):\n" + string.Join("\n", lines), 2);
+    }
+
+    static string? LastLine(string text) => text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
 
     /// <summary>
     /// The process that runs one script, from the repository root: with csx, the bundled runner that is running
@@ -214,8 +276,17 @@ public static class BatchRuns
 
     static (int Exit, string Output) Capture(string file, IReadOnlyList<string> args, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(file);
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Capture(start, timeout);
+    }
+
+    // Runs a process to its end (stderr, then stdout, as one text); exit -1 when it could not start or timed out.
+    static (int Exit, string Output) Capture(ProcessStartInfo start, TimeSpan timeout)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         try
         {
             using var process = Process.Start(start)!;
@@ -228,10 +299,10 @@ public static class BatchRuns
     }
 
     /// <summary>
-    /// Runs <paramref name="scripts"/> one after another (each in its own process, started by <paramref name="launch"/>,
-    /// by default <see cref="Command"/>), reporting progress to <paramref name="observe"/> on this thread. When
-    /// <paramref name="cancel"/> fires, the running script is asked to stop (SIGTERM, then killed after 15 s) and the
-    /// rest are skipped.
+    /// Runs <paramref name="scripts"/> in order, <see cref="BatchOptions.Jobs"/> at a time (each in its own process,
+    /// started by <paramref name="launch"/>, by default <see cref="Command"/>), reporting progress to
+    /// <paramref name="observe"/> (one event at a time, from the worker threads). When <paramref name="cancel"/> fires,
+    /// the running scripts are asked to stop (SIGTERM, then killed after 15 s) and the rest are skipped.
     /// </summary>
     public static BatchSummary Run(BatchOptions options, string repoRoot, IReadOnlyList<string> scripts,
         Action<BatchEvent>? observe = null, CancellationToken cancel = default,
@@ -241,30 +312,36 @@ public static class BatchRuns
         Directory.CreateDirectory(options.RunDir);
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
-        var results = new List<ScriptResult>();
-        for (var i = 0; i < scripts.Count; i++)
+        var results = new ScriptResult?[scripts.Count];
+        var gate = new object();
+        void Observe(BatchEvent e) { lock (gate) observe?.Invoke(e); }
+        var next = -1;
+        // Jobs workers take the scripts in order; each script is its own process with one torch thread, so running
+        // several at once changes only the wall time, not a number.
+        void Worker()
         {
-            var script = scripts[i];
-            if (cancel.IsCancellationRequested)
+            for (var i = Interlocked.Increment(ref next); i < scripts.Count; i = Interlocked.Increment(ref next))
             {
-                results.Add(new ScriptResult(script, Skipped, null, 0, null, null, "", "", "not run: the batch was interrupted"));
-                continue;
+                var script = scripts[i];
+                if (cancel.IsCancellationRequested)
+                {
+                    results[i] = new ScriptResult(script, Skipped, null, 0, null, null, "", "", "not run: the batch was interrupted");
+                    continue;
+                }
+                Observe(new ScriptStarted(script, i, scripts.Count));
+                var index = i;
+                var start = launch(Path.Combine(options.ScriptsDir, script + ".csx"), ScriptArguments(options, script));
+                var result = Launch(options.RunDir, script, start, (seconds, line) => Observe(new ScriptRunning(script, index, scripts.Count, seconds, line)), cancel);
+                results[i] = result;
+                Observe(new ScriptFinished(result, i, scripts.Count));
             }
-            observe?.Invoke(new ScriptStarted(script, i, scripts.Count));
-            var index = i;
-            var start = launch(Path.Combine(options.ScriptsDir, script + ".csx"), ScriptArguments(options, script));
-            var result = RunOne(options.RunDir, script, start, (seconds, line) => observe?.Invoke(new ScriptRunning(script, index, scripts.Count, seconds, line)), cancel);
-            results.Add(result);
-            observe?.Invoke(new ScriptFinished(result, i, scripts.Count));
         }
+        var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, scripts.Count))).Select(_ => new Thread(Worker)).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
         return new BatchSummary(options.Name, started.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), Math.Round(clock.Elapsed.TotalSeconds, 2),
-            options.Quick, options.Runner == ScriptRunner.Csx ? "csx" : "dotnet-script", options.ScriptArgs, results);
+            options.Quick, options.Runner == ScriptRunner.Csx ? "csx" : "dotnet-script", options.ScriptArgs, results.Select(r => r!).ToList());
     }
-
-    // The script protects its own previous results: it writes into a staging folder beside <run>/<script>/ and swaps it
-    // in only once its record is written (RunSets), under the lock beside the folder; a rerun that fails keeps them.
-    static ScriptResult RunOne(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel) =>
-        Launch(runDir, script, start, tick, cancel);
 
     static ScriptResult Launch(string runDir, string script, ProcessStartInfo start, Action<double, string?> tick, CancellationToken cancel)
     {
@@ -276,7 +353,7 @@ public static class BatchRuns
         var clock = Stopwatch.StartNew();
         using var log = new StreamWriter(Path.Combine(runDir, logName), append: false, new UTF8Encoding(false)) { AutoFlush = true };
         var gate = new object();
-        string? last = null;
+        string? last = null, firstError = null;
         void OnLine(string? line)
         {
             if (line is null) return;
@@ -285,6 +362,13 @@ public static class BatchRuns
                 log.WriteLine(line);
                 if (line.Trim().Length > 0) last = line;
             }
+        }
+        // A script's one-line error (a usage error, a data error; an exception's type and message) is its first line
+        // on stderr: the failure's cause, shown in the table and the summary.
+        void OnError(string? line)
+        {
+            OnLine(line);
+            if (line is { } l && l.Trim().Length > 0) lock (gate) firstError ??= l.Trim();
         }
 
         Process process;
@@ -299,7 +383,7 @@ public static class BatchRuns
         using (process)
         {
             process.OutputDataReceived += (_, e) => OnLine(e.Data);
-            process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+            process.ErrorDataReceived += (_, e) => OnError(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             TimeSpan? stopAsked = null;
@@ -316,7 +400,7 @@ public static class BatchRuns
             process.WaitForExit(); // drains the redirected output
             exitCode = process.ExitCode;
         }
-        return ReadResult(runDir, script, exitCode, clock.Elapsed.TotalSeconds, interrupted || cancel.IsCancellationRequested);
+        return ReadResult(runDir, script, exitCode, clock.Elapsed.TotalSeconds, interrupted || cancel.IsCancellationRequested, firstError);
     }
 
     // Asks a script to stop as Ctrl+C would (scripts end their epoch and still write metrics.json).
@@ -328,7 +412,7 @@ public static class BatchRuns
     }
 
     /// <summary>A script's result from its exit code and the run record it left (status, key metric, training time).</summary>
-    public static ScriptResult ReadResult(string runDir, string script, int exitCode, double wallSeconds, bool interrupted = false)
+    public static ScriptResult ReadResult(string runDir, string script, int exitCode, double wallSeconds, bool interrupted = false, string? cause = null)
     {
         var metrics = RunFolders.MetricsPath(Path.Combine(runDir, script));
         var record = RunRecords.TryRead(metrics);
@@ -342,7 +426,7 @@ public static class BatchRuns
             130 => (stopped, "exit code 130"),
             143 => (stopped, "ended by SIGTERM (exit code 143)"), // killed by a signal before it could hook it: still a stop, not a failure
             _ when interrupted => (stopped, $"exit code {exitCode} after the batch was interrupted"),
-            _ => (Failed, $"exit code {exitCode}"),
+            _ => (Failed, cause is null ? $"exit code {exitCode}" : $"exit code {exitCode}: {cause}"),
         };
         return new ScriptResult(script, status, exitCode, Math.Round(wallSeconds, 2), record is null ? null : Math.Round(record.Timings.TrainSeconds, 2),
             record?.KeyMetric, script + ".log", script + "/", note);
@@ -433,6 +517,7 @@ public static class BatchRuns
             var scripts = Select(Discover(options.ScriptsDir), options.Only);
             if (scripts.Count == 0) throw new Ch13Exception($"run-all: no .csx scripts in {options.ScriptsDir}", 2);
             CheckRunner(options.Runner, repoRoot);
+            CheckArguments(options, scripts, (path, scriptArgs) => Command(options.Runner, repoRoot, path, scriptArgs));
             var references = References.Load(References.DefaultPath(repoRoot));
             // One writer per run folder: a second run-all into it stops with the "in use by PID …" line.
             Runs.EnsureWritable(options.RunDir);
