@@ -47,7 +47,8 @@ public static class Mnist
         var labels = Idx.ReadLabels(labelsPath, count);
         CheckLabels(labels, labelsPath);
         if (labels.Length != images.Count)
-            throw new Ch13Exception($"MNIST files disagree: {imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels.\n" +
+            throw new Ch13Exception($"MNIST files disagree: {imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels " +
+                                    "(the counts at byte offset 4 of each header).\n" +
                                     "Fix: delete both so the next run downloads a matching pair.");
         return ToTensors(images, labels, scale);
     }
