@@ -50,7 +50,7 @@ public sealed class DeterminismEndToEndTests(ITestOutputHelper log) : IDisposabl
     }
 
     [Fact]
-    public void Every_script_run_twice_with_the_same_seed_writes_the_same_record()
+    public async Task Every_script_run_twice_with_the_same_seed_writes_the_same_record()
     {
         var clock = Stopwatch.StartNew();
         using var slots = new SemaphoreSlim(2);
@@ -73,10 +73,10 @@ public sealed class DeterminismEndToEndTests(ITestOutputHelper log) : IDisposabl
             }
             return texts[0] == texts[1] ? null : $"{name}: the two records differ\n{texts[0]}\n{texts[1]}";
         })).ToArray();
-        Task.WaitAll(pairs);
+        await Task.WhenAll(pairs);
         log.WriteLine($"{pairs.Length} scripts × 2 runs in {clock.Elapsed.TotalSeconds:F0} s");
 
-        pairs.Select(p => p.Result).Where(problem => problem is not null).Should().BeEmpty();
+        (await Task.WhenAll(pairs)).Where(problem => problem is not null).Should().BeEmpty();
     }
 
     [Fact]
