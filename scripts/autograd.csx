@@ -17,15 +17,15 @@ var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backwar
 
 // --- Creating a graph in PyTorch: z = 2·(a − b) + c, one node per op, for inputs of any rank
 Console.WriteLine($"Scalar Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L)))}");
-Console.WriteLine($"Rank 1 Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(new[] { 1L }), tensor(new[] { 2L }), tensor(new[] { 3L })))}");
-Console.WriteLine($"Rank 2 Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(new[,] { { 1L } }), tensor(new[,] { { 2L } }), tensor(new[,] { { 3L } })))}");
+Console.WriteLine($"Rank 1 Inputs: {TensorText.Repr(Autograd.ComputeZ(Tensors.Of(new[] { 1L }), Tensors.Of(new[] { 2L }), Tensors.Of(new[] { 3L })))}");
+Console.WriteLine($"Rank 2 Inputs: {TensorText.Repr(Autograd.ComputeZ(Tensors.Of(new[,] { { 1L } }), Tensors.Of(new[,] { { 2L } }), Tensors.Of(new[,] { { 3L } })))}");
 var zScalar = Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L));
 
 // --- PyTorch tensor objects for storing and updating model parameters: requires_grad
 var a = tensor(3.14f, requires_grad: true);
-var b = tensor(new[] { 1.0f, 2.0f, 3.0f }, requires_grad: true);
+var b = Tensors.Of(new[] { 1.0f, 2.0f, 3.0f }).requires_grad_();
 Console.WriteLine($"\n{TensorText.Repr(a)}\n{TensorText.Repr(b)}");
-var w3 = tensor(new[] { 1.0f, 2.0f, 3.0f });
+var w3 = Tensors.Of(new[] { 1.0f, 2.0f, 3.0f });
 Console.WriteLine(PyText.Bool(w3.requires_grad));
 w3.requires_grad_();
 Console.WriteLine(PyText.Bool(w3.requires_grad));
@@ -45,8 +45,8 @@ torch.manual_seed(run.Seed); // back on the run's seed for everything below
 // --- Computing the gradients of the loss with respect to trainable variables: z = w·x + b, L = (y − z)²
 var w = tensor(1.0f, requires_grad: true);
 var bias = tensor(0.5f, requires_grad: true);
-var x = tensor(new[] { 1.4f });
-var y = tensor(new[] { 2.1f });
+var x = Tensors.Of(new[] { 1.4f });
+var y = Tensors.Of(new[] { 2.1f });
 var z = add(mul(w, x), bias);
 var loss = (y - z).pow(2).sum();
 loss.backward();

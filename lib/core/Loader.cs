@@ -68,13 +68,13 @@ public static class Loader
     /// </summary>
     public static (Tensor X, Tensor Y) Gather(TensorData data, long[] batchIndices)
     {
-        using var index = torch.tensor(batchIndices, device: data.X.device);
+        using var index = Tensors.Of(batchIndices, device: data.X.device);
         return (data.X.index_select(0, index), data.Y.index_select(0, index));
     }
 
     /// <summary>
     /// The hot-path form: rows <c>order[start .. start+count)</c> of X and Y, where <paramref name="order"/> is an
-    /// int64 index tensor built once per epoch (e.g. <c>torch.tensor(EpochOrder(n, true))</c>); slicing it is a view.
+    /// int64 index tensor built once per epoch (e.g. <c>Tensors.Of(EpochOrder(n, true))</c>); slicing it is a view.
     /// </summary>
     public static (Tensor X, Tensor Y) Gather(TensorData data, Tensor order, long start, long count)
     {

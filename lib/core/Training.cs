@@ -107,7 +107,7 @@ public static class Training
             double lossSum = 0, accuracySum = 0;
             var batches = 0;
             var order = Loader.EpochOrder(train.Count, config.Shuffle);
-            using var orderIndex = tensor(order, device: train.X.device); // batches are slices of it: no per-batch index tensors
+            using var orderIndex = Tensors.Of(order, device: train.X.device); // batches are slices of it: no per-batch index tensors
             foreach (var (start, count) in Loader.BatchRanges(train.Count, config.BatchSize))
             {
                 using var scope = NewDisposeScope();
@@ -175,7 +175,7 @@ public static class Training
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         model.eval();
-        return model.call(Tensors.Owned(tensor(points))).argmax(1).data<long>().ToArray();
+        return model.call(Tensors.Of(points)).argmax(1).data<long>().ToArray();
     }
 
     /// <summary>Share of rows whose argmax matches the label.</summary>

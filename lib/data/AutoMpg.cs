@@ -74,7 +74,7 @@ public static class AutoMpg
             if (count == fields.Length) { count++; break; }
             fields[count] = token is "?" ? double.NaN
                 : double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
-                : throw Malformed(source, lineNumber, line, $"field {count + 1} ({Columns[count]}) is '{token}', not a number (write ? for a missing value)");
+                : throw Malformed(source, lineNumber, line, $"field {count + 1} ({Columns[count]}) at column {start + 1} is '{token}', not a number (write ? for a missing value)");
             count++;
         }
         if (count != fields.Length)

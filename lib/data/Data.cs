@@ -114,10 +114,10 @@ public static class Data
         for (int i = 0; i < n; i++)
             for (int j = 0; j < f; j++)
                 x[i * f + j] = (float)data.X[i, j];
-        var xt = Tensors.Owned(torch.tensor(x, new long[] { n, f }));
-        var yt = Tensors.Owned(labelsAsClasses
-            ? torch.tensor(data.Y.Select(v => (long)v).ToArray(), new long[] { n })
-            : torch.tensor(data.Y.Select(v => (float)v).ToArray(), new long[] { n }));
+        var xt = Tensors.Of(x, new long[] { n, f });
+        var yt = labelsAsClasses
+            ? Tensors.Of(data.Y.Select(v => (long)v).ToArray())
+            : Tensors.Of(data.Y.Select(v => (float)v).ToArray());
         return new TensorData(xt, yt);
     }
 

@@ -47,7 +47,8 @@ public static class Mnist
         var labels = Idx.ReadLabels(labelsPath, count);
         CheckLabels(labels, labelsPath);
         if (labels.Length != images.Count)
-            throw new Ch13Exception($"MNIST files disagree: {imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels.\n" +
+            throw new Ch13Exception($"MNIST files disagree: {imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels " +
+                                    "(the counts at byte offset 4 of each header).\n" +
                                     "Fix: delete both so the next run downloads a matching pair.");
         return ToTensors(images, labels, scale);
     }
@@ -60,10 +61,9 @@ public static class Mnist
     public static TensorData ToTensors(IdxImages images, byte[] labels, bool scale = false)
     {
         using var scope = torch.NewDisposeScope();
-        var bytes = torch.tensor(images.Pixels, new long[] { images.Count, images.Rows, images.Cols });
-        var x = bytes.to_type(torch.ScalarType.Float32);
+        var x = Tensors.Converted(images.Pixels, new long[] { images.Count, images.Rows, images.Cols }, torch.ScalarType.Float32);
         if (scale) x = x.div_(255f);
-        var y = torch.tensor(labels, new long[] { labels.Length }).to_type(torch.ScalarType.Int64);
+        var y = Tensors.Converted(labels, new long[] { labels.Length }, torch.ScalarType.Int64);
         return new TensorData(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
 

@@ -44,7 +44,7 @@ public static class DataModules
     /// <summary>The rows <paramref name="indices"/> of <paramref name="data"/> as new tensors (the caller owns them).</summary>
     public static TensorData Subset(TensorData data, long[] indices)
     {
-        using var index = tensor(indices);
+        using var index = Tensors.Of(indices);
         return new TensorData(data.X.index_select(0, index), data.Y.index_select(0, index));
     }
 

@@ -122,6 +122,15 @@ public class AutoMpgTests
     }
 
     [Fact]
+    public void A_field_that_does_not_parse_names_its_line_and_column()
+    {
+        var bad = TwoRows.Replace("3504.", "35o4.");
+        var column = bad.IndexOf("35o4.") + 1; // on line 1
+        var act = () => ParseText(bad);
+        act.Should().Throw<Ch13Exception>().WithMessage($"*test.data, line 1: field 5 (Weight) at column {column} is '35o4.'*");
+    }
+
+    [Fact]
     public void An_empty_file_is_an_error_not_an_empty_frame()
     {
         var act = () => ParseText("\n  \n");

@@ -119,7 +119,7 @@ public class DataFilesTests : IDisposable
 
         path.Should().Be(Path.Combine(temp.Path, "sample", "sample.data"));
         File.ReadAllBytes(path).Should().Equal(Content);
-        FilesIn("sample").Should().BeEquivalentTo("sample.data", "sample.data.sha256");
+        FilesIn("sample").Should().Equal("sample.data");
         log.ToString().Should().Contain("Downloading https://example.org/sample.data.gz").And.Contain("100%");
     }
 
@@ -204,46 +204,58 @@ public class DataFilesTests : IDisposable
     }
 
     [Fact]
-    public void Ensure_hashes_a_present_file_once_then_trusts_its_stamp_while_size_and_mtime_hold()
+    public void One_changed_byte_is_caught_even_with_the_same_size_and_mtime_and_an_old_stamp_file_beside_it()
     {
         var file = Sample("https://example.org/sample.data");
         var path = DataFiles.PathOf(temp.Path, file);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Content);
-        DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null);
-        File.Exists(path + ".sha256").Should().BeTrue();
-
-        // Same size and mtime: the stamp is trusted, so even changed bytes are not re-hashed.
-        var mtime = File.GetLastWriteTimeUtc(path);
-        var changed = (byte[])Content.Clone();
-        changed[0] ^= 1;
-        File.WriteAllBytes(path, changed);
-        File.SetLastWriteTimeUtc(path, mtime);
         DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
+        var mtime = File.GetLastWriteTimeUtc(path);
+        // The stamp the old code wrote and trusted (sha256, size, mtime ticks), beside the file and in the temp folder.
+        var stamp = $"{file.Sha256} {Content.Length} {mtime.Ticks}\n";
+        File.WriteAllText(path + ".sha256", stamp);
+        var elsewhere = Path.Combine(Path.GetTempPath(), "ch13-sha256",
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(path))))[..24] + ".sha256");
+        Directory.CreateDirectory(Path.GetDirectoryName(elsewhere)!);
+        File.WriteAllText(elsewhere, stamp);
+        try
+        {
+            var changed = (byte[])Content.Clone();
+            changed[^1] ^= 1;
+            File.WriteAllBytes(path, changed);
+            File.SetLastWriteTimeUtc(path, mtime);
 
-        // A new mtime invalidates the stamp and the hash catches the change.
-        File.SetLastWriteTimeUtc(path, mtime.AddMinutes(1));
-        var act = () => DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null);
-        act.Should().Throw<Ch13Exception>();
+            var act = () => DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null);
+            act.Should().Throw<Ch13Exception>().WithMessage($"*{path} is corrupt*");
+        }
+        finally { File.Delete(elsewhere); }
     }
 
     [Fact]
-    public void A_folder_marked_read_only_gets_no_stamp_files_even_when_running_as_root()
+    public void Checking_present_files_writes_nothing_into_the_data_folder()
     {
-        if (OperatingSystem.IsWindows()) return;
         var file = Sample("https://example.org/sample.data");
         var path = DataFiles.PathOf(temp.Path, file);
-        var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Content);
-        var mode = File.GetUnixFileMode(folder);
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
-        {
-            DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
-            DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
-        }
-        finally { File.SetUnixFileMode(folder, mode); }
-        FilesIn("sample").Should().Equal("sample.data");
+        var before = Listing(temp.Path);
+        DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
+        DataFiles.Ensure(temp.Path, file, FakeHttp.Offline(), TextWriter.Null).Should().Be(path);
+        Listing(temp.Path).Should().Equal(before);
     }
+
+    [Fact]
+    public void Loading_the_real_data_sets_leaves_their_folder_exactly_as_it_was()
+    {
+        var before = Listing(TestData.Root);
+        DataFiles.EnsureAll(TestData.Root, DataFiles.Catalogue, FakeHttp.Offline(), TextWriter.Null);
+        Listing(TestData.Root).Should().Equal(before);
+    }
+
+    // Every entry under root with its size and mtime: any file written, replaced or touched shows.
+    static string[] Listing(string root) =>
+        Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Order()
+            .Select(p => $"{Path.GetRelativePath(root, p)} {(File.Exists(p) ? new FileInfo(p).Length : -1)} {File.GetLastWriteTimeUtc(p).Ticks}")
+            .ToArray();
 }

@@ -61,7 +61,7 @@ public class MnistTests : IDisposable
         File.WriteAllBytes(images, IdxFiles.Images(3, 2, 2));
         File.WriteAllBytes(labels, IdxFiles.Labels(1, 2));
         var act = () => Mnist.FromFiles(images, labels);
-        act.Should().Throw<Ch13Exception>().WithMessage("*3 images*2 labels*");
+        act.Should().Throw<Ch13Exception>().WithMessage($"*{images} holds 3 images*{labels} holds 2 labels*byte offset 4*");
     }
 
     [Fact]

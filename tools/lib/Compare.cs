@@ -106,12 +106,12 @@ public static class Compare
     public static void ClaimOutputFolder(string outDir)
     {
         if (File.Exists(outDir))
-            throw Ch13Exception.Usage($"compare: --out {outDir} is a file, not a folder; choose a new folder with --out DIR.");
+            throw FileErrors.Writing(outDir, new IOException($"{outDir} is a file"), isFolder: true);
         var earlierComparison = File.Exists(Path.Combine(outDir, Marker)) || File.Exists(Path.Combine(outDir, "compare.html")); // (before the marker)
         if (Directory.Exists(outDir) && !earlierComparison && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw Ch13Exception.Usage($"compare: --out {outDir} already holds other files (it is not an earlier comparison), and compare " +
                 "writes only into its own folder; choose a new or empty folder with --out DIR.");
-        Directory.CreateDirectory(outDir);
+        Files.CreateFolder(outDir); // a file in the path, a read-only file system, no permission: one line, exit 1
         Files.WriteAllTextAtomic(Path.Combine(outDir, Marker), "written by tools/compare.csx: it may replace the files in this folder\n");
     }
 
@@ -127,8 +127,9 @@ public static class Compare
     {
         // The folder is compare's own (ClaimOutputFolder): its per-script charts from an earlier comparison go.
         var scriptDir = Path.Combine(outDir, Safe(a.Script));
-        if (Directory.Exists(scriptDir)) Directory.Delete(scriptDir, recursive: true);
-        Directory.CreateDirectory(scriptDir);
+        try { if (Directory.Exists(scriptDir)) Directory.Delete(scriptDir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw FileErrors.Writing(scriptDir, e, isFolder: true); }
+        Files.CreateFolder(scriptDir);
 
         var seriesA = a.Record?.Series ?? [];
         var seriesB = b.Record?.Series ?? [];
