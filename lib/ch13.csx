@@ -33,6 +33,7 @@
 #load "core/Training.cs"
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
+#load "core/Weights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"

@@ -36,11 +36,25 @@ public static class Checkpoints
         {
             switch (format)
             {
-                case CheckpointFormat.PyTorch: model.save_py(temp); break;
-                case CheckpointFormat.Safetensors: model.save_safetensors(temp); break;
+                case CheckpointFormat.PyTorch: { using var state = OwnStorage(model); PyTorchPickler.PickleStateDict(temp, state.Tensors); } break;
+                case CheckpointFormat.Safetensors: { using var state = OwnStorage(model); Safetensors.SaveStateDict(temp, state.Tensors); } break;
                 default: model.save(temp); break;
             }
         });
+    }
+
+    // The flat optimisers keep every parameter as a view into one buffer; PyBridge would write each view's offset into
+    // that buffer beside only the view's own bytes (a file nobody can read). Copies with their own storage, in state_dict order.
+    sealed class OwnedState(Dictionary<string, Tensor> tensors) : IDisposable
+    {
+        public Dictionary<string, Tensor> Tensors { get; } = tensors;
+        public void Dispose() { foreach (var t in Tensors.Values) t.Dispose(); }
+    }
+
+    static OwnedState OwnStorage(nn.Module model)
+    {
+        using var noGrad = no_grad();
+        return new OwnedState(model.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone()));
     }
 
     /// <summary>The format <see cref="Save"/> writes to <paramref name="path"/>: <c>.pth</c>/<c>.pt</c> PyTorch, <c>.safetensors</c>, else TorchSharp's.</summary>
@@ -83,43 +97,64 @@ public static class Checkpoints
                                     "Fix: load it into the architecture that saved it, or delete it and train again.");
         switch (format)
         {
-            case CheckpointFormat.PyTorch: model.load_py(path); break;
-            case CheckpointFormat.Safetensors: model.load_safetensors(path); break;
-            default: model.load(path); break;
+            case CheckpointFormat.TorchSharp: model.load(path); break;
+            default: CopyInto(model, ReadTensors(path, format)); break;
         }
     }
 
-    /// <summary>The entries a checkpoint holds (name, element type, shape), in the file's order (PyTorch's: by name).</summary>
-    public static IReadOnlyList<CheckpointEntry> Read(string path) => Detect(path) switch
+    /// <summary>The entries a checkpoint holds (name, element type, shape), in the file's order (PyTorch's and safetensors': by name).</summary>
+    public static IReadOnlyList<CheckpointEntry> Read(string path)
     {
-        CheckpointFormat.PyTorch => ReadForeign(path, "PyTorch state_dict (torch.save(model.state_dict(), path))", () =>
-            PyTorchUnpickler.UnpickleStateDict(path).Cast<System.Collections.DictionaryEntry>()
-                .Select(e => (Name: e.Key as string ?? throw new InvalidDataException($"a key that is not text ({e.Key})"),
-                              Tensor: e.Value as Tensor ?? throw new InvalidDataException($"'{e.Key}' is not a tensor")))
-                .ToList()),
-        CheckpointFormat.Safetensors => ReadForeign(path, "safetensors file", () =>
-            Safetensors.LoadStateDict(path).Select(e => (Name: e.Key, Tensor: e.Value)).ToList()),
-        _ => ReadTorchSharp(path),
-    };
-
-    // PyBridge reads the whole file (the chapter's models are small); the entries are sorted by name, so the first
-    // difference Mismatch reports does not depend on a hash table's order.
-    static IReadOnlyList<CheckpointEntry> ReadForeign(string path, string what, Func<List<(string Name, Tensor Tensor)>> read)
-    {
-        List<(string Name, Tensor Tensor)> tensors;
-        try { tensors = read(); }
-        catch (Exception e) when (e is not Ch13Exception)
-        {
-            throw new Ch13Exception($"checkpoint {path} looks like a {what} but is not a readable state_dict ({OneLine(e.Message)}).\n" +
-                                    "Fix: save the weights with torch.save(model.state_dict(), path), not the whole model.", 1, e);
-        }
-        var entries = tensors.OrderBy(t => t.Name, StringComparer.Ordinal)
-            .Select(t => new CheckpointEntry(t.Name, t.Tensor.dtype, t.Tensor.shape)).ToList();
+        var format = Detect(path);
+        if (format == CheckpointFormat.TorchSharp) return ReadTorchSharp(path);
+        var tensors = ReadTensors(path, format);
+        var entries = tensors.Select(t => new CheckpointEntry(t.Name, t.Tensor.dtype, t.Tensor.shape)).ToList();
         foreach (var (_, tensor) in tensors) tensor.Dispose();
         return entries;
     }
 
-    static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    // PyBridge reads the whole file (the chapter's models are small), sorted by name so the first difference Mismatch
+    // reports does not depend on a hash table's order.
+    static List<(string Name, Tensor Tensor)> ReadTensors(string path, CheckpointFormat format)
+    {
+        try
+        {
+            var tensors = format == CheckpointFormat.PyTorch
+                ? PyTorchUnpickler.UnpickleStateDict(path).Cast<System.Collections.DictionaryEntry>()
+                    .Select(e => (Name: e.Key as string ?? throw new InvalidDataException($"a key that is not text ({e.Key})"),
+                                  Tensor: e.Value as Tensor ?? throw new InvalidDataException($"'{e.Key}' is not a tensor")))
+                    .ToList()
+                : Safetensors.LoadStateDict(path).Select(e => (Name: e.Key, Tensor: e.Value)).ToList();
+            return [.. tensors.OrderBy(t => t.Name, StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is not Ch13Exception)
+        {
+            var what = format == CheckpointFormat.PyTorch ? "PyTorch state_dict (torch.save(model.state_dict(), path))" : "safetensors file";
+            throw new Ch13Exception($"checkpoint {path} looks like a {what} but is not a readable state_dict ({OneLine(e.Message)}).\n" +
+                                    "Fix: save the weights with torch.save(model.state_dict(), path), not the whole model.", 1, e);
+        }
+    }
+
+    // Copies in place (PyTorch's load_state_dict does the same): a parameter that is a view into a flat optimiser's
+    // buffer stays that view, so training and the optimiser go on with the loaded values.
+    static void CopyInto(nn.Module model, List<(string Name, Tensor Tensor)> tensors)
+    {
+        using var noGrad = no_grad();
+        var state = model.state_dict();
+        foreach (var (name, tensor) in tensors)
+        {
+            state[name].copy_(tensor);
+            tensor.Dispose();
+        }
+    }
+
+    // libtorch's messages carry a native stack trace after "Exception raised from"; the problem is the part before it.
+    static string OneLine(string text)
+    {
+        var trace = text.IndexOf("Exception raised from", StringComparison.Ordinal);
+        if (trace > 0) text = text[..trace];
+        return string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 
     static IReadOnlyList<CheckpointEntry> ReadTorchSharp(string path)
     {
