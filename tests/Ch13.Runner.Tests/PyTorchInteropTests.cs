@@ -166,4 +166,66 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
         log.WriteLine($"mnist C# → Python: test acc {TestAccuracy(python.Output):F4}, max logit difference {absolute:G3} ({relative:G3} of the largest)");
         relative.Should().BeLessThan(LogitTolerance);
     }
+
+    static double Printed(string output, string label)
+    {
+        // "Test MSE: 9.4829 (9.482880592346191)": the value in full precision, in brackets
+        var match = System.Text.RegularExpressions.Regex.Match(output, label + @": [0-9.]+ \(([0-9.eE+-]+)\)");
+        match.Success.Should().BeTrue(output);
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [PyTorchFact]
+    public void Auto_mpg_test_mse_is_the_same_both_ways()
+    {
+        // Python → C#: the notebook's Sequential trained in PyTorch, tested by the script.
+        var pth = scratch.PathFor("python_model.pth");
+        var trained = PyTorch.RunScript("auto_mpg.py", "train", pth, "20");
+        trained.ExitCode.Should().Be(0, trained.Errors);
+        trained.Output.Should().Contain("keys: 0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias, 6.weight, 6.bias");
+        var evalDir = scratch.PathFor("eval");
+        var evaluated = Script("auto_mpg", "--weights", pth, "--eval-only", "--quiet", "--out", evalDir);
+        evaluated.ExitCode.Should().Be(0, evaluated.Errors);
+        RunRecords.Read(Path.Combine(evalDir, "metrics.json")).Status.Should().Be(RunStatus.Evaluated);
+        var pythonMse = Printed(trained.Output, "Test MSE");
+        var csharpMse = Value(evalDir, "MLP 9-10-6-4-1", "test_mse");
+
+        // C# → Python: the script's model.pth loaded into the notebook's model.
+        var trainDir = scratch.PathFor("train");
+        Script("auto_mpg", "--epochs", "20", "--quiet", "--out", trainDir).ExitCode.Should().Be(0);
+        var loaded = PyTorch.RunScript("auto_mpg.py", "eval", Path.Combine(trainDir, "model.pth"));
+        loaded.ExitCode.Should().Be(0, loaded.Errors);
+        var scriptMse = Value(trainDir, "MLP 9-10-6-4-1", "test_mse");
+        var reloadedMse = Printed(loaded.Output, "Test MSE");
+
+        log.WriteLine($"auto_mpg Python → C#: test MSE {pythonMse:R} (PyTorch) vs {csharpMse:R} (C#); C# → Python: {scriptMse:R} (C#) vs {reloadedMse:R} (PyTorch)");
+        // The same float32 MSE up to the order its 79 squared errors are summed in (one ulp, measured).
+        csharpMse.Should().BeApproximately(pythonMse, 1e-6 * pythonMse);
+        reloadedMse.Should().BeApproximately(scriptMse, 1e-6 * scriptMse);
+    }
+
+    [PyTorchFact]
+    public void Xor_my_module_valid_accuracy_is_the_same_both_ways()
+    {
+        var pth = scratch.PathFor("python_my_module.pth");
+        var trained = PyTorch.RunScript("xor.py", "train", pth, "20");
+        trained.ExitCode.Should().Be(0, trained.Errors);
+        trained.Output.Should().Contain("keys: module_list.0.weight, module_list.0.bias, module_list.2.weight, module_list.2.bias, module_list.4.weight, module_list.4.bias");
+        var evalDir = scratch.PathFor("eval");
+        var evaluated = Script("xor", "--weights", pth, "--eval-only", "--quiet", "--out", evalDir);
+        evaluated.ExitCode.Should().Be(0, evaluated.Errors);
+        var pythonAcc = TestAccuracy(trained.Output.Replace("valid accuracy", "test accuracy"));
+        var csharpAcc = Value(evalDir, "MLP 2-10-6-2", "valid_acc");
+
+        var trainDir = scratch.PathFor("train");
+        Script("xor", "--epochs", "20", "--quiet", "--out", trainDir).ExitCode.Should().Be(0);
+        var loaded = PyTorch.RunScript("xor.py", "eval", Path.Combine(trainDir, "my_module.pth"));
+        loaded.ExitCode.Should().Be(0, loaded.Errors);
+        var scriptAcc = RunRecords.Read(Path.Combine(trainDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!.Final!.ValidAccuracy;
+        var reloadedAcc = TestAccuracy(loaded.Output.Replace("valid accuracy", "test accuracy"));
+
+        log.WriteLine($"xor Python → C#: valid acc {pythonAcc:F4} vs {csharpAcc:F4}; C# → Python: {scriptAcc:F4} vs {reloadedAcc:F4}");
+        csharpAcc.Should().Be(pythonAcc);
+        reloadedAcc.Should().BeApproximately(scriptAcc!.Value, 1e-12);
+    }
 }

@@ -238,7 +238,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
 
         var last = Run("xor", outDir, args);
         last.ExitCode.Should().Be(0, last.Errors);
-        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png"],
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png", "my_module.pth"],
             "a stale lock is taken over and stale temp files are removed");
         OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
     }
