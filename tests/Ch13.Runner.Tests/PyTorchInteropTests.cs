@@ -226,6 +226,7 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
 
         log.WriteLine($"xor Python → C#: valid acc {pythonAcc:F4} vs {csharpAcc:F4}; C# → Python: {scriptAcc:F4} vs {reloadedAcc:F4}");
         csharpAcc.Should().Be(pythonAcc);
-        reloadedAcc.Should().BeApproximately(scriptAcc!.Value, 1e-12);
+        // The history's accuracy is float32, as the notebook's; one prediction more or less would be 1/300 apart.
+        reloadedAcc.Should().BeApproximately(scriptAcc!.Value, 1e-6);
     }
 }
