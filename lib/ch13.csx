@@ -2,6 +2,7 @@
 // run-all and compare load tools/tools.csx on top of this). Lib/Ch13.Lib.csproj compiles exactly these files.
 // Versions are exact (dotnet-script caches need that; the bundled runner provides exactly these).
 #r "nuget: TorchSharp-cpu, 0.107.0"
+#r "nuget: TorchSharp.PyBridge, 1.4.4"
 #r "nuget: ScottPlot, 5.1.59"
 #r "nuget: Deedle, 8.1.0"
 #r "nuget: Spectre.Console, 0.57.2"
@@ -34,6 +35,7 @@
 #load "core/Training.cs"
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
+#load "core/Weights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"

@@ -2,7 +2,8 @@
 // Chapter 13 · Project one – predicting the fuel efficiency of a car (Auto MPG, regression).
 // Data preprocessing and feature engineering with Deedle, then a 9 → 10 → 6 → 4 → 1 ReLU network trained with
 // MSE and SGD, evaluated on the held-out 20 %. Writes out/auto_mpg/: metrics.json, loss.png,
-// pred_vs_actual.png, residuals.png.
+// pred_vs_actual.png, residuals.png, model.pth (PyTorch's state_dict format, the notebook's Sequential names).
+// --weights FILE starts from a saved state_dict; with --eval-only it only tests it (status "evaluated").
 // (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
@@ -11,7 +12,8 @@ using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.001, "SGD learning rate");
 var batchSize = CommonOptions.BatchSize(8);
-var run = Runs.Start("auto_mpg", Args, "predict a car's fuel efficiency (MPG) with a small ReLU network", epochs: 200, quickEpochs: 5, options: [lr, batchSize]);
+var run = Runs.Start("auto_mpg", Args, "predict a car's fuel efficiency (MPG) with a small ReLU network", epochs: 200, quickEpochs: 5, options: [lr, batchSize, .. ModelWeights.Options]);
+var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 20);
 var optimizer = new Sgd(LearningRate: run.Get(lr));
 var lossFn = new MeanSquaredError();
@@ -54,6 +56,21 @@ Runs.Log(run, $"x_train {Shape(trainData.X)}, x_test {Shape(testData.X)}: {strin
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: (int)trainData.X.shape[1], HiddenUnits: [10, 6, 4], OutputSize: 1, Activation: Activation.ReLU));
 Runs.Log(run, "\n" + Nets.Describe(model) + "\n");
+weights.LoadInto(model);
+if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+if (weights.EvalOnly)
+{
+    var evaluated = Regression.Evaluate(model, testData);
+    Console.WriteLine(Invariant($"Test MSE: {evaluated.Mse:F4}"));
+    Console.WriteLine(Invariant($"Test MAE: {evaluated.Mae:F4}"));
+    RegressionPlots.PredictedVsActual(run.OutPath("pred_vs_actual.png"), evaluated.Targets, evaluated.Predictions,
+        Invariant($"Auto MPG test set: MSE {evaluated.Mse:F2}, MAE {evaluated.Mae:F2}"), "MPG");
+    RegressionPlots.Residuals(run.OutPath("residuals.png"), evaluated.Targets, evaluated.Predictions, "Auto MPG test set: residuals", "MPG");
+    return Runs.Finish(run,
+        config: new { data = "auto-mpg", test_size = data.Frames.Test.RowCount, features = data.FeatureNames, weights = weights.Path, model = Nets.Describe(model) },
+        series: [Series.Evaluated(ModelName, RunValue.Of("test_mse", evaluated.Mse, Better.Lower), RunValue.Of("test_mae", evaluated.Mae, Better.Lower))],
+        keyMetric: new KeyMetric("test_mse", evaluated.Mse, Better.Lower, ModelName));
+}
 // The notebook's log line: 0-based epoch and the mean train loss over batches (EpochLines.ZeroBasedTrainLoss).
 var history = Training.Fit(model, trainData, null, config, optimizer, lossFn,
     Progress.Hooks(run, ModelName, config.Epochs, new NotebookLog(run, config, EpochLines.ZeroBasedTrainLoss)));
@@ -65,6 +82,7 @@ Console.WriteLine(Invariant($"Test MAE: {result.Mae:F4}"));
 if (run.Seed == 1 && config.Epochs == 200 && config.BatchSize == 8 && optimizer.LearningRate == 0.001)
     Runs.Log(run, Invariant($"(notebook: Test MSE: {NotebookTestMse:F4}, Test MAE: {NotebookTestMae:F4})"));
 
+Checkpoints.Save(model, run.OutPath("model.pth")); // torch.load-able: the notebook's model.load_state_dict(torch.load(...))
 RegressionPlots.Loss(run.OutPath("loss.png"), history, "Auto MPG: training loss");
 RegressionPlots.PredictedVsActual(run.OutPath("pred_vs_actual.png"), result.Targets, result.Predictions,
     Invariant($"Auto MPG test set: MSE {result.Mse:F2}, MAE {result.Mae:F2}"), "MPG");

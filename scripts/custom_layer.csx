@@ -1,14 +1,16 @@
 #load "../lib/ch13.csx"
 // Chapter 13 · Writing custom layers in PyTorch: NoisyLinear computes w·(x + ε) + b, with ε drawn only while
 // training, and MyNoisyModule uses it as the first layer of the XOR MLP.
-// Writes out/custom_layer/: metrics.json, noisy_xor.png (loss, accuracy, decision regions).
+// Writes out/custom_layer/: metrics.json, noisy_xor.png (loss, accuracy, decision regions), my_noisy_module.pth
+// (PyTorch's state_dict format: l1.w, l1.b, l2.weight …). --weights FILE / --eval-only load and validate one.
 
 using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options: [lr, batchSize]);
+var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
+var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Adam(LearningRate: run.Get(lr));
 var lossFn = new CrossEntropy();
@@ -34,6 +36,17 @@ var valid = Data.ToTensors(data.Test);
 torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
 Runs.Log(run, "\n" + Nets.Summary(model));
+weights.LoadInto(model);
+if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+if (weights.EvalOnly)
+{
+    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
+    Console.WriteLine($"MyNoisyModule from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
+    return Runs.Finish(run,
+        config: new { data = "xor", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
+        series: [Series.Evaluated("MyNoisyModule", RunValue.Of("valid_acc", validAcc, Better.Higher))],
+        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "MyNoisyModule"));
+}
 torch.manual_seed(run.Seed);
 var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
     Progress.Hooks(run, "MyNoisyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
@@ -41,6 +54,7 @@ var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
 // --- Results
 var final = history.Last;
 Console.WriteLine($"\nMyNoisyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Checkpoints.Save(model, run.OutPath("my_noisy_module.pth"));
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
     $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
 

@@ -2,7 +2,8 @@
 // Chapter 13 · "Higher-level PyTorch APIs: a short introduction to PyTorch Lightning", with a Lightning-style trainer:
 // the task says *what* (model, steps, optimiser, data), the Trainer does *how* (loops, modes, logging), callbacks
 // decide (ModelCheckpoint on valid_acc, EarlyStopping, LearningRateMonitor). The book's MNIST setup: 55000/5000/10000.
-// Writes out/lightning/: metrics.json, metrics.csv (like Lightning's CSVLogger), history.png, checkpoints/epoch=E-step=S.ckpt.
+// Writes out/lightning/: metrics.json, metrics.csv (like Lightning's CSVLogger), history.png, checkpoints/epoch=E-step=S.ckpt
+// and, beside it, the same weights as epoch=E-step=S.pth in PyTorch's format (the MLP's state_dict: 1.weight … 5.bias).
 // (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;

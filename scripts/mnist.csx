@@ -2,7 +2,9 @@
 // Chapter 13 · "Project two: classifying MNIST hand-written digits" (the notebook's version): an MLP on the first
 // 1000 training / 200 test images, Adam with ReduceLROnPlateau, early stopping on the validation loss with the best
 // weights checkpointed and restored. --full trains on all 60000/10000 images (scaled to [0, 1]) for 5 epochs.
-// Writes out/mnist/: metrics.json, history.png, confusion_matrix.png, samples.png, best_model.bin.
+// Writes out/mnist/: metrics.json, history.png, confusion_matrix.png, samples.png, best_model.pth (PyTorch's format:
+// torch.load it into the notebook's make_model()). --weights FILE starts from a saved state_dict (the notebook's .pth,
+// or an older run's best_model.bin); with --eval-only it only tests it (metrics.json status "evaluated", test_logits.csv).
 // (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
@@ -16,12 +18,13 @@ var batchSize = CommonOptions.BatchSize(full ? 64 : 20);
 var patience = new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0, Max: CommonOptions.MaxEpochs);
 var earlyStopPatience = new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss", Max: CommonOptions.MaxEpochs);
 var run = Runs.Start("mnist", Args, "an MLP classifies MNIST digits (ReduceLROnPlateau, early stopping, best checkpoint)",
-    epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience]);
+    epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience, .. ModelWeights.Options]);
+var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: full ? 1 : 10);
 var optimizerSpec = new Adam(LearningRate: run.Get(lr));
 var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: run.Get(patience));
 var earlyStopSpec = new EarlyStopSpec(Patience: run.Get(earlyStopPatience));
-var checkpointPath = run.OutPath("best_model.bin"); // TorchSharp's state_dict format (PyTorch cannot read it)
+var checkpointPath = run.OutPath("best_model.pth"); // PyTorch's state_dict format, with the notebook's names (1.weight …)
 
 // --- The data: x as float pixels [n, 28, 28], y as int64 labels; the notebook validates on the test slice
 var scale = full || run.Get(scalePixels);
@@ -34,6 +37,31 @@ Runs.Log(run, $"MNIST: {train.Count} train / {test.Count} test images, pixels {(
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
 Runs.Log(run, Nets.Describe(model) + "\n");
+weights.LoadInto(model);
+if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+
+// --- --eval-only: test the loaded weights, no training (no history, so no history plot)
+if (weights.EvalOnly)
+{
+    var evalPredicted = Metrics.PredictClasses(model, test.X);
+    var evalActual = test.Y.data<long>().ToArray();
+    var evalAccuracy = Metrics.Accuracy(evalActual, evalPredicted);
+    var evalConfusion = Metrics.ConfusionMatrix(evalActual, evalPredicted, classes: 10);
+    ModelWeights.WriteLogits(run.OutPath("test_logits.csv"), model, test.X);
+    Console.WriteLine($"\nTest accuracy with the weights from {Path.GetFileName(weights.Path)}: {evalAccuracy:F4}");
+    ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), evalConfusion,
+        $"Confusion matrix: {test.Count} test images, accuracy {evalAccuracy:F3}");
+    ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(40, test.Count)).data<float>().ToArray(), 28, 28,
+        evalActual, evalPredicted, "First test digits");
+    return Runs.Finish(run,
+        config: new { data = full ? "mnist (all)" : "mnist (train[:1000], test[:200])", test_size = test.Count, scaled = scale,
+                      weights = weights.Path, model = Nets.Describe(model) },
+        series: [Series.Evaluated(ModelName,
+            RunValue.Of("test_acc", evalAccuracy, Better.Higher),
+            RunValue.OfText("test_acc_weights", $"loaded from {weights.Path}"),
+            RunValue.OfMatrix("confusion_matrix", evalConfusion))],
+        keyMetric: new KeyMetric("test_acc", evalAccuracy, Better.Higher, ModelName));
+}
 
 // --- Training: Adam, cross-entropy, ReduceLROnPlateau(mode="min", patience=10, factor=0.1) on the validation loss,
 //     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves).
@@ -78,7 +106,7 @@ return Runs.Finish(run,
     [
         Series.Of(ModelName, history,
             RunValue.Of("test_acc", testAccuracy, Better.Higher),
-            RunValue.OfText("test_acc_weights", restored ? $"best epoch {earlyStop.BestEpoch} (restored from best_model.bin)" : "the weights training ended with (no best checkpoint was saved)"),
+            RunValue.OfText("test_acc_weights", restored ? $"best epoch {earlyStop.BestEpoch} (restored from best_model.pth)" : "the weights training ended with (no best checkpoint was saved)"),
             RunValue.Of("best_epoch", earlyStop.BestEpoch),
             RunValue.Of("best_valid_loss", earlyStop.Best, Better.Lower),
             RunValue.Of("final_valid_acc", last?.ValidAccuracy, Better.Higher),

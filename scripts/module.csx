@@ -1,14 +1,15 @@
 #load "../lib/ch13.csx"
 // Chapter 13 · Making model building more flexible with nn.Module: the 2 → 10 → 6 → 2 sigmoid MLP of the
 // nn.Sequential section, written as MyModule (layers in an nn.ModuleList, plus predict), trained on the blobs.
-// Writes out/module/: metrics.json, history.png, decision_regions.png.
+// Writes out/module/: metrics.json, my_module.pth (PyTorch's state_dict format), history.png, decision_regions.png.
 
 using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options: [lr, batchSize]);
+var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
+var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Sgd(LearningRate: run.Get(lr));
 var lossFn = new CrossEntropy();
@@ -25,12 +26,26 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
 Runs.Log(run, Nets.Summary(model));
+weights.LoadInto(model);
+if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+// --- --eval-only: the loaded weights, validated; nothing is trained (no history)
+if (weights.EvalOnly)
+{
+    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
+    Console.WriteLine($"MyModule from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
+    return Runs.Finish(run,
+        config: new { data = "blobs", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
+        series: [Series.Evaluated("MyModule", RunValue.Of("valid_acc", validAcc, Better.Higher))],
+        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "MyModule"));
+}
+
 var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
     Progress.Hooks(run, "MyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
 Console.WriteLine($"\nMyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Checkpoints.Save(model, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
     [($"MyModule on blobs: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);

@@ -1,14 +1,15 @@
 #load "../lib/ch13.csx"
 // Chapter 13 · Implementing models based on nn.Sequential: a 2 → 10 → 6 → 2 sigmoid MLP as an nn.Sequential,
 // trained with cross-entropy and SGD on two Gaussian blobs, with a validation pass after every epoch.
-// Writes out/sequential/: metrics.json, history.png.
+// Writes out/sequential/: metrics.json, model.pth (PyTorch's state_dict format), history.png.
 
 using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("sequential", Args, "an nn.Sequential MLP trained on two blobs", epochs: 200, options: [lr, batchSize]);
+var run = Runs.Start("sequential", Args, "an nn.Sequential MLP trained on two blobs", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
+var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Sgd(LearningRate: run.Get(lr));
 var lossFn = new CrossEntropy();
@@ -21,12 +22,25 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var model = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [10, 6], OutputSize: 2));
 Runs.Log(run, Nets.Summary(model) + "\n");
+weights.LoadInto(model);
+if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+
+// --- --eval-only: the loaded weights, validated; nothing is trained (no history)
+if (weights.EvalOnly)
+{
+    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
+    Console.WriteLine($"nn.Sequential from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
+    return Runs.Finish(run,
+        config: new { data = "blobs", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
+        series: [Series.Evaluated("nn.Sequential", RunValue.Of("valid_acc", validAcc, Better.Higher))],
+        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "nn.Sequential"));
+}
 
 // --- Training: manual_seed before the DataLoader's first epoch, mini-batches of 20, validation after each epoch
 torch.manual_seed(run.Seed);
@@ -36,6 +50,7 @@ var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
 // --- Results
 var final = history.Last;
 Console.WriteLine($"\nSequential: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Checkpoints.Save(model, run.OutPath("model.pth"));
 Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequential on blobs");
 
 return Runs.Finish(run,

@@ -1,37 +1,163 @@
 #nullable enable
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-// Checkpoints: a model's weights (its state_dict) in TorchSharp's own file format, written atomically, and read back
-// only after checking that every entry fits the model, so the wrong file gives a message instead of a torn model.
+// Checkpoints: a model's weights (its state_dict), written atomically, and read back only after checking that every
+// entry fits the model, so the wrong file gives a message instead of a torn model. Three formats, by what the file
+// holds (reading) or its extension (writing): PyTorch's torch.save zip (.pth/.pt, through TorchSharp.PyBridge, with
+// PyTorch's names), safetensors (.safetensors) and TorchSharp's own (anything else, e.g. .bin and Lightning's .ckpt).
+
+/// <summary>The file formats a state_dict can be in.</summary>
+public enum CheckpointFormat
+{
+    /// <summary>TorchSharp's <c>module.save</c> format (PyTorch cannot read it).</summary>
+    TorchSharp,
+    /// <summary>PyTorch's <c>torch.save(model.state_dict(), path)</c> zip file.</summary>
+    PyTorch,
+    /// <summary>Hugging Face's safetensors.</summary>
+    Safetensors,
+}
 
 /// <summary>One entry of a saved state_dict: its name (<c>1.weight</c>), element type and shape.</summary>
 public sealed record CheckpointEntry(string Name, ScalarType DType, IReadOnlyList<long> Shape);
 
-/// <summary>Saving and restoring a model's weights with TorchSharp's <c>save</c>/<c>load</c>.</summary>
+/// <summary>Saving and restoring a model's weights: TorchSharp's <c>save</c>/<c>load</c>, PyBridge's <c>save_py</c>/<c>load_py</c>.</summary>
 public static class Checkpoints
 {
-    /// <summary>Writes the model's state_dict to <paramref name="path"/> through a temp file, so a kill never leaves half a checkpoint.</summary>
-    public static void Save(nn.Module model, string path) => Files.WriteAtomic(path, temp => model.save(temp));
+    /// <summary>
+    /// Writes the model's state_dict to <paramref name="path"/> through a temp file, so a kill never leaves half a
+    /// checkpoint; in the format its extension names (<see cref="FormatFor"/>: <c>.pth</c> is PyTorch's).
+    /// </summary>
+    public static void Save(nn.Module model, string path)
+    {
+        var format = FormatFor(path);
+        Files.WriteAtomic(path, temp =>
+        {
+            switch (format)
+            {
+                case CheckpointFormat.PyTorch: { using var state = OwnStorage(model); PyTorchPickler.PickleStateDict(temp, state.Tensors); } break;
+                case CheckpointFormat.Safetensors: { using var state = OwnStorage(model); Safetensors.SaveStateDict(temp, state.Tensors); } break;
+                default: model.save(temp); break;
+            }
+        });
+    }
+
+    // The flat optimisers keep every parameter as a view into one buffer; PyBridge would write each view's offset into
+    // that buffer beside only the view's own bytes (a file nobody can read). Copies with their own storage, in state_dict order.
+    sealed class OwnedState(Dictionary<string, Tensor> tensors) : IDisposable
+    {
+        public Dictionary<string, Tensor> Tensors { get; } = tensors;
+        public void Dispose() { foreach (var t in Tensors.Values) t.Dispose(); }
+    }
+
+    static OwnedState OwnStorage(nn.Module model)
+    {
+        using var noGrad = no_grad();
+        return new OwnedState(model.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone()));
+    }
+
+    /// <summary>The format <see cref="Save"/> writes to <paramref name="path"/>: <c>.pth</c>/<c>.pt</c> PyTorch, <c>.safetensors</c>, else TorchSharp's.</summary>
+    public static CheckpointFormat FormatFor(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".pth" or ".pt" => CheckpointFormat.PyTorch,
+        ".safetensors" => CheckpointFormat.Safetensors,
+        _ => CheckpointFormat.TorchSharp,
+    };
 
     /// <summary>
-    /// Loads weights saved by <see cref="Save"/> into <paramref name="model"/>. Throws <see cref="Ch13Exception"/>,
-    /// leaving the model untouched, when the file is missing, is not a TorchSharp checkpoint, or belongs to another
+    /// The format of the file at <paramref name="path"/>, told by its first bytes (a zip is PyTorch's, a pickle PyTorch's
+    /// legacy one, an 8-byte length and a JSON header safetensors; anything else is taken for TorchSharp's, which
+    /// <see cref="Read"/> then checks entry by entry).
+    /// </summary>
+    public static CheckpointFormat Detect(string path)
+    {
+        if (!File.Exists(path)) throw new Ch13Exception($"checkpoint {path} not found.");
+        using var stream = File.OpenRead(path);
+        var head = new byte[9];
+        var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return CheckpointFormat.PyTorch;
+        if (n >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5) return CheckpointFormat.PyTorch;
+        if (n == 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head, 0) is var size && size > 1 && size <= (ulong)stream.Length - 8)
+            return CheckpointFormat.Safetensors;
+        return CheckpointFormat.TorchSharp;
+    }
+
+    /// <summary>
+    /// Loads a state_dict in any of the three formats into <paramref name="model"/>. Throws <see cref="Ch13Exception"/>,
+    /// leaving the model untouched, when the file is missing, is not a state_dict, or belongs to another
     /// architecture (the message names the first entry that differs and both shapes).
     /// </summary>
     public static void Load(nn.Module model, string path)
     {
+        var format = Detect(path);
         var problem = Mismatch(Read(path), model);
         if (problem is not null)
             throw new Ch13Exception($"checkpoint {path} does not fit this model: {problem}.\n" +
                                     "Fix: load it into the architecture that saved it, or delete it and train again.");
-        model.load(path);
+        switch (format)
+        {
+            case CheckpointFormat.TorchSharp: model.load(path); break;
+            default: CopyInto(model, ReadTensors(path, format)); break;
+        }
     }
 
-    /// <summary>The entries a checkpoint holds, read from its headers (the weights themselves are skipped).</summary>
+    /// <summary>The entries a checkpoint holds (name, element type, shape), in the file's order (PyTorch's and safetensors': by name).</summary>
     public static IReadOnlyList<CheckpointEntry> Read(string path)
     {
-        if (!File.Exists(path)) throw new Ch13Exception($"checkpoint {path} not found.");
+        var format = Detect(path);
+        if (format == CheckpointFormat.TorchSharp) return ReadTorchSharp(path);
+        var tensors = ReadTensors(path, format);
+        var entries = tensors.Select(t => new CheckpointEntry(t.Name, t.Tensor.dtype, t.Tensor.shape)).ToList();
+        foreach (var (_, tensor) in tensors) tensor.Dispose();
+        return entries;
+    }
+
+    // PyBridge reads the whole file (the chapter's models are small), sorted by name so the first difference Mismatch
+    // reports does not depend on a hash table's order.
+    static List<(string Name, Tensor Tensor)> ReadTensors(string path, CheckpointFormat format)
+    {
+        try
+        {
+            var tensors = format == CheckpointFormat.PyTorch
+                ? PyTorchUnpickler.UnpickleStateDict(path).Cast<System.Collections.DictionaryEntry>()
+                    .Select(e => (Name: e.Key as string ?? throw new InvalidDataException($"a key that is not text ({e.Key})"),
+                                  Tensor: e.Value as Tensor ?? throw new InvalidDataException($"'{e.Key}' is not a tensor")))
+                    .ToList()
+                : Safetensors.LoadStateDict(path).Select(e => (Name: e.Key, Tensor: e.Value)).ToList();
+            return [.. tensors.OrderBy(t => t.Name, StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is not Ch13Exception)
+        {
+            var what = format == CheckpointFormat.PyTorch ? "PyTorch state_dict (torch.save(model.state_dict(), path))" : "safetensors file";
+            throw new Ch13Exception($"checkpoint {path} looks like a {what} but is not a readable state_dict ({OneLine(e.Message)}).\n" +
+                                    "Fix: save the weights with torch.save(model.state_dict(), path), not the whole model.", 1, e);
+        }
+    }
+
+    // Copies in place (PyTorch's load_state_dict does the same): a parameter that is a view into a flat optimiser's
+    // buffer stays that view, so training and the optimiser go on with the loaded values.
+    static void CopyInto(nn.Module model, List<(string Name, Tensor Tensor)> tensors)
+    {
+        using var noGrad = no_grad();
+        var state = model.state_dict();
+        foreach (var (name, tensor) in tensors)
+        {
+            state[name].copy_(tensor);
+            tensor.Dispose();
+        }
+    }
+
+    // libtorch's messages carry a native stack trace after "Exception raised from"; the problem is the part before it.
+    static string OneLine(string text)
+    {
+        var trace = text.IndexOf("Exception raised from", StringComparison.Ordinal);
+        if (trace > 0) text = text[..trace];
+        return string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    static IReadOnlyList<CheckpointEntry> ReadTorchSharp(string path)
+    {
         try
         {
             using var reader = new BinaryReader(File.OpenRead(path));
@@ -57,7 +183,7 @@ public static class Checkpoints
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or ArgumentException or OverflowException or FormatException)
         {
-            throw new Ch13Exception($"checkpoint {path} is not a readable TorchSharp checkpoint ({e.Message}).", 1, e);
+            throw new Ch13Exception($"checkpoint {path} is not a state_dict: neither PyTorch's (.pth), safetensors nor a readable TorchSharp checkpoint ({e.Message}).", 1, e);
         }
     }
 

@@ -41,7 +41,8 @@ public abstract class Callback
 /// <summary>
 /// <c>ModelCheckpoint(dirpath, monitor, mode, save_top_k=1)</c>: after each validation, when the monitored metric is
 /// strictly better than the best so far, saves the weights as <c>epoch={e}-step={s}.ckpt</c> (Lightning's file name;
-/// TorchSharp's format, weights only) and deletes the previous best. The only callback that writes files.
+/// TorchSharp's format, weights only), the same weights beside it as <c>epoch={e}-step={s}.pth</c> (PyTorch's state_dict
+/// format, which <c>torch.load</c> reads) and deletes the previous best (both files). The only callback that writes files.
 /// Checkpoints an earlier run left in the folder are removed only once this fit has saved its own, so a rerun
 /// killed or interrupted before its first save leaves the earlier run's checkpoint (the one its metrics.json names).
 /// </summary>
@@ -60,7 +61,7 @@ public sealed class ModelCheckpoint(string dirPath, string monitor = "valid_acc"
 
     /// <summary>Notes the checkpoints a previous run left in <see cref="DirPath"/>; they go when this fit saves its first.</summary>
     public override void OnFitStart(Trainer trainer) =>
-        earlier = Directory.Exists(DirPath) ? Directory.GetFiles(DirPath, "epoch=*-step=*.ckpt") : [];
+        earlier = Directory.Exists(DirPath) ? [.. Directory.GetFiles(DirPath, "epoch=*-step=*.ckpt"), .. Directory.GetFiles(DirPath, "epoch=*-step=*.pth")] : [];
 
     public override void OnValidationEnd(Trainer trainer)
     {
@@ -68,10 +69,14 @@ public sealed class ModelCheckpoint(string dirPath, string monitor = "valid_acc"
         var better = BestModelScore is not double best || (Mode == MonitorMode.Max ? current > best : current < best);
         if (!better) return;
         var path = Path.Combine(DirPath, $"epoch={trainer.CurrentEpoch}-step={trainer.GlobalStep}.ckpt");
+        var pthPath = Path.ChangeExtension(path, ".pth");
         Checkpoints.Save(trainer.Model!, path);
-        if (BestModelPath is not null && BestModelPath != path && File.Exists(BestModelPath)) File.Delete(BestModelPath);
+        Checkpoints.Save(trainer.Model!, pthPath);
+        if (BestModelPath is not null && BestModelPath != path)
+            foreach (var old in new[] { BestModelPath, Path.ChangeExtension(BestModelPath, ".pth") })
+                if (File.Exists(old)) File.Delete(old);
         foreach (var stale in earlier)
-            if (stale != path && File.Exists(stale)) File.Delete(stale);
+            if (stale != path && stale != pthPath && File.Exists(stale)) File.Delete(stale);
         earlier = [];
         (BestModelPath, BestModelScore, BestEpoch) = (path, current, trainer.CurrentEpoch);
     }

@@ -13,7 +13,7 @@ using System.Text.Json.Serialization.Metadata;
 // JSON path: a value is found by its series' name and its own name. The JSON Schema of this file is published as
 // reference/metrics.schema.json (RunRecords.Schema; a test keeps the two equal).
 
-/// <summary>How a run, or one series in it, ended. Written as <c>completed</c>, <c>early_stopped</c>, <c>diverged</c>, <c>interrupted</c>.</summary>
+/// <summary>How a run, or one series in it, ended. Written as <c>completed</c>, <c>early_stopped</c>, <c>diverged</c>, <c>interrupted</c>, <c>evaluated</c>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
 public enum RunStatus
 {
@@ -21,21 +21,24 @@ public enum RunStatus
     [JsonStringEnumMemberName("early_stopped")] EarlyStopped,
     [JsonStringEnumMemberName("diverged")] Diverged,
     [JsonStringEnumMemberName("interrupted")] Interrupted,
+    /// <summary>Not trained: the model was loaded (<c>--weights FILE --eval-only</c>) and only evaluated.</summary>
+    [JsonStringEnumMemberName("evaluated")] Evaluated,
 }
 
 /// <summary>Statuses in order of what matters, and what they mean for the process.</summary>
 public static class RunStatuses
 {
-    /// <summary>The status that matters most when a script trains several models: interrupted, diverged, early_stopped, completed (none: completed).</summary>
+    /// <summary>The status that matters most when a script trains several models: interrupted, diverged, early_stopped, completed, evaluated (none: completed).</summary>
     public static RunStatus Worst(IEnumerable<RunStatus> statuses) =>
         statuses.OrderBy(Severity).FirstOrDefault(RunStatus.Completed);
 
-    /// <summary>The status as metrics.json and the console write it: <c>completed</c>, <c>early_stopped</c>, <c>diverged</c>, <c>interrupted</c>.</summary>
+    /// <summary>The status as metrics.json and the console write it: <c>completed</c>, <c>early_stopped</c>, <c>diverged</c>, <c>interrupted</c>, <c>evaluated</c>.</summary>
     public static string Text(RunStatus status) => status switch
     {
         RunStatus.EarlyStopped => "early_stopped",
         RunStatus.Diverged => "diverged",
         RunStatus.Interrupted => "interrupted",
+        RunStatus.Evaluated => "evaluated",
         _ => "completed",
     };
 
@@ -52,6 +55,7 @@ public static class RunStatuses
         RunStatus.Interrupted => 0,
         RunStatus.Diverged => 1,
         RunStatus.EarlyStopped => 2,
+        RunStatus.Evaluated => 4,
         _ => 3,
     };
 }
@@ -150,6 +154,9 @@ public sealed record Series(
     [property: Description("One entry per finished epoch, epochs from 1."), JsonPropertyOrder(1)] IReadOnlyList<EpochMetrics> History,
     [property: Description("What was measured on the model besides its history.")] IReadOnlyList<RunValue> Values)
 {
+    /// <summary>A model that was loaded and evaluated, not trained (<c>--eval-only</c>): status evaluated, no epochs.</summary>
+    public static Series Evaluated(string name, params RunValue[] values) => new(name, RunStatus.Evaluated, [], values);
+
     /// <summary>A series from a training loop's <see cref="global::History"/>: its status, epochs and seconds.</summary>
     public static Series Of(string name, History history, params RunValue[] values) =>
         new(name, history.Status, history.Epochs, values) { TrainSeconds = history.Seconds };

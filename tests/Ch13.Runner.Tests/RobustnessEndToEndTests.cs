@@ -239,7 +239,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
 
         var last = Run("xor", outDir, args);
         last.ExitCode.Should().Be(0, last.Errors);
-        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png"],
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png", "my_module.pth"],
             "a stale lock is taken over and stale temp files are removed");
         Directory.GetFileSystemEntries(Path.GetDirectoryName(outDir)!, $".{Path.GetFileName(outDir)}.*").Select(Path.GetFileName)
             .Should().BeEquivalentTo([$".{Path.GetFileName(outDir)}.runs"], "dead runs' staging folders are removed and the lock released");

@@ -93,7 +93,7 @@ public sealed class ScriptSmokeTests(SharedRunner shared, FewEpochRuns fewEpochs
         result.Output.Should().Contain("MyModule(\n  (module_list): ModuleList(\n    (0): Linear(in_features=2, out_features=10, bias=True)");
         result.Output.Should().MatchRegex(@"Epoch \[1/11\], Loss: 0\.\d+\n(.*\n)*Epoch \[11/11\], Loss: 0\.\d+");
         result.Output.Should().Contain("Linear model: train acc").And.Contain("MLP (MyModule): train acc");
-        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png"]);
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png", "my_module.pth"]);
         Png.Size(Path.Combine(outDir, "history.png")).Should().Be((1400, 500));
         Png.Size(Path.Combine(outDir, "decision_regions.png")).Should().Be((1400, 620));
         var mlp = RunRecords.Read(Path.Combine(outDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!;

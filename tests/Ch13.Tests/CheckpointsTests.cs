@@ -101,11 +101,69 @@ public class CheckpointsTests : IDisposable
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length - 5)]);
         FluentActions.Invoking(() => Checkpoints.Load(model, path))
-            .Should().Throw<Ch13Exception>().WithMessage("*not a readable TorchSharp checkpoint*");
+            .Should().Throw<Ch13Exception>().WithMessage("*is not a state_dict: neither PyTorch's (.pth), safetensors nor a readable TorchSharp checkpoint*");
 
         File.WriteAllText(path, "PK\u0003\u0004 this is a PyTorch zip, not ours");
         FluentActions.Invoking(() => Checkpoints.Load(model, path))
-            .Should().Throw<Ch13Exception>().WithMessage("*not a readable TorchSharp checkpoint*");
+            .Should().Throw<Ch13Exception>().WithMessage($"checkpoint {path} looks like a PyTorch state_dict*but is not a readable state_dict*")
+            .Which.Message.Split('\n').Should().HaveCount(2, "one line of problem, one of fix");
+    }
+
+    [Theory]
+    [InlineData("best_model.pth", CheckpointFormat.PyTorch)]
+    [InlineData("model.safetensors", CheckpointFormat.Safetensors)]
+    [InlineData("best_model.bin", CheckpointFormat.TorchSharp)]
+    public void Save_writes_the_format_its_extension_names_and_load_reads_it_back(string name, CheckpointFormat format)
+    {
+        using var saved = Build(Digits, seed: 1);
+        using var other = Build(Digits, seed: 2);
+        var path = Path.Combine(temp.Path, name);
+        Checkpoints.Save(saved, path);
+        Checkpoints.FormatFor(path).Should().Be(format);
+        Checkpoints.Detect(path).Should().Be(format, "the file's first bytes tell its format");
+        Checkpoints.Load(other, path);
+        Parameters(other).Should().Equal(Parameters(saved));
+    }
+
+    [Fact]
+    public void A_pth_file_holds_zip_with_the_notebooks_sequential_names()
+    {
+        using var model = Build(Digits, seed: 1);
+        var path = Path.Combine(temp.Path, "best_model.pth");
+        Checkpoints.Save(model, path);
+        File.ReadAllBytes(path)[..4].Should().Equal((byte)'P', (byte)'K', 3, 4);
+        Checkpoints.Read(path).Select(e => $"{e.Name} {Checkpoints.Shape(e.Shape)}").Should().Equal(
+            "1.bias [32]", "1.weight [32, 784]", "3.bias [16]", "3.weight [16, 32]", "5.bias [10]", "5.weight [10, 16]");
+    }
+
+    [Fact]
+    public void A_pth_file_of_a_model_with_flat_parameters_reads_back()
+    {
+        // The flat optimisers make every parameter a view into one buffer; the file must hold each tensor's own bytes.
+        using var saved = Build(Digits, seed: 1);
+        using var other = Build(Digits, seed: 2);
+        using var optimizer = Optimizers.Flat(new Adam(LearningRate: 0.001), saved.parameters());
+        using var otherOptimizer = Optimizers.Flat(new Adam(LearningRate: 0.001), other.parameters());
+        var path = Path.Combine(temp.Path, "best_model.pth");
+        Checkpoints.Save(saved, path);
+        Checkpoints.Load(other, path);
+        Parameters(other).Should().Equal(Parameters(saved));
+        manual_seed(3);
+        using var x = rand(50, 28, 28);
+        Metrics.PredictClasses(other, x).Should().Equal(Metrics.PredictClasses(saved, x), "the loaded values are what the model computes with");
+    }
+
+    [Fact]
+    public void A_pth_file_of_another_architecture_names_the_key_and_both_shapes()
+    {
+        using var small = Build(new MlpSpec(4, [3], 2), seed: 1);
+        using var wider = Build(new MlpSpec(4, [5], 2), seed: 1);
+        var path = Path.Combine(temp.Path, "small.pth");
+        Checkpoints.Save(small, path);
+        var before = Parameters(wider);
+        FluentActions.Invoking(() => Checkpoints.Load(wider, path)).Should().Throw<Ch13Exception>()
+            .WithMessage("*does not fit this model: parameter '0.bias' has shape [3] in the checkpoint but [5] in the model*");
+        Parameters(wider).Should().Equal(before);
     }
 
     [Fact]

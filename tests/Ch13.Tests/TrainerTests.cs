@@ -180,6 +180,7 @@ public class TrainerTests : IDisposable
         var dir = Path.Combine(temp.Path, "checkpoints");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "epoch=99-step=1.ckpt"), "left over from an earlier run");
+        File.WriteAllText(Path.Combine(dir, "epoch=99-step=1.pth"), "left over from an earlier run");
         var checkpoint = new ModelCheckpoint(dir, monitor: "valid_acc", mode: MonitorMode.Max);
         var snapshot = new Snapshot();
         using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 4, ProgressBar: false), [checkpoint, snapshot]);
@@ -189,11 +190,16 @@ public class TrainerTests : IDisposable
         checkpoint.BestEpoch.Should().Be(1, "0.8 at epoch 2 is not strictly better");
         checkpoint.BestModelScore.Should().Be(0.8);
         fit.BestModelPath.Should().Be(Path.Combine(dir, "epoch=1-step=4.ckpt"));
-        Directory.GetFiles(dir).Select(Path.GetFileName).Should().Equal("epoch=1-step=4.ckpt");
+        Directory.GetFiles(dir).Select(Path.GetFileName).Should().BeEquivalentTo(["epoch=1-step=4.ckpt", "epoch=1-step=4.pth"],
+            "each best is saved twice, for TorchSharp and PyTorch; earlier ones of both go");
+        Checkpoints.Detect(Path.Combine(dir, "epoch=1-step=4.pth")).Should().Be(CheckpointFormat.PyTorch);
         snapshot.Weights[3].Should().NotEqual(snapshot.Weights[1]);
 
         trainer.Test(Task(), data, ckpt: "best");
         trainer.Model!.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(snapshot.Weights[1]);
+        using var fromPth = Task().Build();
+        Checkpoints.Load(fromPth, Path.Combine(dir, "epoch=1-step=4.pth"));
+        fromPth.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(snapshot.Weights[1], "the .pth holds the same weights");
     }
 
     [Fact]
@@ -218,7 +224,7 @@ public class TrainerTests : IDisposable
         var rerun = new ModelCheckpoint(dir, monitor: "valid_acc", mode: MonitorMode.Max);
         using (var trainer = new Trainer(new TrainerConfig(MaxEpochs: 2, ProgressBar: false), [rerun]))
             trainer.Fit(ScriptedValidation(0.5, 0.4), data);
-        Directory.GetFiles(dir).Select(Path.GetFileName).Should().Equal("epoch=0-step=2.ckpt");
+        Directory.GetFiles(dir).Select(Path.GetFileName).Should().BeEquivalentTo(["epoch=0-step=2.ckpt", "epoch=0-step=2.pth"]);
     }
 
     [Fact]
