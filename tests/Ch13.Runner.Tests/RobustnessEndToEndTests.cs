@@ -327,6 +327,12 @@ public static class OutputFolder
                 case ".png":
                     ShouldBeCompletePng(path);
                     break;
+                case ".pth":
+                    // PyTorch's state_dict: a zip archive, whole when its end-of-central-directory record is there.
+                    var pth = File.ReadAllBytes(path);
+                    pth[..2].Should().Equal([(byte)'P', (byte)'K'], path);
+                    pth.AsSpan(Math.Max(0, pth.Length - 22)).IndexOf("PK\u0005\u0006"u8).Should().BeGreaterThanOrEqualTo(0, $"{path} is a whole zip");
+                    break;
                 default:
                     throw new Xunit.Sdk.XunitException($"unexpected file {name} in {folder}");
             }

@@ -39,7 +39,7 @@ public sealed class RunSetsEndToEndTests(SharedRunner shared) : IClassFixture<Sh
 
         var second = Start(outDir, ["--quick", "--quiet", "--seed", "2"]).WaitForExit(Long);
         second.ExitCode.Should().Be(0, second.Errors);
-        second.Output.Should().Contain($"Wrote {outDir}/: decision_regions.png, history.png, metrics.json (", "printed lines name the run folder, not the staging folder");
+        second.Output.Should().Contain($"Wrote {outDir}/: decision_regions.png, history.png, metrics.json, my_module.pth (", "printed lines name the run folder, not the staging folder");
         var secondSet = Contents(outDir);
         File.ReadAllText(Path.Combine(outDir, "metrics.json")).Should().Contain("\"seed\": 2");
         var kept = RunSets.Kept(outDir).Should().ContainSingle().Subject;

@@ -26,9 +26,15 @@ public sealed class SignalEndToEndTests(SharedRunner shared) : IClassFixture<Sha
     {
         if (OperatingSystem.IsWindows()) return;
         var outDir = scratch.PathFor($"early-{signal}-{afterMs}");
+        var ready = scratch.PathFor($"ready-{signal}-{afterMs}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var run = ScriptProcess.Start(shared.Runner.CacheDir,
-            [Path.Combine(Repo.Root, "scripts", "xor.csx"), "--", "--epochs", "100000", "--out", outDir]);
-        Thread.Sleep(afterMs);
+            [Path.Combine(Repo.Root, "scripts", "xor.csx"), "--", "--epochs", "100000", "--out", outDir],
+            new Dictionary<string, string> { ["CH13_CSX_SIGNALS_READY"] = ready });
+        // afterMs after the start, but not before the runner's first instruction hooked the signals: on a loaded
+        // machine the .NET runtime alone can take longer than 200 ms to get there.
+        while (!File.Exists(ready) && clock.Elapsed < Long && !run.HasExited) Thread.Sleep(10);
+        Thread.Sleep(TimeSpan.FromMilliseconds(Math.Max(0, afterMs - clock.Elapsed.TotalMilliseconds)));
         run.Signal(signal);
         var result = run.WaitForExit(Long);
 
