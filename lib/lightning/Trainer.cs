@@ -82,6 +82,8 @@ public sealed class Trainer : IDisposable
     public IReadOnlyDictionary<string, double> ProgressBarMetrics =>
         stageLogs.Count == 0 ? new Dictionary<string, double>() : stageLogs[^1].ToDictionary(kv => kv.Key, kv => kv.Value.Sum / Math.Max(kv.Value.Weight, 1e-300));
     public IReadOnlyList<EpochLog> Epochs => epochs;
+    /// <summary>Training batches per epoch (the limit, or the data module's count), when known.</summary>
+    public int? TrainBatches { get; private set; }
 
     /// <summary>A trainer with <paramref name="callbacks"/>, then the progress bar and CSV logger its config asks for.</summary>
     public Trainer(TrainerConfig config, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default)
@@ -104,6 +106,13 @@ public sealed class Trainer : IDisposable
     public FitResult Fit(LitTask task, DataModule data)
     {
         var clock = Stopwatch.StartNew();
+        TrainBatches = (data.TrainBatches, Config.LimitTrainBatches) switch
+        {
+            (int n, > 0 and var limit) => Math.Min(n, limit),
+            (int n, _) => n,
+            (null, > 0 and var limit) => limit,
+            _ => null,
+        };
         Model ??= task.Build();
         Devices.Move(Model, Device);
         Optimizer ??= task.ConfigureOptimizers(Model);
