@@ -116,12 +116,12 @@ public sealed class LearningRateMonitor : Callback
     }
 }
 
-/// <summary>Lightning's <c>ModelSummary</c>: prints the model (PyTorch-style) and its parameter counts when fitting starts.</summary>
+/// <summary>Lightning's <c>ModelSummary</c>: prints its table (<see cref="Trainers.ModelSummaryTable"/>) when fitting starts.</summary>
 public sealed class ModelSummary : Callback
 {
     public override void OnFitStart(Trainer trainer)
     {
-        if (trainer.Model is { } model) Out.WriteLine(Nets.Summary(model) + "\n");
+        if (trainer.Model is { } model) Out.WriteLine(Trainers.ModelSummaryTable(model) + "\n");
     }
 }
 
