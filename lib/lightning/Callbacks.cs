@@ -173,8 +173,10 @@ public sealed class TrainerProgressBar : Callback
 
     BarState State(Trainer trainer, IReadOnlyDictionary<string, double> metrics) =>
         new($"Epoch {trainer.CurrentEpoch}/{trainer.Config.MaxEpochs - 1}", batches, trainer.TrainBatches ?? batches, clock.Elapsed,
-            [.. metrics.Where(kv => !kv.Key.StartsWith("lr-", StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => (kv.Key, ProgressBars.Number(kv.Value)))]);
+            [.. metrics.Where(kv => !kv.Key.StartsWith("lr-", StringComparison.Ordinal))
+                .OrderBy(kv => kv.Key.Split('_')[0], StringComparer.Ordinal).ThenBy(kv => kv.Key.EndsWith("_loss", StringComparison.Ordinal) ? 0 : 1)
+                .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => (kv.Key, ProgressBars.Number(kv.Value)))]); // train_loss, train_acc, valid_loss, valid_acc
 
     public override void OnFitEnd(Trainer trainer) => Close();
 
