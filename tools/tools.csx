@@ -7,5 +7,6 @@
 #load "lib/Images.cs"
 #load "lib/Html.cs"
 #load "lib/Reports.cs"
+#load "lib/RunSources.cs"
 #load "lib/Compare.cs"
 #load "lib/BatchRuns.cs"

@@ -66,6 +66,24 @@ public static class Images
         return diff;
     }
 
+    /// <summary>
+    /// Writes one image showing where A and B differ (A faded to grey, every changed pixel in red, at A's size) and
+    /// returns the difference; nothing is written when they are identical.
+    /// </summary>
+    public static ImageDiff DifferenceImage(string pathA, string pathB, string outPath)
+    {
+        using var a = Decode(pathA);
+        using var b = Decode(pathB);
+        var (score, changed, mask) = Compare(a, b);
+        var diff = new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
+        if (diff.Identical) return diff;
+        using var panel = DifferencePanel(a, mask);
+        using var png = panel.Encode(SKEncodedImageFormat.Png, 100);
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        Files.WriteAtomic(outPath, temp => File.WriteAllBytes(temp, png.ToArray()));
+        return diff;
+    }
+
     static SKBitmap Decode(string path) =>
         SKBitmap.Decode(path) ?? throw new Ch13Exception($"cannot read the image {path} (not a PNG/JPEG Skia can decode)");
 
