@@ -162,11 +162,14 @@ public sealed class CompareTests : IDisposable
         changed.Diff.ChangedPixels.Should().BeApproximately(30 * 30 / (200.0 * 120), 1e-9);
         xor.Images.Single(i => i.Image == "history.png").Diff.Identical.Should().BeTrue();
         xor.ChangedImages.Should().Be(1);
-        changed.Sources.Select(s => Path.GetFullPath(Path.Combine(outDir, s))).Should().Equal(
-            Path.Combine(temp.Sub("a", "xor"), "decision_regions.png"), Path.Combine(temp.Sub("b", "xor"), "decision_regions.png"));
+        changed.Sources.Should().Equal("xor/decision_regions.A.webp", "xor/decision_regions.B.webp");
+        Images.Difference(Path.Combine(outDir, changed.Sources[1]), Path.Combine(temp.Sub("b", "xor"), "decision_regions.png")).ChangedPixels
+            .Should().BeLessThan(0.5, "B's copy shows B's plot (lossy, so not pixel for pixel)");
         var difference = Images.Difference(Path.Combine(outDir, changed.Difference!), Path.Combine(temp.Sub("a", "xor"), "decision_regions.png"));
         (difference.WidthA, difference.HeightA).Should().Be((200, 120), "the difference image is at the plot's own size");
-        xor.Images.Single(i => i.Image == "history.png").Difference.Should().BeNull("identical plots need no difference image");
+        var same = xor.Images.Single(i => i.Image == "history.png");
+        same.Difference.Should().BeNull("identical plots need no difference image");
+        same.Sources.Should().Equal(["xor/history.A.webp"], "an identical plot is shown once");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.Should().Contain($"<img src=\"{Html.Url(changed.Sources[1])}\"").And.Contain($"<img src=\"{Html.Url(changed.Difference!)}\"");
     }
@@ -224,7 +227,7 @@ public sealed class CompareTests : IDisposable
         xor.Charts.Select(c => c.Column).Should().Equal(["train_loss", "train_acc", "valid_loss", "valid_acc"], "lr is constant (0.015) in both runs");
         xor.Charts.Should().OnlyContain(c => c.Series.SequenceEqual(new[] { FakeRuns.Linear, FakeRuns.Mlp }));
         foreach (var chart in xor.Charts) File.Exists(Path.Combine(outDir, chart.Chart)).Should().BeTrue();
-        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("![xor · valid_loss](xor/valid_loss.png)");
+        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("![xor · valid_loss](xor/valid_loss.webp)");
     }
 
     [Fact]
@@ -235,6 +238,7 @@ public sealed class CompareTests : IDisposable
             var record = FakeRuns.Record("xor", validAcc: accuracy);
             FakeRuns.WriteScript(temp.Sub(name, "xor"), record with { Arguments = ["--lr", name[2..]] }, "history.png");
         }
+        FakeRuns.Png(Path.Combine(temp.Sub("lr0.1", "xor"), "history.png"), marked: true);
         var outDir = temp.Sub("cmp");
 
         var comparison = Compare.Run([temp.Sub("lr0.001"), temp.Sub("lr0.01"), temp.Sub("lr0.1")], outDir, NoReferences);
@@ -245,13 +249,13 @@ public sealed class CompareTests : IDisposable
         var xor = comparison.Scripts.Single();
         xor.Key!.Values.Should().Equal("0.6000", "0.8000", "0.7000");
         xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.6000 → 0.8000 → 0.7000, better");
-        xor.Images.Single().Sources.Should().HaveCount(3);
+        xor.Images.Single().Sources.Should().Equal("xor/history.A.webp", "xor/history.B.webp", "xor/history.C.webp");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.Should().Contain("| value | A | B | C | C − A |").And.Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.6000 | 0.8000 | 0.7000 | +0.1000 |");
-        // The valid_acc chart differs from A's one-run chart only by the lines of B and C.
+        // One chart per metric holds all three runs.
         var acc = xor.Charts.Single(c => c.Column == "valid_acc");
         using var bitmap = SkiaSharp.SKBitmap.Decode(Path.Combine(outDir, acc.Chart));
-        bitmap.Width.Should().Be(900);
+        bitmap.Width.Should().Be(800);
     }
 
     [Fact]
@@ -314,6 +318,7 @@ public sealed class CompareTests : IDisposable
         var sources = images.Select(i => System.Text.RegularExpressions.Regex.Match(i, "src=\"([^\"]*)\"").Groups[1].Value).ToList();
         sources.Should().OnlyContain(s => File.Exists(Path.Combine(outDir, Uri.UnescapeDataString(s))));
         new FileInfo(Path.Combine(outDir, "compare.html")).Length.Should().BeLessThan(100_000);
+        sources.Should().OnlyContain(s => !s.StartsWith(".."), "the comparison folder holds everything it shows, so it opens anywhere");
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed record MetricDelta(string Metric, string? A, string? B, double? De
     public IReadOnlyList<string?> Values { get; init; } = [A, B];
 }
 
-/// <summary>A same-named image in the runs: each run's copy (relative to the comparison folder), the difference image of A and B (null when identical) and the difference.</summary>
+/// <summary>A same-named image in the runs: compact copies beside the page (relative to the comparison folder; one when every run's file is the same, else one per run), the image of where A and B differ (null when identical) and the difference.</summary>
 public sealed record ImagePair(string Image, IReadOnlyList<string> Sources, string? Difference, ImageDiff Diff);
 
 /// <summary>One chart per history column of a script: every series of every run overlaid on shared axes.</summary>
@@ -57,7 +57,9 @@ public sealed record ScriptComparison(
     {
         get
         {
-            var verdict = Verdict switch { Verdict.Better => "better", Verdict.Worse => "worse", Verdict.Unchanged => "unchanged", _ => "changed" };
+            // The word is the key metric's when there is one (its value unchanged while others moved is "unchanged").
+            var verdict = Key is { Changed: false } ? "unchanged"
+                : Verdict switch { Verdict.Better => "better", Verdict.Worse => "worse", Verdict.Unchanged => "unchanged", _ => "changed" };
             var key = Key is { } k ? $"{k.Metric["key metric: ".Length..]} {string.Join(" → ", k.Values.Select(v => v ?? "—"))}, " : "";
             var rest = ChangedMetrics - (Key?.Changed == true ? 1 : 0);
             var others = rest > 0 ? $" ({rest} other value{(rest == 1 ? "" : "s")} changed)" : "";
@@ -253,7 +255,7 @@ public static class Compare
                         lines.Add(new ChartLine(seriesNames[s], s, names[r], r, points));
             // Nothing to see when no run recorded the column, or all held it constant (e.g. a fixed lr).
             if (lines.SelectMany(l => l.Points).Select(p => p.Value).Distinct().Count() <= 1) continue;
-            var file = $"{Safe(a.Script)}/{column.Name}.png";
+            var file = $"{Safe(a.Script)}/{column.Name}.webp";
             OverlayChart(Path.Combine(outDir, file), a.Script, column, lines, folders.Count);
             charts.Add(new HistoryChart(column.Name, file, lines.Select(l => l.Series).Distinct().ToList()));
         }
@@ -261,9 +263,18 @@ public static class Compare
         var images = new List<ImagePair>();
         foreach (var image in a.Images.Where(i => folders.Skip(1).All(f => f.Images.Contains(i))))
         {
-            var sources = folders.Select(f => Path.GetRelativePath(outDir, Path.Combine(f.Dir, image)).Replace('\\', '/')).ToList();
-            var file = $"{Safe(a.Script)}/{Safe(Path.ChangeExtension(image, null))}.difference.png";
+            var stem = Safe(Path.ChangeExtension(image, null));
+            var file = $"{Safe(a.Script)}/{stem}.difference.webp";
             var diff = Images.DifferenceImage(Path.Combine(a.Dir, image), Path.Combine(b.Dir, image), Path.Combine(outDir, file));
+            // Compact copies beside the page (one when every run's is the same), so the comparison stands alone and stays light.
+            var identical = diff.Identical && folders.Skip(1).All(f => File.ReadAllBytes(Path.Combine(f.Dir, image)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(a.Dir, image))));
+            var sources = new List<string>();
+            for (var r = 0; r < (identical ? 1 : folders.Count); r++)
+            {
+                var copy = $"{Safe(a.Script)}/{stem}.{Letter(r)}.webp";
+                Images.CompactCopy(Path.Combine(folders[r].Dir, image), Path.Combine(outDir, copy));
+                sources.Add(copy);
+            }
             images.Add(new ImagePair(image, sources, diff.Identical ? null : file, diff));
         }
 
@@ -370,7 +381,10 @@ public static class Compare
         var direction = column.Better switch { Better.Higher => " (higher is better)", Better.Lower => " (lower is better)", _ => "" };
         var note = oneSeries ? $"{lines[0].Series}" : $"line style: {string.Join(", ", Enumerable.Range(0, runs).Select(r => $"{Letter(r)} {PatternName(r)}"))}";
         Plots.Label(plot, $"{script} · {column.Name}{direction}", $"Epoch — {note}", column.Name);
-        Plots.Save(plot, path, 900, 420);
+        var png = Path.ChangeExtension(path, ".png");
+        Plots.Save(plot, png, 800, 380);
+        Images.CompactCopy(png, path);
+        File.Delete(png);
     }
 
     static string PatternName(int run) => (run % RunPatterns.Length) switch { 0 => "solid", 1 => "dashed", 2 => "dotted", _ => "densely dashed" };
@@ -464,7 +478,7 @@ public static class Compare
             foreach (var image in s.Images)
             {
                 md.Append($"**{image.Image}**: {ImageNote(image.Diff)}\n\n");
-                var shown = image.Diff.Identical ? [image.Sources[0]] : image.Sources.Append(image.Difference!).ToList();
+                var shown = image.Difference is null ? image.Sources : image.Sources.Append(image.Difference).ToList();
                 md.Append(string.Join(' ', shown.Select(src => $"![{image.Image}]({Html.Url(src)})"))).Append("\n\n");
             }
             OneSided(s, (label, list) => md.Append($"\n{label}: {string.Join(", ", list.Select(x => $"`{x}`"))}\n"));
@@ -534,7 +548,7 @@ public static class Compare
             foreach (var image in s.Images)
             {
                 body.Append($"<h4>{Html.Encode(image.Image)}: <span class=\"{(image.Diff.Identical ? "unchanged" : "changed")}\">{Html.Encode(ImageNote(image.Diff))}</span></h4>\n");
-                if (image.Diff.Identical)
+                if (image.Sources.Count == 1)
                 {
                     body.Append($"<div class=\"pair\"><figure>{Img(image.Sources[0], image.Image)}<figcaption>identical in every run</figcaption></figure></div>\n");
                     continue;
@@ -542,7 +556,7 @@ public static class Compare
                 body.Append("<div class=\"pair\">");
                 for (var i = 0; i < image.Sources.Count; i++)
                     body.Append($"<figure>{Img(image.Sources[i], $"{Letter(i)}: {image.Image}")}<figcaption>{Letter(i)}: {Html.Encode(c.Names[i])}</figcaption></figure>");
-                body.Append($"<figure>{Img(image.Difference!, $"where A and {Letter(c.Names.Count - 1)} differ: {image.Image}")}<figcaption>where A and {Letter(c.Names.Count - 1)} differ (red)</figcaption></figure>");
+                if (image.Difference is not null) body.Append($"<figure>{Img(image.Difference, $"where A and {Letter(c.Names.Count - 1)} differ: {image.Image}")}<figcaption>where A and {Letter(c.Names.Count - 1)} differ (red)</figcaption></figure>");
                 body.Append("</div>\n");
             }
             OneSided(s, (label, list) => body.Append($"<p><strong>{Html.Encode(label)}:</strong> {Html.Encode(string.Join(", ", list))}</p>\n"));
@@ -551,16 +565,13 @@ public static class Compare
         return Html.Page($"ch13 comparison {string.Join(" vs ", c.Names)}", body.ToString());
     }
 
-    // width/height attributes from the PNG's header, so lazy images keep their place before they load.
+    // width/height attributes from the image's header, so lazy images keep their place before they load.
     static string Size(string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            var header = new byte[24];
-            if (stream.Read(header, 0, 24) < 24 || header[1] != 'P' || header[2] != 'N' || header[3] != 'G') return "";
-            int Read(int at) => header[at] << 24 | header[at + 1] << 16 | header[at + 2] << 8 | header[at + 3];
-            return $" width=\"{Read(16)}\" height=\"{Read(20)}\"";
+            using var codec = SkiaSharp.SKCodec.Create(path);
+            return codec is null ? "" : $" width=\"{codec.Info.Width}\" height=\"{codec.Info.Height}\"";
         }
         catch (IOException) { return ""; }
     }

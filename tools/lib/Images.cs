@@ -78,10 +78,27 @@ public static class Images
         var diff = new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
         if (diff.Identical) return diff;
         using var panel = DifferencePanel(a, mask);
-        using var png = panel.Encode(SKEncodedImageFormat.Png, 100);
-        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-        Files.WriteAtomic(outPath, temp => File.WriteAllBytes(temp, png.ToArray()));
+        Save(panel, outPath);
         return diff;
+    }
+
+    /// <summary>Quality of the compact copies a comparison page shows (lossy WebP: plots stay sharp at a fraction of a PNG's bytes).</summary>
+    public const int WebpQuality = 80;
+
+    /// <summary>Writes <paramref name="bitmap"/> to <paramref name="outPath"/>: WebP (<see cref="WebpQuality"/>) when the path ends in .webp, else PNG.</summary>
+    public static void Save(SKBitmap bitmap, string outPath)
+    {
+        var webp = outPath.EndsWith(".webp", StringComparison.OrdinalIgnoreCase);
+        using var data = bitmap.Encode(webp ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png, webp ? WebpQuality : 100);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        Files.WriteAtomic(outPath, temp => File.WriteAllBytes(temp, data.ToArray()));
+    }
+
+    /// <summary>A compact copy of an image (WebP when <paramref name="outPath"/> ends in .webp), same size.</summary>
+    public static void CompactCopy(string path, string outPath)
+    {
+        using var bitmap = Decode(path);
+        Save(bitmap, outPath);
     }
 
     static SKBitmap Decode(string path) =>
