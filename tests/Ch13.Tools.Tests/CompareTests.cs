@@ -255,7 +255,7 @@ public sealed class CompareTests : IDisposable
         // One chart per metric holds all three runs.
         var acc = xor.Charts.Single(c => c.Column == "valid_acc");
         using var bitmap = SkiaSharp.SKBitmap.Decode(Path.Combine(outDir, acc.Chart));
-        bitmap.Width.Should().Be(800);
+        bitmap.Width.Should().Be(760);
     }
 
     [Fact]
@@ -393,8 +393,8 @@ public sealed class CompareTests : IDisposable
         var a = FakeRuns.Record("xor");
         var b = a with
         {
-            Arguments = ["--lr", "0.02"], Quick = false, Seed = 7,
-            Config = System.Text.Json.JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.02 }),
+            Arguments = ["--out", "/elsewhere/xor", "--lr", "0.02"], Quick = false, Seed = 7,
+            Config = System.Text.Json.JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.02, optimizer = new { name = "adam", learning_rate = 0.02 } }),
             Environment = a.Environment with { Host = "dotnet-script", Torchsharp = "0.105.0" },
         };
         FakeRuns.WriteScript(temp.Sub("a", "xor"), a);
@@ -405,7 +405,8 @@ public sealed class CompareTests : IDisposable
 
         comparison.Differences.Select(d => $"{d.Setting}: {string.Join(" | ", d.Values)}").Should().Equal(
             "arguments: --quick | --lr 0.02", "settings: quick | full", "seed: 1 | 7", "runner: test | dotnet-script", "TorchSharp: 0.107.0 | 0.105.0",
-            "xor · lr: 0.015 | 0.02");
+            "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
+        Compare.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.IndexOf("## What differs").Should().BeLessThan(md.IndexOf("## xor"));
         md.Should().Contain("| arguments | `--quick` | `--lr 0.02` |");

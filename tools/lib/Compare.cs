@@ -205,7 +205,7 @@ public static class Compare
 
     static readonly (string Setting, Func<RunRecord, string> Read)[] RunSettings =
     [
-        ("arguments", r => r.Arguments.Count == 0 ? "(none)" : string.Join(' ', r.Arguments)),
+        ("arguments", r => Settings(r.Arguments) is { Length: > 0 } args ? args : "(none)"),
         ("settings", r => r.Quick ? "quick" : "full"),
         ("seed", r => r.Seed.ToString(CultureInfo.InvariantCulture)),
         ("epochs", r => r.Epochs.ToString(CultureInfo.InvariantCulture)),
@@ -217,19 +217,38 @@ public static class Compare
         ("OS", r => $"{r.Environment.Os} {r.Environment.Architecture}"),
     ];
 
-    // A script's config as settings: each top-level entry as written (texts as they are, others as compact JSON),
-    // shown shortened (a multi-line text by its first line), compared in full.
+    /// <summary>A run's arguments as settings: without <c>--out DIR</c> (where a run writes is not how it ran; ./run-all gives each its own).</summary>
+    public static string Settings(IReadOnlyList<string> arguments)
+    {
+        var kept = new List<string>();
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] == "--out") { i++; continue; }
+            if (arguments[i].StartsWith("--out=", StringComparison.Ordinal)) continue;
+            kept.Add(arguments[i]);
+        }
+        return string.Join(' ', kept);
+    }
+
+    // A script's config as settings: each entry by its dotted name (optimizer.learning_rate), texts as they are and
+    // lists as compact JSON, shown shortened (a multi-line text by its first line), compared in full. The config is
+    // free-form by design (RunRecord.Config), so this is the one place that reads it entry by entry.
     static Dictionary<string, (string Shown, string Full)> ConfigSettings(JsonElement config)
     {
         var settings = new Dictionary<string, (string, string)>();
-        if (config.ValueKind != JsonValueKind.Object) return settings;
-        foreach (var entry in config.EnumerateObject())
+        void Add(string name, JsonElement value)
         {
-            var text = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString() ?? "" : Regex.Replace(entry.Value.GetRawText(), @"\s+", " ");
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in value.EnumerateObject()) Add(name.Length == 0 ? entry.Name : $"{name}.{entry.Name}", entry.Value);
+                return;
+            }
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : Regex.Replace(value.GetRawText(), @"\s+", " ");
             var lines = text.Split('\n');
             var shown = lines.Length > 1 ? $"{lines[0]} … ({lines.Length} lines)" : text;
-            settings[entry.Name] = (shown.Length > 80 ? shown[..77] + "…" : shown, text);
+            settings[name] = (shown.Length > 80 ? shown[..77] + "…" : shown, text);
         }
+        if (config.ValueKind == JsonValueKind.Object) Add("", config);
         return settings;
     }
 
@@ -382,7 +401,7 @@ public static class Compare
         var note = oneSeries ? $"{lines[0].Series}" : $"line style: {string.Join(", ", Enumerable.Range(0, runs).Select(r => $"{Letter(r)} {PatternName(r)}"))}";
         Plots.Label(plot, $"{script} · {column.Name}{direction}", $"Epoch — {note}", column.Name);
         var png = Path.ChangeExtension(path, ".png");
-        Plots.Save(plot, png, 800, 380);
+        Plots.Save(plot, png, 760, 360);
         Images.CompactCopy(png, path);
         File.Delete(png);
     }

@@ -83,7 +83,7 @@ public static class Images
     }
 
     /// <summary>Quality of the compact copies a comparison page shows (lossy WebP: plots stay sharp at a fraction of a PNG's bytes).</summary>
-    public const int WebpQuality = 80;
+    public const int WebpQuality = 70;
 
     /// <summary>Writes <paramref name="bitmap"/> to <paramref name="outPath"/>: WebP (<see cref="WebpQuality"/>) when the path ends in .webp, else PNG.</summary>
     public static void Save(SKBitmap bitmap, string outPath)
