@@ -146,6 +146,23 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void The_headline_value_falls_back_to_the_last_one_the_run_recorded()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        ScriptReference longer = new("xor", "XOR", null,
+        [
+            new ReferenceValue("MLP valid loss, epoch 1", FakeRuns.Mlp, "valid_loss", 1, [0.91], "0.9100", 4),
+            new ReferenceValue("MLP valid loss, epoch 100", FakeRuns.Mlp, "valid_loss", 100, [0.03], "0.0300", 4),
+        ]);
+        var references = new Dictionary<string, ScriptReference> { ["xor"] = longer };
+
+        var table = TextTables.ToMarkdown(Reports.FidelityTable(Reports.FidelityOf(runDir, summary, references), references));
+
+        table.Should().Contain("| xor | 1 identical, 0 ≈ float32, 0 differ, 1 not recorded | quick settings — not comparable with the notebook | MLP valid loss, epoch 1 | `0.9100` | `0.9100` |",
+            "the 3-epoch run never reached epoch 100");
+    }
+
+    [Fact]
     public void A_full_run_is_not_marked_quick_and_tiny_numbers_are_not_zero()
     {
         var (runDir, summary) = FakeRun("xor");

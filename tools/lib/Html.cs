@@ -57,7 +57,7 @@ public static class Html
         pre { background: var(--head); padding: 10px 12px; overflow-x: auto; border-radius: 6px; max-width: 100%; box-sizing: border-box; }
         .scroll { max-width: 100%; overflow-x: auto; margin: 8px 0 16px; }
         table { border-collapse: collapse; margin: 0; overflow-wrap: normal; }
-        th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
+        th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; max-width: 36em; }
         th { background: var(--head); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .ok, .better { color: var(--ok); font-weight: 600; } .bad, .worse { color: var(--bad); font-weight: 600; } .muted, .unchanged { color: var(--muted); }
         mark, .changed { background: var(--mark); color: inherit; }

@@ -67,8 +67,12 @@ public static class Reports
     public static TextTable FidelityTable(IReadOnlyList<ScriptFidelity> fidelity, IReadOnlyDictionary<string, ScriptReference> references, Func<string, string?>? link = null) =>
         TextTable.Of(FidelityColumns, fidelity.Select(f =>
         {
+            // The reference's headline value; when this run did not record it (a quick run stops before the
+            // notebook's last printed epoch), the last value it did record, so the row always compares two numbers.
             var headline = References.Headline(references[f.Script]);
             var row = headline is null ? null : f.Rows.FirstOrDefault(r => r.Label == headline.Label);
+            if (row?.Ours is null && f.Rows.LastOrDefault(r => r.Ours is not null && !r.Ours.StartsWith('[')) is { } recorded)
+                (row, headline) = (recorded, references[f.Script].Values.First(v => v.Label == recorded.Label));
             return (IReadOnlyList<TextCell>)
             [
                 new TextCell(f.Script, Link: link?.Invoke(f.Script)),
