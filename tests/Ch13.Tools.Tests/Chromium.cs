@@ -88,11 +88,12 @@ public static class Chromium
     }
 
     /// <summary>Saves a screenshot of a local HTML file, <paramref name="width"/> px wide (in an iframe when narrower than headless Chromium's 500 px), every lazy image loaded.</summary>
-    public static void Screenshot(string htmlPath, string pngPath, int width = 1400, int height = 2000)
+    /// With <paramref name="dark"/>, the page sees <c>prefers-color-scheme: dark</c>.
+    public static void Screenshot(string htmlPath, string pngPath, int width = 1400, int height = 2000, bool dark = false)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(pngPath)!);
         var harness = Harness(htmlPath, width, height, copyBack: false);
-        try { Run($"--screenshot={pngPath}", $"--window-size={Math.Max(width, 500)},{height}", "--hide-scrollbars", "--allow-file-access-from-files", "--virtual-time-budget=15000", new Uri(harness).AbsoluteUri); }
+        try { Run(dark ? "--force-dark-mode" : "--no-first-run", $"--screenshot={pngPath}", $"--window-size={Math.Max(width, 500)},{height}", "--hide-scrollbars", "--allow-file-access-from-files", "--virtual-time-budget=15000", new Uri(harness).AbsoluteUri); }
         finally { File.Delete(harness); }
         File.Exists(pngPath).Should().BeTrue($"Chromium should have written {pngPath}");
     }

@@ -346,6 +346,18 @@ public sealed class CompareTests : IDisposable
             Console.WriteLine($"screenshot: {shot} (page height {load.PageHeight} px)");
         }
         Chromium.PageWeight(page).Should().BeLessThan(2_000_000);
+
+        // Dark mode follows prefers-color-scheme: the page's background turns dark.
+        var dark = Chromium.ArtifactPath("compare-dark-1400.png");
+        Chromium.Screenshot(page, dark, 1400, 800, dark: true);
+        Console.WriteLine($"screenshot: {dark}");
+        using var bitmap = SkiaSharp.SKBitmap.Decode(dark);
+        var corner = bitmap.GetPixel(bitmap.Width - 5, 5);
+        (corner.Red + corner.Green + corner.Blue).Should().BeLessThan(3 * 64, "the dark scheme's background is near black");
+        Chromium.Screenshot(page, Chromium.ArtifactPath("compare-light-1400.png"), 1400, 800);
+        using var light = SkiaSharp.SKBitmap.Decode(Chromium.ArtifactPath("compare-light-1400.png"));
+        var lightCorner = light.GetPixel(light.Width - 5, 5);
+        (lightCorner.Red + lightCorner.Green + lightCorner.Blue).Should().BeGreaterThan(3 * 200, "the light scheme's background is white");
     }
 
     [Fact]
