@@ -117,7 +117,12 @@ public static class Compare
         // Single script folders are compared with each other whatever their names.
         if (paths.All(RunFolders.IsScriptFolder)) sides = sides.Select(s => (IReadOnlyList<ScriptFolder>)[s[0] with { Script = sides[0][0].Script }]).ToList();
         ClaimOutputFolder(outDir);
+        return Write(paths, names, sides, outDir, references);
+    }
 
+    static Comparison Write(IReadOnlyList<string> paths, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<ScriptFolder>> sides, string outDir,
+        IReadOnlyDictionary<string, ScriptReference> references)
+    {
         var (sideA, sideB) = (sides[0], sides[^1]);
         var scripts = new List<ScriptComparison>();
         foreach (var a in BatchRuns.InOutlineOrder(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
