@@ -301,6 +301,8 @@ public sealed class CompareTests : IDisposable
         row.Notebook.Should().Be("0.6937592625617981");
         row.Changed.Should().BeFalse();
         File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("| MLP valid loss, epoch 1 | — | — |   |   |   | 0.6937592625617981 |");
+        var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
+        html.IndexOf("MLP valid loss, epoch 1").Should().BeGreaterThan(html.IndexOf("<details>"), "a notebook value no run recorded is folded away");
     }
 
     [Fact]

@@ -475,8 +475,10 @@ public static class Compare
         }));
     }
 
-    // The rows a section shows first: what changed, the headline rows, the notebook's; the unchanged rest is folded away.
-    static bool Headline(MetricDelta m) => m.Changed || m.Timing || m.Notebook is not null || m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric", StringComparison.Ordinal);
+    // The rows a section shows first: what changed, the headline rows, the notebook's that some run recorded; the
+    // unchanged rest (and notebook values no run reached, e.g. epochs a quick run never got to) is folded away.
+    static bool Headline(MetricDelta m) => m.Changed || m.Timing || (m.Notebook is not null && m.Values.Any(v => v is not null))
+        || m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric", StringComparison.Ordinal);
 
     static string RunsLine(Comparison c, Func<string, string> code) =>
         string.Join(", ", c.Names.Select((n, i) => $"{Letter(i)} = {code(n)}"));
@@ -559,7 +561,7 @@ public static class Compare
             body.Append(Html.Table(MetricsTable(s.Metrics.Where(Headline), c.Names), "metrics"));
             var unchanged = s.Metrics.Where(m => !Headline(m)).ToList();
             if (unchanged.Count > 0)
-                body.Append($"<details><summary>{unchanged.Count} unchanged values</summary>\n")
+                body.Append($"<details><summary>{unchanged.Count} unchanged values (and notebook values no run recorded)</summary>\n")
                     .Append(Html.Table(MetricsTable(unchanged, c.Names), "metrics"))
                     .Append("</details>\n");
             if (s.Charts.Count > 0)
