@@ -32,24 +32,17 @@ public static class RunSources
         : null;
 
     /// <summary>Where earlier runs of the script folder <paramref name="scriptDir"/> are kept: <c>&lt;parent&gt;/.&lt;name&gt;.runs</c>.</summary>
-    public static string KeptRunsDir(string scriptDir)
-    {
-        var full = Path.GetFullPath(scriptDir).TrimEnd(Path.DirectorySeparatorChar);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.runs");
-    }
+    public static string KeptRunsDir(string scriptDir) => RunSets.StorePath(Path.GetFullPath(scriptDir));
 
     /// <summary>
     /// A script folder's runs, newest first: the folder itself (its latest run), then the kept ones
-    /// (<see cref="KeptRunsDir"/>, newest = largest name). Only folders holding a run record count.
+    /// (<see cref="RunSets.Kept"/>). Only folders holding a run record count.
     /// </summary>
-    // The kept-runs store belongs to run-all's reliability work; point this at its listing when that lands.
     public static IReadOnlyList<string> LatestRuns(string scriptDir)
     {
         var runs = new List<string>();
         if (RunFolders.IsScriptFolder(scriptDir)) runs.Add(Path.GetFullPath(scriptDir));
-        var kept = KeptRunsDir(scriptDir);
-        if (Directory.Exists(kept))
-            runs.AddRange(Directory.GetDirectories(kept).Where(RunFolders.IsScriptFolder).OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal));
+        runs.AddRange(RunSets.Kept(Path.GetFullPath(scriptDir)).Where(RunFolders.IsScriptFolder));
         return runs;
     }
 }
