@@ -76,7 +76,7 @@ Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Li
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), trainer = trainerConfig with { LogDir = run.ResultDir }, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     series:
     [
