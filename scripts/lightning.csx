@@ -20,6 +20,8 @@ var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_
 var device = new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp");
 var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10,
     options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device]);
+var deviceName = run.Get(device)!;
+Devices.Parse(deviceName); // a bad --device is a usage error before any data loads
 var split = run.Get(splitOption);
 var batchSize = run.Get(batchSizeOption);
 var optimizerSpec = new Adam(LearningRate: run.Get(lr));
@@ -50,7 +52,7 @@ if (earlyStopping is not null) callbacks.Add(earlyStopping);
 if (!run.Quiet) callbacks.Insert(0, new ModelSummary());
 var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit(limitTrainBatches, quick: 100),
     LimitValBatches: Limit(limitValBatches, quick: 20), LimitTestBatches: Limit(limitTestBatches, quick: 40),
-    Device: run.Get(device)!, LogDir: run.OutDir, ProgressBar: !run.Quiet);
+    Device: deviceName, LogDir: run.OutDir, ProgressBar: !run.Quiet);
 var trainer = new Trainer(trainerConfig, callbacks, run.Cancel);
 
 torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
@@ -68,13 +70,13 @@ Console.WriteLine((checkpoint.BestModelPath is null
                   (earlyStopping?.StoppedEpoch is int stopped ? $"; early stopping after epoch {stopped}" : ""));
 Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {bookStyleTestAcc:F4} (the book's 10-epoch run: 0.9500)");
 
-// The plot counts epochs from 1 (as the chapter's other figures); Lightning's checkpoint names count from 0.
-Plots.History(run.OutPath("history.png"), [(ModelName, history)], "MNIST, Lightning-style trainer",
-    checkpoint.BestEpoch is int best ? [new CurveMark(best + 1, $"best valid_acc {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])] : []);
+// The plot counts epochs as Lightning does (from 0, like the console, the checkpoint names and metrics.csv).
+var (plotHistory, plotMarks) = Trainers.ForPlot(fit, checkpoint);
+Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Lightning-style trainer", plotMarks);
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), trainer = trainerConfig with { LogDir = run.ResultDir }, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     series:
     [

@@ -7,6 +7,7 @@
 #load "lib/Images.cs"
 #load "lib/Html.cs"
 #load "lib/Reports.cs"
+#load "lib/RunSources.cs"
 #load "lib/Compare.cs"
 #load "lib/BatchRuns.cs"
 #load "lib/RunHistory.cs"

@@ -18,6 +18,12 @@ public enum EpochDecision { Continue, Stop }
 public sealed record EpochEnd(EpochMetrics Metrics, nn.Module Model, optim.Optimizer Optimizer, bool Stopping, bool Ending);
 
 /// <summary>
+/// A training batch as a progress bar sees it: epoch (from 1), batches done this epoch of <see cref="Batches"/>, and
+/// the epoch's running mean train loss (and accuracy, for classification) so far.
+/// </summary>
+public sealed record BatchEnd(int Epoch, int Batch, int Batches, double TrainLoss, double? TrainAccuracy);
+
+/// <summary>
 /// Lightning's <c>Callback</c>, for <see cref="Training.Fit(nn.Module{Tensor, Tensor}, optim.Optimizer, TensorData, TensorData?, TrainConfig, LossSpec, FitHooks?)"/>:
 /// every hook a no-op, override what you need.
 /// </summary>
@@ -31,6 +37,9 @@ public abstract class EpochCallback
     /// <see cref="EpochDecision.Stop"/> ends training after this epoch; it counts only if training would go on.
     /// </summary>
     public virtual EpochDecision OnEpochEnd(EpochEnd epoch) => EpochDecision.Continue;
+
+    /// <summary>After every training batch's step (for a progress bar): the epoch's running means so far.</summary>
+    public virtual void OnBatchEnd(BatchEnd batch) { }
 
     /// <summary>After the last epoch, however the fit ended (also when it threw).</summary>
     public virtual void OnFitEnd() { }

@@ -99,6 +99,7 @@ public static class Training
         var clock = Stopwatch.StartNew();
         // Labels on the managed side once, so a batch's accuracy costs one argmax (see BatchAccuracy).
         var labels = classification && IsCpuInt64(train.Y) && train.X.device_type == DeviceType.CPU ? train.Y.data<long>().ToArray() : null;
+        var batchCount = (int)((train.Count + config.BatchSize - 1) / Math.Max(1, config.BatchSize));
 
         for (var epoch = 1; epoch <= config.Epochs && status == RunStatus.Completed; epoch++)
         {
@@ -122,6 +123,7 @@ public static class Training
                 batches++;
                 // A NaN/∞ loss only spreads: stop here, with the weights of the last finite step.
                 if (!float.IsFinite(lossValue) || !TryStep(loss, optimizer)) { status = RunStatus.Diverged; break; }
+                if (callbacks.Count > 0) Tell(callbacks, new BatchEnd(epoch, batches, batchCount, lossSum / batches, classification ? accuracySum / batches : null));
                 if (cancel.IsCancellationRequested) { status = RunStatus.Interrupted; break; }
             }
             var trainLoss = lossSum / batches;
@@ -136,6 +138,11 @@ public static class Training
             if (AskCallbacks(callbacks, new EpochEnd(metrics, model, optimizer, Stopping: false, ending)) && !ending) status = RunStatus.EarlyStopped;
         }
         return new History(epochs, status, clock.Elapsed.TotalSeconds);
+    }
+
+    static void Tell(IReadOnlyList<EpochCallback> callbacks, BatchEnd batch)
+    {
+        foreach (var callback in callbacks) callback.OnBatchEnd(batch);
     }
 
     /// <summary>Every callback sees the epoch, in order, each told whether one before it asked to stop; true if any did.</summary>

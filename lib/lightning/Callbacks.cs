@@ -121,12 +121,12 @@ public sealed class LearningRateMonitor : Callback
     }
 }
 
-/// <summary>Lightning's <c>ModelSummary</c>: prints the model (PyTorch-style) and its parameter counts when fitting starts.</summary>
+/// <summary>Lightning's <c>ModelSummary</c>: prints its table (<see cref="Trainers.ModelSummaryTable"/>) when fitting starts.</summary>
 public sealed class ModelSummary : Callback
 {
     public override void OnFitStart(Trainer trainer)
     {
-        if (trainer.Model is { } model) Out.WriteLine(Nets.Summary(model) + "\n");
+        if (trainer.Model is { } model) Out.WriteLine(Trainers.ModelSummaryTable(model) + "\n");
     }
 }
 
@@ -143,14 +143,12 @@ public sealed class CsvLogger(string logDir) : Callback
 }
 
 /// <summary>
-/// Lightning's <c>TQDMProgressBar</c> on the one <see cref="ProgressDisplay"/>: every 50 training batches the bar shows
-/// <see cref="Trainers.ProgressLine"/> with the running means, and each finished epoch's line is printed for good.
+/// Lightning's <c>TQDMProgressBar</c> on the one <see cref="ProgressDisplay"/>: on a terminal a bar over each epoch's
+/// training batches with the running means (at most <see cref="ProgressDisplay.FramesPerSecond"/> frames a second), and
+/// each finished epoch's <see cref="Trainers.ProgressLine"/> printed for good above it (the only output in a pipe).
 /// </summary>
 public sealed class TrainerProgressBar : Callback
 {
-    /// <summary>How often (in batches) the bar is redrawn mid-epoch.</summary>
-    public const int RefreshEvery = 50;
-
     readonly Stopwatch clock = new();
     ProgressDisplay? display;
     int batches;
@@ -168,17 +166,22 @@ public sealed class TrainerProgressBar : Callback
     public override void OnTrainBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex)
     {
         (batches, seconds) = (batchIndex + 1, clock.Elapsed.TotalSeconds);
-        if (batches % RefreshEvery == 0)
-            display?.Update(trainer.CurrentEpoch, Trainers.ProgressLine(trainer.CurrentEpoch, trainer.Config.MaxEpochs, batches, seconds, trainer.ProgressBarMetrics));
+        if (display is { } shown && shown.WantsFrame(force: batches == trainer.TrainBatches)) shown.Show(State(trainer, trainer.ProgressBarMetrics));
     }
 
     public override void OnEpochLogged(Trainer trainer, EpochLog log, bool training)
     {
         if (!training) return;
-        var line = Trainers.ProgressLine(log.Epoch, trainer.Config.MaxEpochs, batches, seconds, log.Metrics);
-        Out.WriteLine(line);
-        display?.Update(log.Epoch + 1, line);
+        Out.WriteLine(Trainers.ProgressLine(log.Epoch, trainer.Config.MaxEpochs, batches, seconds, log.Metrics));
+        display?.Show(State(trainer, log.Metrics));
     }
+
+    BarState State(Trainer trainer, IReadOnlyDictionary<string, double> metrics) =>
+        new($"Epoch {trainer.CurrentEpoch}/{trainer.Config.MaxEpochs - 1}", batches, trainer.TrainBatches ?? batches, clock.Elapsed,
+            [.. metrics.Where(kv => !kv.Key.StartsWith("lr-", StringComparison.Ordinal))
+                .OrderBy(kv => kv.Key.Split('_')[0], StringComparer.Ordinal).ThenBy(kv => kv.Key.EndsWith("_loss", StringComparison.Ordinal) ? 0 : 1)
+                .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => (kv.Key, ProgressBars.Number(kv.Value)))]); // train_loss, train_acc, valid_loss, valid_acc
 
     public override void OnFitEnd(Trainer trainer) => Close();
 

@@ -15,7 +15,8 @@ public sealed record Batch(Tensor X, Tensor Y)
 /// A <c>LightningDataModule</c>: train/valid/test loaders as functions, each call starting a new pass (epoch).
 /// Batches are created lazily while the trainer enumerates, inside its per-batch dispose scope.
 /// </summary>
-public sealed record DataModule(Func<IEnumerable<Batch>> TrainLoader, Func<IEnumerable<Batch>> ValidLoader, Func<IEnumerable<Batch>> TestLoader);
+/// <c>TrainBatches</c>: how many batches a training pass has, when known (a progress bar's total).
+public sealed record DataModule(Func<IEnumerable<Batch>> TrainLoader, Func<IEnumerable<Batch>> ValidLoader, Func<IEnumerable<Batch>> TestLoader, int? TrainBatches = null);
 
 /// <summary>Data modules from in-memory tensors.</summary>
 public static class DataModules
@@ -67,5 +68,6 @@ public static class DataModules
 
     /// <summary>A data module over three tensor sets, the training one optionally shuffled each epoch.</summary>
     public static DataModule FromTensors(TensorData train, TensorData valid, TensorData test, int batchSize, bool shuffleTrain = false) =>
-        new(DataLoader(train, batchSize, shuffleTrain), DataLoader(valid, batchSize), DataLoader(test, batchSize));
+        new(DataLoader(train, batchSize, shuffleTrain), DataLoader(valid, batchSize), DataLoader(test, batchSize),
+            TrainBatches: (int)((train.Count + batchSize - 1) / batchSize));
 }

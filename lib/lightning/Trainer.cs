@@ -82,6 +82,8 @@ public sealed class Trainer : IDisposable
     public IReadOnlyDictionary<string, double> ProgressBarMetrics =>
         stageLogs.Count == 0 ? new Dictionary<string, double>() : stageLogs[^1].ToDictionary(kv => kv.Key, kv => kv.Value.Sum / Math.Max(kv.Value.Weight, 1e-300));
     public IReadOnlyList<EpochLog> Epochs => epochs;
+    /// <summary>Training batches per epoch (the limit, or the data module's count), when known.</summary>
+    public int? TrainBatches { get; private set; }
 
     /// <summary>A trainer with <paramref name="callbacks"/>, then the progress bar and CSV logger its config asks for.</summary>
     public Trainer(TrainerConfig config, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default)
@@ -104,6 +106,13 @@ public sealed class Trainer : IDisposable
     public FitResult Fit(LitTask task, DataModule data)
     {
         var clock = Stopwatch.StartNew();
+        TrainBatches = (data.TrainBatches, Config.LimitTrainBatches) switch
+        {
+            (int n, > 0 and var limit) => Math.Min(n, limit),
+            (int n, _) => n,
+            (null, > 0 and var limit) => limit,
+            _ => null,
+        };
         Model ??= task.Build();
         Devices.Move(Model, Device);
         Optimizer ??= task.ConfigureOptimizers(Model);
@@ -137,6 +146,7 @@ public sealed class Trainer : IDisposable
         }
         Each(c => c.OnTrainEnd(this));
         Each(c => c.OnFitEnd(this));
+        if (status == RunStatus.Completed && Config.ProgressBar) Out.WriteLine(Trainers.FitStopped(Config.MaxEpochs));
         var best = Callbacks.OfType<ModelCheckpoint>().FirstOrDefault();
         return new FitResult(epochs.ToList(), status, best?.BestModelPath, best?.BestModelScore, clock.Elapsed.TotalSeconds);
     }
@@ -296,13 +306,64 @@ public static class Trainers
         ? value.ToString("0.00e+00", CultureInfo.InvariantCulture)
         : value.ToString("0.000", CultureInfo.InvariantCulture);
 
+    /// <summary>Lightning's line when a fit ran all its epochs: <c>`Trainer.fit` stopped: `max_epochs=10` reached.</c></summary>
+    public static string FitStopped(int maxEpochs) => $"`Trainer.fit` stopped: `max_epochs={maxEpochs}` reached.";
+
+    /// <summary>
+    /// Lightning's ModelSummary table for <paramref name="model"/> (depth 1: its children): <c> | Name | Type | Params | Mode</c>,
+    /// then the trainable, non-trainable and total parameter counts, the estimated size in MB (float32: 4 bytes a
+    /// parameter) and how many modules are in train and eval mode.
+    /// </summary>
+    public static string ModelSummaryTable(nn.Module model)
+    {
+        var rows = model.named_children().Select((child, i) => new[]
+        {
+            i.ToString(CultureInfo.InvariantCulture), child.name, child.module.GetType().Name,
+            HumanCount(child.module.parameters().Sum(p => p.numel())), child.module.training ? "train" : "eval",
+        }).ToList();
+        string[] header = [" ", "Name", "Type", "Params", "Mode"];
+        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
+        string Row(string[] cells) => string.Join(" | ", cells.Select((cell, c) => cell.PadRight(widths[c])));
+        var headerLine = Row(header);
+        var rule = new string('-', headerLine.Length);
+        var text = new StringBuilder().AppendLine(headerLine).AppendLine(rule);
+        foreach (var row in rows) text.AppendLine(Row(row));
+        var trainable = Nets.CountParameters(model, trainableOnly: true);
+        var total = Nets.CountParameters(model);
+        var modules = model.modules().Prepend(model).ToList();
+        text.AppendLine(rule)
+            .AppendLine($"{HumanCount(trainable),-10} Trainable params")
+            .AppendLine($"{HumanCount(total - trainable),-10} Non-trainable params")
+            .AppendLine($"{HumanCount(total),-10} Total params")
+            .AppendLine($"{(total * 4 / 1e6).ToString("N3", CultureInfo.InvariantCulture),-10} Total estimated model params size (MB)")
+            .AppendLine($"{modules.Count(m => m.training),-10} Modules in train mode")
+            .Append($"{modules.Count(m => !m.training),-10} Modules in eval mode");
+        return text.ToString();
+    }
+
+    /// <summary>Lightning's <c>get_human_readable_count</c>: <c>330</c>, <c>25.8 K</c>, <c>100 K</c>, <c>1.2 M</c>.</summary>
+    public static string HumanCount(long number)
+    {
+        string[] labels = ["", "K", "M", "B", "T"];
+        var digits = number > 0 ? (int)Math.Floor(Math.Log10(number)) + 1 : 1;
+        var groups = Math.Min((int)Math.Ceiling(digits / 3.0), labels.Length);
+        var scaled = number * Math.Pow(10, -3 * (groups - 1));
+        var index = groups - 1;
+        return index < 1 || scaled >= 100
+            ? $"{((long)scaled).ToString("N0", CultureInfo.InvariantCulture)} {labels[index]}".TrimEnd()
+            : $"{scaled.ToString("N1", CultureInfo.InvariantCulture)} {labels[index]}";
+    }
+
+    /// <summary>Lightning's test metrics as the table shows them: one format, four decimals.</summary>
+    public static string TestValue(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+
     /// <summary>The box Lightning prints after <c>trainer.test</c>: one row per test metric.</summary>
     public static string TestTable(IReadOnlyDictionary<string, double> metrics, int batches)
     {
         var rule = new string('─', 60);
         var text = new StringBuilder().AppendLine(rule).AppendLine($"{"Test metric",-25}{"DataLoader 0",-35}").AppendLine(rule);
         foreach (var (name, value) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            text.AppendLine($"{name,-25}{value.ToString("R", CultureInfo.InvariantCulture),-35}");
+            text.AppendLine($"{name,-25}{TestValue(value),-35}");
         return text.Append(rule).Append($"\n({batches} test batches)").ToString();
     }
 
@@ -326,12 +387,25 @@ public static class Trainers
     /// The fit as the chapter's <see cref="History"/> (epochs from 1) for <see cref="Plots.History"/>: train_loss,
     /// train_acc, valid_loss, valid_acc and the first <c>lr-*</c> value the LearningRateMonitor logged.
     /// </summary>
-    public static History ToHistory(FitResult fit) => new(
-        fit.Epochs.Select(e => new EpochMetrics(e.Epoch + 1,
+    public static History ToHistory(FitResult fit) => ToHistory(fit, firstEpoch: 1);
+
+    /// <summary>As <see cref="ToHistory(FitResult)"/> with epochs counted from <paramref name="firstEpoch"/> (0: Lightning's numbers, for plots).</summary>
+    public static History ToHistory(FitResult fit, int firstEpoch) => new(
+        fit.Epochs.Select(e => new EpochMetrics(e.Epoch + firstEpoch,
             Get(e, "train_loss") ?? double.NaN, Get(e, "train_acc"), Get(e, "valid_loss"), Get(e, "valid_acc"),
             e.Metrics.Where(kv => kv.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(kv => (double?)kv.Value).FirstOrDefault() ?? double.NaN))
            .ToList(),
         fit.Status, fit.Seconds);
+
+    /// <summary>
+    /// The fit and its best checkpoint for <see cref="Plots.History"/>, in Lightning's epoch numbers (from 0, as the console,
+    /// the checkpoint names and metrics.csv count them): the marker for <c>epoch=8</c> sits at the epoch 8 point.
+    /// </summary>
+    public static (History History, CurveMark[] Marks) ForPlot(FitResult fit, ModelCheckpoint? checkpoint) =>
+        (ToHistory(fit, firstEpoch: 0),
+         checkpoint?.BestEpoch is int best
+             ? [new CurveMark(best, $"best {checkpoint.Monitor} {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])]
+             : []);
 
     static double? Get(EpochLog e, string name) => e.Metrics.TryGetValue(name, out var v) ? v : null;
 }

@@ -94,11 +94,12 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
         var result = tools.Tool("compare", runDir, runDir, "--out", outDir);
 
         result.ExitCode.Should().Be(0, result.Errors);
-        result.Output.Should().Contain("| xor | none | all 2 identical | 0.0000 |");
+        result.Output.Should().Contain("The runs have the same arguments, settings, seed, runner and versions.");
+        result.Output.Should().MatchRegex(@"xor: MLP 2-10-6-2 · valid_acc (0\.\d{4}) → \1, unchanged\n");
         File.Exists(Path.Combine(outDir, "compare.md")).Should().BeTrue();
         var load = Chromium.Load(Path.Combine(outDir, "compare.html"));
         load.ImagesBroken.Should().Be(0);
-        load.ImagesTotal.Should().BeGreaterThan(2, "history overlays and the two composites");
+        load.ImagesTotal.Should().BeGreaterThan(2, "a chart per history metric and each identical plot once");
     }
 
     [Fact]

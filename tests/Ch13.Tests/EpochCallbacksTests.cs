@@ -38,6 +38,33 @@ public sealed class EpochCallbacksTests : IDisposable
         return (Data.ToTensors(data.Train), Data.ToTensors(data.Test));
     }
 
+    sealed class BatchProbe(List<BatchEnd> seen) : EpochCallback
+    {
+        public override void OnBatchEnd(BatchEnd batch) => seen.Add(batch);
+    }
+
+    [Fact]
+    public void Callbacks_see_every_batch_with_the_epochs_running_means()
+    {
+        var (train, valid) = Xor(); // 50 training rows: batches of 20, 20 and 10
+        using (train)
+        using (valid)
+        {
+            manual_seed(1);
+            using var model = new MyModule();
+            var seen = new List<BatchEnd>();
+            var history = Training.Fit(model, train, valid, new TrainConfig(Epochs: 2, BatchSize: 20), new Adam(0.015), new CrossEntropy(),
+                new FitHooks([new BatchProbe(seen)]));
+
+            var batches = (int)((train.Count + 19) / 20);
+            seen.Select(b => (b.Epoch, b.Batch, b.Batches)).Should().Equal(
+                Enumerable.Range(1, 2).SelectMany(e => Enumerable.Range(1, batches).Select(b => (e, b, batches))));
+            seen.Where(b => b.Batch == batches).Select(b => b.TrainLoss).Should().Equal(history.Epochs.Select(m => m.TrainLoss),
+                "the last batch's running mean is the epoch's train loss");
+            seen.Where(b => b.Batch == batches).Select(b => b.TrainAccuracy).Should().Equal(history.Epochs.Select(m => m.TrainAccuracy));
+        }
+    }
+
     [Fact]
     public void Callbacks_see_every_epoch_in_order_and_a_stop_ends_training_after_that_epoch()
     {

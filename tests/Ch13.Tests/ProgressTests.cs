@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace Ch13.Tests;
 
 /// <summary>
@@ -111,43 +109,97 @@ public sealed class ProgressTests
     public void Live_mode_draws_a_bar_and_prints_the_epoch_lines_above_it()
     {
         var terminal = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Yes,
-            Interactive = InteractionSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(terminal),
-        });
-
-        var (direct, result) = Capture(() => FakeLoop(ProgressDisplay.Live(console, "MLP · epoch 0/3", 3), NotebookLine));
+        var (direct, result) = Capture(() => FakeFit(LiveBar(terminal, 80, epochs: 3), NotebookLine));
 
         result.Should().Be("history");
         direct.Should().BeEmpty("while the bar is live, console output goes through it");
-        var screen = terminal.ToString();
-        screen.Should().Contain("Epoch [1/3], Loss: 0.7").And.Contain("Epoch [3/3], Loss: 0.22");
-        screen.IndexOf("Epoch [1/3]", StringComparison.Ordinal).Should().BeLessThan(screen.IndexOf("Epoch [3/3]", StringComparison.Ordinal));
-        screen.Should().Contain("\u001b[", "the bar is redrawn with ANSI cursor control");
+        var screen = Screen(terminal.ToString());
+        screen.Should().ContainInOrder("Epoch [1/3], Loss: 0.7", "Epoch [2/3], Loss: 0.42", "Epoch [3/3], Loss: 0.22");
+        screen.Should().AllSatisfy(line => line.Length.Should().BeLessThan(80));
+        terminal.ToString().Should().Contain("\r").And.Contain("\u001b[K", "the bar is redrawn in place with clear-to-end-of-line");
+    }
+
+    [Fact]
+    public void The_live_bar_shows_steps_within_an_epoch_and_its_last_frame_stays_on_screen()
+    {
+        var terminal = new StringWriter();
+        var probe = LiveBar(terminal, 200, epochs: 2);
+        // Training.Fit's hooks by hand: 4 batches in each of 2 epochs.
+        Capture(() =>
+        {
+            probe.OnFitStart();
+            for (var epoch = 1; epoch <= 2; epoch++)
+            {
+                for (var b = 1; b <= 4; b++) probe.OnBatchEnd(new BatchEnd(epoch, b, 4, 0.5 / b, 0.8));
+                Console.WriteLine($"Epoch [{epoch}/2], Loss: 0.{epoch}");
+                probe.OnEpochEnd(new EpochEnd(new EpochMetrics(epoch, 0.3, 0.8, 0.25, 0.9, 0.01), null!, null!, false, false));
+            }
+            probe.OnFitEnd();
+            return 0;
+        });
+        var screen = Screen(terminal.ToString());
+        screen.Should().ContainInOrder("Epoch [1/2], Loss: 0.1", "Epoch [2/2], Loss: 0.2");
+        screen[^1].Should().StartWith("MLP · Epoch 2/2  100% ").And.Contain(" 4/4 [").And.Contain("train_loss=0.125, train_acc=0.800, val_loss=0.250, val_acc=0.900]",
+            "the last frame is left on screen (tqdm's leave=True), labelled");
+        terminal.ToString().Should().Contain(" 1/4 [", "the bar moves within an epoch, per step");
+    }
+
+    [Theory]
+    [InlineData(60)]
+    [InlineData(80)]
+    [InlineData(120)]
+    public void The_bar_line_is_always_shorter_than_the_terminal(int width)
+    {
+        var state = new BarState("Epoch 3/5", 390, 860, TimeSpan.FromSeconds(2.4),
+            [("train_loss", "0.210"), ("val_loss", "0.190"), ("val_acc", "0.940")]);
+        var line = ProgressBars.Line(state, width);
+        line.Length.Should().BeLessThan(width);
+        line.Should().StartWith("Epoch 3/5   45% ").And.Contain(" 390/860");
+        for (var w = 1; w <= 200; w++) ProgressBars.Line(state, w).Length.Should().BeLessThan(Math.Max(2, w));
+    }
+
+    [Fact]
+    public void Fields_drop_from_the_end_at_narrow_widths()
+    {
+        var state = new BarState("Epoch 3/5", 390, 860, TimeSpan.FromSeconds(2.4),
+            [("train_loss", "0.210"), ("val_loss", "0.190"), ("val_acc", "0.940")]);
+        ProgressBars.Line(state, 120).Should().Be(
+            "Epoch 3/5   45% █████████▉             390/860 [00:02<00:03, 162 it/s, train_loss=0.210, val_loss=0.190, val_acc=0.940]");
+        ProgressBars.Line(state, 80).Should().Be("Epoch 3/5   45% █████▉        390/860 [00:02<00:03, 162 it/s, train_loss=0.210]");
+        ProgressBars.Line(state, 60).Should().Be("Epoch 3/5   45% ████▉       390/860 [00:02<00:03, 162 it/s]");
+        ProgressBars.Line(state, 30).Should().Be("Epoch 3/5   45% 390/860");
+    }
+
+    [Fact]
+    public void The_bar_fills_in_eighths()
+    {
+        ProgressBars.Bar(0, 4).Should().Be("    ");
+        ProgressBars.Bar(0.5, 4).Should().Be("██  ");
+        ProgressBars.Bar(0.5 + 2 / 32.0, 4).Should().Be("██▎ ");
+        ProgressBars.Bar(1, 4).Should().Be("████");
     }
 
     [Fact]
     public void A_line_printed_without_a_newline_still_comes_out_when_the_live_bar_ends()
     {
         var terminal = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Yes,
-            Interactive = InteractionSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(terminal),
-        });
         Capture(() =>
         {
-            using var display = ProgressDisplay.Live(console, "MLP", 3);
+            using var display = ProgressDisplay.Live(terminal, () => 80, "MLP", 3);
             Console.Write("partial");
             return 0;
         });
-        terminal.ToString().Should().Contain("partial");
+        Screen(terminal.ToString()).Should().Contain("partial");
     }
+
+    // What a terminal shows: each line as the text after its last carriage return, escape codes removed.
+    static List<string> Screen(string raw) =>
+        raw.Split('\n').Select(line => System.Text.RegularExpressions.Regex.Replace(line[(line.LastIndexOf('\r') + 1)..], "\u001b\\[[0-9;]*[A-Za-z]", ""))
+           .Where(line => line.Length > 0).ToList();
+
+    // Training.Fit's bar in live mode, drawn on a fake terminal of a fixed width.
+    static EpochProgressBar LiveBar(TextWriter terminal, int width, int epochs) =>
+        new(ProgressMode.Live, "MLP", epochs, (description, total) => ProgressDisplay.Live(terminal, () => width, description, total));
 
     [Fact]
     public void The_line_writer_hands_over_whole_lines()

@@ -293,7 +293,8 @@ public class TrainerTests : IDisposable
 
         capture.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().SatisfyRespectively(
             first => first.Should().MatchRegex(@"^Epoch 0/1: 2 batches, [\d.]+ s, \d+ it/s, lr-Adam=0\.050 train_acc=[\d.]+ train_loss=[\d.]+ valid_acc=[\d.]+ valid_loss=[\d.]+$"),
-            second => second.Should().StartWith("Epoch 1/1: 2 batches, "));
+            second => second.Should().StartWith("Epoch 1/1: 2 batches, "),
+            last => last.Should().Be("`Trainer.fit` stopped: `max_epochs=2` reached."));
         File.ReadAllLines(Path.Combine(temp.Path, "metrics.csv")).Should().HaveCount(3);
     }
 

@@ -61,7 +61,8 @@ public sealed class CompareTests : IDisposable
             script.SeriesOnlyInB.Should().BeEmpty();
         }
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
-        md.Should().Contain("| xor | none | all 2 identical | 0.0000 |");
+        md.Should().Contain("| xor | unchanged | MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000 | none | all 2 identical | 0.00% |");
+        md.Should().Contain("- xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000, unchanged").And.Contain("The runs have the same arguments");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.Should().NotContain("<span class=\"bad\">", "nothing changed, so nothing is marked");
     }
@@ -109,7 +110,7 @@ public sealed class CompareTests : IDisposable
         xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc").Changed.Should().BeTrue();
         xor.Metrics.Single(m => m.Metric == "Linear(2, 1) · valid_acc").Changed.Should().BeFalse();
         xor.ChangedMetrics.Should().Be(2);
-        File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md")).Should().Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.8000 | 0.9000 | +0.1000 | +12.50% |");
+        File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md")).Should().Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.8000 | 0.9000 | +0.1000 | +12.50% | better |");
     }
 
     [Fact]
@@ -126,7 +127,10 @@ public sealed class CompareTests : IDisposable
         Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · test_acc")).Should().BeNull("unchanged");
         Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · epochs")).Should().BeNull("epochs have no better direction");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
-        html.Should().Contain("<td class=\"num\"><span class=\"bad\">-0.1000</span></td>").And.Contain("<td class=\"num\"><span class=\"ok\">-0.0500</span></td>");
+        html.Should().Contain("<td class=\"num\"><span class=\"bad\">−0.1000</span></td>").And.Contain("<td class=\"num\"><span class=\"ok\">−0.0500</span></td>");
+        html.Should().Contain("<td><span class=\"bad\">worse</span></td>").And.Contain("<td><span class=\"ok\">better</span></td>");
+        xor.Verdict.Should().Be(Verdict.Worse, "the key metric (valid_acc) went down");
+        xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.8000, worse");
     }
 
     [Fact]
@@ -143,7 +147,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void A_changed_image_gets_a_positive_score_and_a_labelled_composite()
+    public void A_changed_image_gets_a_positive_score_and_a_difference_image_beside_both_originals()
     {
         FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"), "history.png", "decision_regions.png");
         FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor"), "history.png");
@@ -158,8 +162,16 @@ public sealed class CompareTests : IDisposable
         changed.Diff.ChangedPixels.Should().BeApproximately(30 * 30 / (200.0 * 120), 1e-9);
         xor.Images.Single(i => i.Image == "history.png").Diff.Identical.Should().BeTrue();
         xor.ChangedImages.Should().Be(1);
-        var composite = Images.Difference(Path.Combine(outDir, changed.Composite), Path.Combine(outDir, changed.Composite));
-        composite.WidthA.Should().Be(3 * 200 + 2 * 12, "A | B | difference side by side at full size");
+        changed.Sources.Should().Equal("xor/decision_regions.A.webp", "xor/decision_regions.B.webp");
+        Images.Difference(Path.Combine(outDir, changed.Sources[1]), Path.Combine(temp.Sub("b", "xor"), "decision_regions.png")).ChangedPixels
+            .Should().BeLessThan(0.5, "B's copy shows B's plot (lossy, so not pixel for pixel)");
+        var difference = Images.Difference(Path.Combine(outDir, changed.Difference!), Path.Combine(temp.Sub("a", "xor"), "decision_regions.png"));
+        (difference.WidthA, difference.HeightA).Should().Be((200, 120), "the difference image is at the plot's own size");
+        var same = xor.Images.Single(i => i.Image == "history.png");
+        same.Difference.Should().BeNull("identical plots need no difference image");
+        same.Sources.Should().Equal(["xor/history.A.webp"], "an identical plot is shown once");
+        var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
+        html.Should().Contain($"<img src=\"{Html.Url(changed.Sources[1])}\"").And.Contain($"<img src=\"{Html.Url(changed.Difference!)}\"");
     }
 
     [Fact]
@@ -197,14 +209,14 @@ public sealed class CompareTests : IDisposable
         xor.ImagesOnlyInB.Should().Equal("extra.png");
         xor.SeriesOnlyInA.Should().Equal(FakeRuns.Linear);
         xor.Metrics.Single(m => m.Metric == "Linear(2, 1) · valid_acc").B.Should().BeNull();
-        xor.Charts.Should().OnlyContain(c => c.Series == FakeRuns.Mlp);
+        xor.Charts.Should().OnlyContain(c => c.Series.SequenceEqual(new[] { FakeRuns.Linear, FakeRuns.Mlp }), "a model of one run is still drawn");
         var md = File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md"));
         md.Should().Contain("Scripts only in A: `autograd`").And.Contain("Scripts only in B: `mnist`").And.Contain("Images only in B: `extra.png`")
             .And.Contain("Models only in A: `Linear(2, 1)`");
     }
 
     [Fact]
-    public void Histories_are_overlaid_per_series_one_chart_per_metric_skipping_constants()
+    public void Histories_are_one_chart_per_metric_with_every_series_of_every_run_skipping_constants()
     {
         FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"));
         FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor", lossShift: 0.05));
@@ -212,12 +224,38 @@ public sealed class CompareTests : IDisposable
 
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences).Scripts.Single();
 
-        xor.Charts.Select(c => $"{c.Series}:{c.Column}").Should().Equal(
-            "Linear(2, 1):train_loss", "Linear(2, 1):train_acc", "Linear(2, 1):valid_loss", "Linear(2, 1):valid_acc",
-            "MLP 2-10-6-2:train_loss", "MLP 2-10-6-2:train_acc", "MLP 2-10-6-2:valid_loss", "MLP 2-10-6-2:valid_acc");
+        xor.Charts.Select(c => c.Column).Should().Equal(["train_loss", "train_acc", "valid_loss", "valid_acc"], "lr is constant (0.015) in both runs");
+        xor.Charts.Should().OnlyContain(c => c.Series.SequenceEqual(new[] { FakeRuns.Linear, FakeRuns.Mlp }));
         foreach (var chart in xor.Charts) File.Exists(Path.Combine(outDir, chart.Chart)).Should().BeTrue();
-        xor.Charts.Select(c => c.Chart).Should().OnlyHaveUniqueItems();
-        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("![MLP 2-10-6-2 · valid_loss](xor/history-2-MLP_2-10-6-2-valid_loss.png)");
+        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("![xor · valid_loss](xor/valid_loss.webp)");
+    }
+
+    [Fact]
+    public void A_sweep_of_three_runs_overlays_all_three_and_tables_show_each()
+    {
+        foreach (var (name, accuracy) in new[] { ("lr0.001", 0.6), ("lr0.01", 0.8), ("lr0.1", 0.7) })
+        {
+            var record = FakeRuns.Record("xor", validAcc: accuracy);
+            FakeRuns.WriteScript(temp.Sub(name, "xor"), record with { Arguments = ["--lr", name[2..]] }, "history.png");
+        }
+        FakeRuns.Png(Path.Combine(temp.Sub("lr0.1", "xor"), "history.png"), marked: true);
+        var outDir = temp.Sub("cmp");
+
+        var comparison = Compare.Run([temp.Sub("lr0.001"), temp.Sub("lr0.01"), temp.Sub("lr0.1")], outDir, NoReferences);
+
+        comparison.Names.Should().Equal("lr0.001", "lr0.01", "lr0.1");
+        comparison.Differences.Should().ContainSingle().Which.Setting.Should().Be("arguments");
+        comparison.Differences[0].Values.Should().Equal("--lr 0.001", "--lr 0.01", "--lr 0.1");
+        var xor = comparison.Scripts.Single();
+        xor.Key!.Values.Should().Equal("0.6000", "0.8000", "0.7000");
+        xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.6000 → 0.8000 → 0.7000, better");
+        xor.Images.Single().Sources.Should().Equal("xor/history.A.webp", "xor/history.B.webp", "xor/history.C.webp");
+        var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
+        md.Should().Contain("| value | A | B | C | C − A |").And.Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.6000 | 0.8000 | 0.7000 | +0.1000 |");
+        // One chart per metric holds all three runs.
+        var acc = xor.Charts.Single(c => c.Column == "valid_acc");
+        using var bitmap = SkiaSharp.SKBitmap.Decode(Path.Combine(outDir, acc.Chart));
+        bitmap.Width.Should().Be(760);
     }
 
     [Fact]
@@ -262,37 +300,66 @@ public sealed class CompareTests : IDisposable
         var row = xor.Metrics.Single(m => m.Metric == "MLP valid loss, epoch 1");
         row.Notebook.Should().Be("0.6937592625617981");
         row.Changed.Should().BeFalse();
-        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("| MLP valid loss, epoch 1 | — | — |   |   | 0.6937592625617981 |");
-    }
-
-    [Fact]
-    public void Compare_html_stands_alone_with_every_image_embedded()
-    {
-        FakeRuns.WriteRun(temp.Sub("a"), "xor");
-        FakeRuns.WriteRun(temp.Sub("b"), "xor");
-        var outDir = temp.Sub("cmp");
-        var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences).Scripts.Single();
-
+        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("| MLP valid loss, epoch 1 | — | — |   |   |   | 0.6937592625617981 |");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
-        var sources = System.Text.RegularExpressions.Regex.Matches(html, "<img src=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
-        sources.Should().HaveCount(xor.Charts.Count + xor.Images.Count).And.OnlyContain(s => s.StartsWith("data:image/png;base64,"));
+        html.IndexOf("MLP valid loss, epoch 1").Should().BeGreaterThan(html.IndexOf("<details>"), "a notebook value no run recorded is folded away");
     }
 
     [Fact]
-    public void Compare_html_renders_in_a_browser_with_every_image_loaded()
+    public void Compare_html_keeps_its_images_beside_it_by_relative_paths_loaded_lazily()
     {
         FakeRuns.WriteRun(temp.Sub("a"), "xor");
         FakeRuns.WriteRun(temp.Sub("b"), "xor");
         FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "history.png"), marked: true);
         var outDir = temp.Sub("cmp");
+        Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
+        var images = System.Text.RegularExpressions.Regex.Matches(html, "<img [^>]*>").Select(m => m.Value).ToList();
+        images.Should().NotBeEmpty().And.OnlyContain(i => i.Contains("loading=\"lazy\"") && !i.Contains("data:"));
+        var sources = images.Select(i => System.Text.RegularExpressions.Regex.Match(i, "src=\"([^\"]*)\"").Groups[1].Value).ToList();
+        sources.Should().OnlyContain(s => File.Exists(Path.Combine(outDir, Uri.UnescapeDataString(s))));
+        new FileInfo(Path.Combine(outDir, "compare.html")).Length.Should().BeLessThan(100_000);
+        sources.Should().OnlyContain(s => !s.StartsWith(".."), "the comparison folder holds everything it shows, so it opens anywhere");
+    }
+
+    [Fact]
+    public void Compare_html_renders_at_desktop_and_phone_widths_within_its_budgets()
+    {
+        FakeRuns.WriteRun(temp.Sub("a"), "xor");
+        FakeRuns.WriteRun(temp.Sub("b"), "xor");
+        FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "history.png"), marked: true);
+        var recordB = FakeRuns.Record("xor", validAcc: 0.7);
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), recordB with { Arguments = ["--quick", "--lr", "0.02", "--a-rather-long-argument-that-would-widen-a-phone-page"] });
+        var outDir = temp.Sub("cmp");
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences).Scripts.Single();
         var page = Path.Combine(outDir, "compare.html");
 
-        var load = Chromium.Load(page);
-        load.ImagesBroken.Should().Be(0);
-        load.ImagesTotal.Should().Be(xor.Charts.Count + xor.Images.Count);
-        load.Dom.Should().Contain("Comparison:");
-        Chromium.Screenshot(page, Chromium.ArtifactPath("compare.png"));
+        foreach (var width in new[] { 1400, 390 })
+        {
+            var load = Chromium.Load(page, width);
+            load.ImagesBroken.Should().Be(0);
+            load.ImagesTotal.Should().Be(xor.Charts.Count + 1 + 3, "the charts, the identical plot once, and the changed one as A, B and their difference");
+            load.Overflowing.Should().Be(0, $"nothing may be wider than {width} px outside a scrolling box ({load.OverflowingFirst})");
+            load.ScrollWidth.Should().BeLessThanOrEqualTo(width);
+            load.Dom.Should().Contain("What differs").And.Contain("Is it better?").And.Contain("xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.7000, worse");
+            var shot = Chromium.ArtifactPath($"compare-{width}.png");
+            Chromium.Screenshot(page, shot, width, 2000);
+            Console.WriteLine($"screenshot: {shot} (page height {load.PageHeight} px)");
+        }
+        Chromium.PageWeight(page).Should().BeLessThan(2_000_000);
+
+        // Dark mode follows prefers-color-scheme: the page's background turns dark.
+        var dark = Chromium.ArtifactPath("compare-dark-1400.png");
+        Chromium.Screenshot(page, dark, 1400, 800, dark: true);
+        Console.WriteLine($"screenshot: {dark}");
+        using var bitmap = SkiaSharp.SKBitmap.Decode(dark);
+        var corner = bitmap.GetPixel(bitmap.Width - 5, 5);
+        (corner.Red + corner.Green + corner.Blue).Should().BeLessThan(3 * 64, "the dark scheme's background is near black");
+        Chromium.Screenshot(page, Chromium.ArtifactPath("compare-light-1400.png"), 1400, 800);
+        using var light = SkiaSharp.SKBitmap.Decode(Chromium.ArtifactPath("compare-light-1400.png"));
+        var lightCorner = light.GetPixel(light.Width - 5, 5);
+        (lightCorner.Red + lightCorner.Green + lightCorner.Blue).Should().BeGreaterThan(3 * 200, "the light scheme's background is white");
     }
 
     [Fact]
@@ -300,6 +367,65 @@ public sealed class CompareTests : IDisposable
     {
         Compare.RunTool([temp.Path, Path.Combine(temp.Path, "nope")], temp.Path).Should().Be(2);
         Compare.RunTool([temp.Path], temp.Path).Should().Be(2);
+    }
+
+    [Fact]
+    public void Run_tags_resolve_to_the_runs_run_all_tagged()
+    {
+        var outRoot = temp.Sub("out");
+        FakeRuns.WriteRun(temp.Sub("out", "runs", "a"), "xor");
+        FakeRuns.WriteRun(temp.Sub("out", "runs", "b"), "xor");
+
+        RunSources.Resolve(["a", "b"], outRoot).Should().Equal(Path.Combine(outRoot, "runs", "a"), Path.Combine(outRoot, "runs", "b"));
+        var missing = () => RunSources.Resolve(["a", "c"], outRoot);
+        missing.Should().Throw<Ch13Exception>().Where(e => e.ExitCode == 2 && e.Message.Contains("no such folder: c") && e.Message.Contains(Path.Combine(outRoot, "runs", "c")));
+    }
+
+    [Fact]
+    public void A_scripts_name_alone_compares_its_latest_two_runs()
+    {
+        var outRoot = temp.Sub("out");
+        FakeRuns.WriteScript(temp.Sub("out", "xor"), FakeRuns.Record("xor", validAcc: 0.9));
+        FakeRuns.WriteScript(temp.Sub("out", ".xor.runs", "20260101-000000"), FakeRuns.Record("xor", validAcc: 0.5));
+        FakeRuns.WriteScript(temp.Sub("out", ".xor.runs", "20260102-000000"), FakeRuns.Record("xor", validAcc: 0.7));
+
+        RunSources.LatestRuns(Path.Combine(outRoot, "xor")).Should().Equal(Path.Combine(outRoot, "xor"),
+            Path.Combine(outRoot, ".xor.runs", "20260102-000000"), Path.Combine(outRoot, ".xor.runs", "20260101-000000"));
+        var paths = RunSources.Resolve(["xor"], outRoot);
+        paths.Should().Equal(Path.Combine(outRoot, ".xor.runs", "20260102-000000"), Path.Combine(outRoot, "xor"));
+        var xor = Compare.Run(paths, temp.Sub("cmp"), NoReferences).Scripts.Single();
+        xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.7000 → 0.9000, better");
+
+        Directory.Delete(Path.Combine(outRoot, ".xor.runs"), recursive: true);
+        var once = () => RunSources.Resolve(["xor"], outRoot);
+        once.Should().Throw<Ch13Exception>().Where(e => e.ExitCode == 2 && e.Message.Contains("has one run"));
+    }
+
+    [Fact]
+    public void The_first_screen_says_what_differs_between_the_runs_from_their_records()
+    {
+        var a = FakeRuns.Record("xor");
+        var b = a with
+        {
+            Arguments = ["--out", "/elsewhere/xor", "--lr", "0.02"], Quick = false, Seed = 7,
+            Config = System.Text.Json.JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.02, optimizer = new { name = "adam", learning_rate = 0.02 } }),
+            Environment = a.Environment with { Host = "dotnet-script", Torchsharp = "0.105.0" },
+        };
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), a);
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), b);
+        var outDir = temp.Sub("cmp");
+
+        var comparison = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences);
+
+        comparison.Differences.Select(d => $"{d.Setting}: {string.Join(" | ", d.Values)}").Should().Equal(
+            "arguments: --quick | --lr 0.02", "settings: quick | full", "seed: 1 | 7", "runner: test | dotnet-script", "TorchSharp: 0.107.0 | 0.105.0",
+            "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
+        Compare.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
+        var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
+        md.IndexOf("## What differs").Should().BeLessThan(md.IndexOf("## xor"));
+        md.Should().Contain("| arguments | `--quick` | `--lr 0.02` |");
+
+        Compare.Run(temp.Sub("a"), temp.Sub("a"), temp.Sub("same"), NoReferences).Differences.Should().BeEmpty();
     }
 
     public void Dispose() => temp.Dispose();
@@ -352,12 +478,25 @@ public sealed class RunFoldersTests : IDisposable
         RunFolders.Display(20).Should().Be("20");
         RunFolders.Display(0.8999999761581421).Should().Be("0.9000");
         RunFolders.Display(1234.5678).Should().Be("1234.6");
-        RunFolders.Display(0.00001234).Should().Be("1.234E-05");
+        RunFolders.Display(0.00001234).Should().Be("1.234e-5");
+        RunFolders.Display(1.6e-7).Should().Be("1.6e-7", "a tiny key metric is never 0.0000");
         RunFolders.Display(double.NaN).Should().Be("NaN");
         RunFolders.Display(RunValue.OfList("lr_cuts", [23, 34])).Should().Be("[23, 34]");
         RunFolders.Display(RunValue.OfMatrix("confusion", new double[10, 10])).Should().Be("100 numbers, 10×10");
         RunFolders.Display(RunValue.OfText("checkpoint", "best.ckpt")).Should().Be("best.ckpt");
         RunFolders.Display(RunValue.Of("never", null)).Should().Be("null");
+    }
+
+    [Fact]
+    public void Deltas_are_formatted_by_type_and_magnitude()
+    {
+        Compare.Delta(-38, integers: true).Should().Be("−38");
+        Compare.Delta(1.6e-7).Should().Be("+1.6e-7");
+        Compare.Delta(-0.759).Should().Be("−0.7590");
+        Compare.Delta(6.7312).Should().Be("+6.731");
+        Compare.Delta(120.56).Should().Be("+120.6");
+        Compare.Delta(0).Should().Be("0");
+        Compare.Delta(null).Should().Be("");
     }
 
     [Fact]

@@ -69,8 +69,8 @@ public sealed class ReportTests : IDisposable
         html.Should().MatchRegex("MLP valid loss, epoch 1</td><td><code>0.9100</code></td><td><code>0.9100</code></td><td class=\"num\">[^<]*</td><td><span class=\"ok\">=</span>");
         html.Should().MatchRegex("MLP valid loss, epoch 2</td><td><code>0.5000</code></td><td><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
         html.Should().Contain("NoisyLinear demo</td><td><code>[0.1, 0.2]</code></td><td><span class=\"muted\">not recorded</span>");
-        html.Should().Contain("--quick</strong> run", "a quick run is flagged as not comparable with the notebook");
-        Reports.Fidelity(Xor, rows, quick: false).Should().NotContain("--quick");
+        html.Should().Contain(Reports.QuickNote, "a quick run is flagged as not comparable with the notebook");
+        Reports.Fidelity(Xor, rows, quick: false).Should().NotContain("--quick").And.NotContain(Reports.QuickNote);
     }
 
     [Fact]
@@ -129,19 +129,74 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
-    public void The_report_renders_in_a_browser_with_every_image_loaded()
+    public void The_report_leads_with_fidelity_counted_per_script_and_marks_quick_runs_not_comparable()
+    {
+        var (runDir, summary) = FakeRun("xor", "sequential");
+        var html = Reports.RunReport(runDir, summary, XorReference);
+
+        // The fake xor's MLP valid_loss is 0.9 + 0.01 at epoch 1 (0.9100: identical) and 0.45 + 0.01 at epoch 2 (≠ 0.5000); its demo is [0.1, 0.2].
+        html.IndexOf("Against the notebook").Should().BeLessThan(html.IndexOf("<table class=\"summary\">"), "fidelity comes first");
+        html.Should().Contain("2 identical, 0 ≈ float32, 1 differ");
+        html.Should().Contain(Reports.QuickNote, "FakeRuns records are --quick runs");
+        var md = File.ReadAllText(Path.Combine(runDir, "summary.md"));
+        md.Should().NotContain("Against the notebook", "FakeRuns wrote it without references");
+        BatchRuns.WriteSummary(runDir, summary, XorReference);
+        md = File.ReadAllText(Path.Combine(runDir, "summary.md"));
+        md.Should().Contain("## Against the notebook").And.Contain("| xor | 2 identical, 0 ≈ float32, 1 differ | quick settings — not comparable with the notebook | MLP valid loss, epoch 2 | `0.5000` | `0.4600` |");
+    }
+
+    [Fact]
+    public void The_headline_value_falls_back_to_the_last_one_the_run_recorded()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        ScriptReference longer = new("xor", "XOR", null,
+        [
+            new ReferenceValue("MLP valid loss, epoch 1", FakeRuns.Mlp, "valid_loss", 1, [0.91], "0.9100", 4),
+            new ReferenceValue("MLP valid loss, epoch 100", FakeRuns.Mlp, "valid_loss", 100, [0.03], "0.0300", 4),
+        ]);
+        var references = new Dictionary<string, ScriptReference> { ["xor"] = longer };
+
+        var table = TextTables.ToMarkdown(Reports.FidelityTable(Reports.FidelityOf(runDir, summary, references), references));
+
+        table.Should().Contain("| xor | 1 identical, 0 ≈ float32, 0 differ, 1 not recorded | quick settings — not comparable with the notebook | MLP valid loss, epoch 1 | `0.9100` | `0.9100` |",
+            "the 3-epoch run never reached epoch 100");
+    }
+
+    [Fact]
+    public void A_full_run_is_not_marked_quick_and_tiny_numbers_are_not_zero()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        var record = FakeRuns.Record("xor") with { Quick = false, KeyMetric = new KeyMetric("grad_check_max_rel_error", 1.6e-7, Better.Lower, null) };
+        FakeRuns.WriteScript(Path.Combine(runDir, "xor"), record);
+        summary = summary with { Quick = false, Scripts = [BatchRuns.ReadResult(runDir, "xor", 0, 3.0)] };
+
+        var html = Reports.RunReport(runDir, summary, XorReference);
+
+        html.Should().NotContain(Reports.QuickNote);
+        html.Should().Contain("<td class=\"num\">1.6e-7</td>").And.NotContain(">0.0000<");
+        Reports.NotebookFor(Xor, summary.Scripts[0].KeyMetric).Should().Be("0.5000 (MLP valid loss, epoch 2)", "without the key metric's own, the headline value");
+    }
+
+    [Fact]
+    public void The_report_renders_at_desktop_and_phone_widths_within_its_budgets()
     {
         var (runDir, summary) = FakeRun("xor", "sequential");
         var page = Reports.WriteRunReport(runDir, summary, XorReference);
 
-        var load = Chromium.Load(page);
-        load.ImagesTotal.Should().Be(4);
-        load.ImagesBroken.Should().Be(0);
-        load.Dom.Should().Contain("ch13 run <code>report</code>").And.Contain("id=\"script-sequential\"");
-
-        var screenshot = Chromium.ArtifactPath("report.png");
-        Chromium.Screenshot(page, screenshot);
-        NotBlank(screenshot);
+        foreach (var width in new[] { 1400, 390 })
+        {
+            var load = Chromium.Load(page, width);
+            load.ImagesTotal.Should().Be(4);
+            load.ImagesBroken.Should().Be(0);
+            load.Overflowing.Should().Be(0, $"nothing may be wider than {width} px outside a scrolling box ({load.OverflowingFirst})");
+            load.ScrollWidth.Should().BeLessThanOrEqualTo(width);
+            load.Dom.Should().Contain("ch13 run <code>report</code>").And.Contain("id=\"script-sequential\"");
+            var screenshot = Chromium.ArtifactPath($"report-{width}.png");
+            Chromium.Screenshot(page, screenshot, width, 2000);
+            NotBlank(screenshot);
+            Console.WriteLine($"screenshot: {screenshot} (page height {load.PageHeight} px)");
+        }
+        Chromium.PageWeight(page).Should().BeLessThan(2_000_000);
     }
 
     [Fact]

@@ -436,7 +436,7 @@ public static class BatchRuns
     public static void WriteSummary(string runDir, BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
     {
         Files.WriteAllTextAtomic(Path.Combine(runDir, "summary.json"), JsonSerializer.Serialize(summary, Json) + "\n");
-        Files.WriteAllTextAtomic(Path.Combine(runDir, "summary.md"), Markdown(summary, references));
+        Files.WriteAllTextAtomic(Path.Combine(runDir, "summary.md"), Markdown(summary, references) + Reports.FidelityMarkdown(runDir, summary, references));
     }
 
     static readonly TextColumn[] SummaryColumns =
@@ -496,9 +496,10 @@ public static class BatchRuns
             + $"wall {summary.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s · **{ok} ok, {failed} failed{(interrupted > 0 ? $", {interrupted} interrupted" : "")}{(skipped > 0 ? $", {skipped} skipped" : "")}**";
     }
 
-    /// <summary>A metric as tables show it: 4 decimals for small numbers, fewer for large ones.</summary>
+    /// <summary>A metric as tables show it: 4 decimals for small numbers, fewer for large ones, tiny ones in scientific notation (1.6e-7, not 0.0000).</summary>
     public static string Number(double value) =>
         !double.IsFinite(value) ? value.ToString(CultureInfo.InvariantCulture)
+        : value != 0 && Math.Abs(value) < 1e-3 ? RunFolders.Display(value)
         : Math.Abs(value) >= 1000 ? value.ToString("F1", CultureInfo.InvariantCulture)
         : value.ToString("F4", CultureInfo.InvariantCulture);
 

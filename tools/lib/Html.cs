@@ -3,7 +3,7 @@ using System.Net;
 
 /// <summary>
 /// The small HTML vocabulary the reports share (tables are TextTables.ToHtml): escaping, relative URLs, and a
-/// self-contained page (inline CSS, no external resources) whose inline script counts images that failed to load (shown as a banner and written to
+/// page with inline CSS and no external resources (light and dark through prefers-color-scheme; nothing wider than a phone) whose inline script counts images that failed to load (shown as a banner and written to
 /// <c>body[data-images-total]</c>/<c>[data-images-broken]</c>, which the browser tests read back).
 /// </summary>
 public static class Html
@@ -13,6 +13,9 @@ public static class Html
     /// <summary>A relative URL for a path below the page: each segment escaped, '/' between them.</summary>
     public static string Url(string relativePath) =>
         string.Join('/', relativePath.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
+
+    /// <summary>A table in its own horizontally scrolling box, so a wide table never widens the page (390 px phones).</summary>
+    public static string Table(TextTable table, string cssClass = "") => $"<div class=\"scroll\">{TextTables.ToHtml(table, cssClass)}</div>\n";
 
     /// <summary>A whole page around <paramref name="body"/>.</summary>
     public static string Page(string title, string body) => $$"""
@@ -37,36 +40,74 @@ public static class Html
 
         """;
 
+    // Light by default, dark through prefers-color-scheme; nothing wider than the viewport: tables scroll in their own
+    // box (Table), images and pre shrink or scroll, long words break.
     const string Css = """
-        body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto; max-width: 1500px; padding: 0 24px 48px; color: #1f2328; }
-        h1 { margin: 24px 0 4px; } h2 { margin-top: 40px; border-bottom: 2px solid #d0d7de; padding-bottom: 4px; } h3 { margin: 20px 0 8px; }
+        :root { color-scheme: light dark; --fg: #1f2328; --muted: #57606a; --line: #d0d7de; --head: #f6f8fa; --ok: #1a7f37; --bad: #cf222e; --mark: #fff8c5; --warn-bg: #ffebe9; --img-bg: #fff; }
+        @media (prefers-color-scheme: dark) {
+          :root { --fg: #e6edf3; --muted: #9da7b3; --line: #3d444d; --head: #161b22; --ok: #3fb950; --bad: #ff7b72; --mark: #5a4a00; --warn-bg: #3d1d1d; --img-bg: #fff; }
+          body { background: #0d1117; } a { color: #58a6ff; }
+        }
+        body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto; max-width: 1500px; padding: 0 24px 48px; color: var(--fg); overflow-wrap: anywhere; }
+        @media (max-width: 600px) { body { padding: 0 10px 32px; font-size: 14px; } }
+        h1 { margin: 24px 0 4px; } h2 { margin-top: 40px; border-bottom: 2px solid var(--line); padding-bottom: 4px; } h3 { margin: 20px 0 8px; } h4 { margin: 16px 0 6px; font-size: 15px; }
         h1 code, h2 code { font-size: 0.9em; }
-        h2 small { font-weight: normal; color: #57606a; font-size: 60%; }
+        h2 small { font-weight: normal; color: var(--muted); font-size: 60%; }
         code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-        pre { background: #f6f8fa; padding: 10px 12px; overflow-x: auto; border-radius: 6px; }
-        table { border-collapse: collapse; margin: 8px 0 16px; }
-        th, td { border: 1px solid #d0d7de; padding: 4px 10px; text-align: left; vertical-align: top; }
-        th { background: #f6f8fa; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-        .ok { color: #1a7f37; font-weight: 600; } .bad { color: #cf222e; font-weight: 600; } .muted { color: #57606a; }
+        pre { background: var(--head); padding: 10px 12px; overflow-x: auto; border-radius: 6px; max-width: 100%; box-sizing: border-box; }
+        .scroll { max-width: 100%; overflow-x: auto; margin: 8px 0 16px; }
+        table { border-collapse: collapse; margin: 0; overflow-wrap: normal; }
+        th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; max-width: 36em; }
+        th { background: var(--head); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        .ok, .better { color: var(--ok); font-weight: 600; } .bad, .worse { color: var(--bad); font-weight: 600; } .muted, .unchanged { color: var(--muted); }
+        mark, .changed { background: var(--mark); color: inherit; }
+        .verdicts { padding-left: 20px; } .verdicts li { margin: 2px 0; } .verdicts a { color: inherit; }
+        .quick { border-left: 4px solid var(--bad); padding: 4px 10px; }
         .what { font-size: 17px; margin: 6px 0 10px; }
-        figure { margin: 8px 0 20px; } figure img { max-width: 100%; height: auto; border: 1px solid #d0d7de; }
-        figcaption { color: #57606a; font-size: 13px; }
-        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px; }
+        figure { margin: 8px 0 20px; min-width: 0; } figure img { max-width: 100%; height: auto; border: 1px solid var(--line); background: var(--img-bg); }
+        figcaption { color: var(--muted); font-size: 13px; }
+        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(520px, 100%), 1fr)); gap: 12px; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(640px, 100%), 1fr)); gap: 12px; }
+        .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(440px, 100%), 1fr)); gap: 12px; }
         details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
-        #image-status { background: #ffebe9; padding: 8px 12px; border-radius: 6px; }
+        #image-status { background: var(--warn-bg); padding: 8px 12px; border-radius: 6px; }
         """;
 
+    // Counts images that failed to load (a banner names them). Lazy images load as they scroll into view, so a
+    // failure shows when it happens; opened with #check (the browser tests) every image loads at once and the counts,
+    // the layout budget (elements reaching past the viewport outside a scrolling box) and the page height go on <body>.
     const string ImageCheck = """
-        window.addEventListener('load', function () {
-          var images = Array.prototype.slice.call(document.images);
-          var broken = images.filter(function (img) { return !img.complete || img.naturalWidth === 0; });
-          document.body.setAttribute('data-images-total', String(images.length));
-          document.body.setAttribute('data-images-broken', String(broken.length));
-          if (broken.length > 0) {
+        (function () {
+          var checking = location.hash === '#check';
+          function report() {
+            var images = Array.prototype.slice.call(document.images);
+            var broken = images.filter(function (img) { return checking ? !img.complete || img.naturalWidth === 0 : img.complete && img.naturalWidth === 0; });
+            document.body.setAttribute('data-images-total', String(images.length));
+            document.body.setAttribute('data-images-broken', String(broken.length));
             var status = document.getElementById('image-status');
             status.textContent = broken.length + ' image(s) failed to load: ' + broken.map(function (img) { return img.getAttribute('src').slice(0, 120); }).join(', ');
-            status.hidden = false;
+            status.hidden = broken.length === 0;
+            var width = document.documentElement.clientWidth;
+            var wide = Array.prototype.slice.call(document.body.querySelectorAll('*')).filter(function (e) {
+              for (var p = e.parentElement; p; p = p.parentElement) if (p.classList.contains('scroll') || p.tagName === 'PRE') return false;
+              var r = e.getBoundingClientRect();
+              return r.width > 0 && (r.right > width + 1 || r.left < -1);
+            });
+            document.body.setAttribute('data-viewport-width', String(width));
+            document.body.setAttribute('data-overflowing', String(wide.length));
+            document.body.setAttribute('data-overflowing-first', wide.slice(0, 5).map(function (e) { return e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''); }).join(' '));
+            document.body.setAttribute('data-scroll-width', String(document.documentElement.scrollWidth));
+            document.body.setAttribute('data-page-height', String(document.documentElement.scrollHeight));
+            document.body.setAttribute('data-checked', 'true');
           }
-        });
+          window.addEventListener('load', function () {
+            var images = Array.prototype.slice.call(document.images);
+            images.forEach(function (img) { img.addEventListener('error', report); if (checking) img.loading = 'eager'; });
+            if (!checking) { report(); return; }
+            Promise.all(images.map(function (img) {
+              return img.complete ? null : new Promise(function (done) { img.addEventListener('load', done); img.addEventListener('error', done); });
+            })).then(report);
+          });
+        })();
         """;
 }

@@ -66,6 +66,41 @@ public static class Images
         return diff;
     }
 
+    /// <summary>
+    /// Writes one image showing where A and B differ (A faded to grey, every changed pixel in red, at A's size) and
+    /// returns the difference; nothing is written when they are identical.
+    /// </summary>
+    public static ImageDiff DifferenceImage(string pathA, string pathB, string outPath)
+    {
+        using var a = Decode(pathA);
+        using var b = Decode(pathB);
+        var (score, changed, mask) = Compare(a, b);
+        var diff = new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
+        if (diff.Identical) return diff;
+        using var panel = DifferencePanel(a, mask);
+        Save(panel, outPath);
+        return diff;
+    }
+
+    /// <summary>Quality of the compact copies a comparison page shows (lossy WebP: plots stay sharp at a fraction of a PNG's bytes).</summary>
+    public const int WebpQuality = 70;
+
+    /// <summary>Writes <paramref name="bitmap"/> to <paramref name="outPath"/>: WebP (<see cref="WebpQuality"/>) when the path ends in .webp, else PNG.</summary>
+    public static void Save(SKBitmap bitmap, string outPath)
+    {
+        var webp = outPath.EndsWith(".webp", StringComparison.OrdinalIgnoreCase);
+        using var data = bitmap.Encode(webp ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png, webp ? WebpQuality : 100);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        Files.WriteAtomic(outPath, temp => File.WriteAllBytes(temp, data.ToArray()));
+    }
+
+    /// <summary>A compact copy of an image (WebP when <paramref name="outPath"/> ends in .webp), same size.</summary>
+    public static void CompactCopy(string path, string outPath)
+    {
+        using var bitmap = Decode(path);
+        Save(bitmap, outPath);
+    }
+
     static SKBitmap Decode(string path) =>
         SKBitmap.Decode(path) ?? throw new Ch13Exception($"cannot read the image {path} (not a PNG/JPEG Skia can decode)");
 

@@ -175,6 +175,15 @@ public static class References
         reference is null || key is null ? null :
         reference.Values.FirstOrDefault(v => !v.IsHistory && v.Series == key.Series && v.Name == key.Name && v.Notebook.Count == 1);
 
+    /// <summary>
+    /// The value a summary shows for a script's notebook figures: its last single-number value that is not a
+    /// history entry (mnist's final valid acc), else its last history entry (the last epoch the notebook printed).
+    /// </summary>
+    public static ReferenceValue? Headline(ScriptReference? reference) =>
+        reference is null ? null :
+        reference.Values.LastOrDefault(v => !v.IsHistory && v.Notebook.Count == 1)
+        ?? reference.Values.Where(v => v.IsHistory && v.Notebook.Count == 1).OrderBy(v => v.Epoch).LastOrDefault();
+
     /// <summary>The history columns a reference can name, as metrics.json writes them.</summary>
     public static readonly IReadOnlyDictionary<string, Func<EpochMetrics, double?>> HistoryColumns = new Dictionary<string, Func<EpochMetrics, double?>>
     {

@@ -25,30 +25,110 @@ public static class Reports
 
     static readonly TextColumn[] SummaryColumns =
     [
-        new("script"), new("what it shows"), new("status"), TextColumn.Number("wall (s)"), TextColumn.Number("train (s)"),
-        new("key metric"), TextColumn.Number("ours"), TextColumn.Number("notebook"), new("log"),
+        new("script"), new("status"), new("key metric"), TextColumn.Number("ours"), TextColumn.Number("notebook"), new("fidelity"),
+        TextColumn.Number("wall (s)"), TextColumn.Number("train (s)"), new("log"), new("what it shows"),
     ];
+
+    /// <summary>The note a quick run's fidelity carries: its settings are not the notebook's.</summary>
+    public const string QuickNote = "quick settings — not comparable with the notebook";
+
+    /// <summary>A script's fidelity to the notebook: its rows and how many agree.</summary>
+    public sealed record ScriptFidelity(string Script, IReadOnlyList<FidelityRow> Rows, bool Quick)
+    {
+        public int Identical => Rows.Count(r => r.Agreement == Agreement.Equal);
+        public int Close => Rows.Count(r => r.Agreement == Agreement.Close);
+        public int Differ => Rows.Count(r => r.Agreement == Agreement.Differs);
+        public int Missing => Rows.Count(r => r.Agreement is null);
+
+        /// <summary><c>12 identical, 2 ≈ float32, 0 differ</c> (and how many the run did not record); a quick run says it is not comparable.</summary>
+        public string Counts => $"{Identical} identical, {Close} ≈ float32, {Differ} differ{(Missing > 0 ? $", {Missing} not recorded" : "")}";
+
+        public CellStyle Style => Quick ? CellStyle.Muted : Differ > 0 ? CellStyle.Bad : Missing > 0 || Rows.Count == 0 ? CellStyle.Plain : CellStyle.Ok;
+    }
+
+    /// <summary>Every script of the run that has notebook figures, in run order, with its rows against the notebook.</summary>
+    public static IReadOnlyList<ScriptFidelity> FidelityOf(string runDir, BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references) =>
+        summary.Scripts.Where(s => references.ContainsKey(s.Script)).Select(s =>
+        {
+            var record = RunRecords.TryRead(RunFolders.MetricsPath(Path.Combine(runDir, s.Script)));
+            return new ScriptFidelity(s.Script, References.Rows(references[s.Script], record), record?.Quick ?? summary.Quick);
+        }).ToList();
+
+    /// <summary>The notebook's number beside a script's key metric: the key metric's own, else the reference's headline value (with its label).</summary>
+    public static string? NotebookFor(ScriptReference? reference, KeyMetric? key)
+    {
+        if (References.ForKeyMetric(reference, key) is { } exact) return exact.NotebookText;
+        return References.Headline(reference) is { } headline ? $"{headline.NotebookText} ({headline.Label})" : null;
+    }
+
+    static readonly TextColumn[] FidelityColumns = [new("script"), new("against the notebook"), new("settings"), new("headline value"), TextColumn.Number("notebook"), TextColumn.Number("ours")];
+
+    /// <summary>The report's first table: per script with notebook figures, how many of its values agree, whether the run is comparable, and its headline value beside the notebook's.</summary>
+    public static TextTable FidelityTable(IReadOnlyList<ScriptFidelity> fidelity, IReadOnlyDictionary<string, ScriptReference> references, Func<string, string?>? link = null) =>
+        TextTable.Of(FidelityColumns, fidelity.Select(f =>
+        {
+            // The reference's headline value; when this run did not record it (a quick run stops before the
+            // notebook's last printed epoch), the last value it did record, so the row always compares two numbers.
+            var headline = References.Headline(references[f.Script]);
+            var row = headline is null ? null : f.Rows.FirstOrDefault(r => r.Label == headline.Label);
+            if (row?.Ours is null && f.Rows.LastOrDefault(r => r.Ours is not null && !r.Ours.StartsWith('[')) is { } recorded)
+                (row, headline) = (recorded, references[f.Script].Values.First(v => v.Label == recorded.Label));
+            return (IReadOnlyList<TextCell>)
+            [
+                new TextCell(f.Script, Link: link?.Invoke(f.Script)),
+                new TextCell(f.Counts, Style: f.Style),
+                new TextCell(f.Quick ? QuickNote : "the notebook's", Style: f.Quick ? CellStyle.Bad : CellStyle.Plain),
+                headline?.Label ?? "",
+                headline is null ? "" : new TextCell(headline.NotebookText, Code: true),
+                row?.Ours is { } ours ? new TextCell(ours, Code: true, Style: f.Quick ? CellStyle.Muted : row.Agreement is Agreement.Differs ? CellStyle.Bad : CellStyle.Ok) : "not recorded",
+            ];
+        }));
+
+    /// <summary>summary.md's fidelity section: the same table as report.html's first one.</summary>
+    public static string FidelityMarkdown(string runDir, BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references)
+    {
+        var fidelity = FidelityOf(runDir, summary, references);
+        if (fidelity.Count == 0) return "";
+        var text = new StringBuilder("\n## Against the notebook\n\n");
+        if (fidelity.Any(f => f.Quick)) text.Append($"**--quick run: {QuickNote}.**\n\n");
+        return text.Append(TextTables.ToMarkdown(FidelityTable(fidelity, references), empty: "—")).ToString();
+    }
 
     public static string RunReport(string runDir, BatchSummary summary, IReadOnlyDictionary<string, ScriptReference> references, string? scriptsDir = null)
     {
         var folders = summary.Scripts.ToDictionary(s => s.Script, s => RunFolders.Read(Path.Combine(runDir, s.Script), s.Script));
+        var fidelity = FidelityOf(runDir, summary, references);
         var body = new StringBuilder();
         body.Append($"<h1>ch13 run <code>{Html.Encode(summary.Name)}</code></h1>\n");
         body.Append($"<p class=\"muted\">{Html.Encode(BatchRuns.Headline(summary).Replace("**", "").Replace("`", ""))}</p>\n");
-        body.Append("<p class=\"muted\">Each section below is one script of <em>Chapter 13: Going Deeper – The Mechanics of PyTorch</em>, run by <code>./run-all</code>; "
-            + "the notebook column shows what the PyTorch notebook printed, from <code>reference/notebook.json</code>.</p>\n");
-        body.Append(TextTables.ToHtml(TextTable.Of(SummaryColumns, summary.Scripts.Select(s => (IReadOnlyList<TextCell>)
-        [
-            new TextCell(s.Script, Link: "#" + Anchor(s.Script)),
-            Description(folders[s.Script], scriptsDir),
-            Status(s),
-            s.Status == BatchRuns.Skipped ? "" : F1(s.WallSeconds),
-            s.TrainSeconds is { } t ? F1(t) : "",
-            s.KeyMetric is { } key ? RunFolders.Label(key) : "",
-            s.KeyMetric?.Value is { } value ? BatchRuns.Number(value) : "",
-            References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric)?.NotebookText,
-            new TextCell(s.Log, Link: s.Log.Length == 0 ? null : Html.Url(s.Log)),
-        ])), "summary"));
+        if (fidelity.Count > 0)
+        {
+            body.Append("<h2 id=\"fidelity\">Against the notebook</h2>\n");
+            if (fidelity.Any(f => f.Quick))
+                body.Append($"<p class=\"quick\"><strong>--quick run: {Html.Encode(QuickNote)}.</strong> Run <code>./run-all</code> without --quick to check fidelity.</p>\n");
+            body.Append("<p class=\"muted\">Per script, its values beside what the PyTorch notebook printed (<code>reference/notebook.json</code>): identical at the printed precision, "
+                + $"equal to float32 rounding (within {References.CloseRelative:G2} relative), or different. Each script's section lists them all.</p>\n");
+            body.Append(Html.Table(FidelityTable(fidelity, references, script => "#" + Anchor(script)), "fidelity-summary"));
+        }
+        body.Append("<h2 id=\"scripts\">Scripts</h2>\n");
+        body.Append("<p class=\"muted\">Each section below is one script of <em>Chapter 13: Going Deeper – The Mechanics of PyTorch</em>, run by <code>./run-all</code>.</p>\n");
+        body.Append(Html.Table(TextTable.Of(SummaryColumns, summary.Scripts.Select(s =>
+        {
+            var f = fidelity.FirstOrDefault(x => x.Script == s.Script);
+            return (IReadOnlyList<TextCell>)
+            [
+                new TextCell(s.Script, Link: "#" + Anchor(s.Script)),
+                Status(s),
+                s.KeyMetric is { } key ? RunFolders.Label(key) : "",
+                s.KeyMetric?.Value is { } value ? RunFolders.Display(value) : "",
+                NotebookFor(references.GetValueOrDefault(s.Script), s.KeyMetric),
+                f is null ? new TextCell("no notebook figures", Style: CellStyle.Muted) : new TextCell(f.Quick ? $"{f.Counts} ({QuickNote})" : f.Counts, Style: f.Style),
+                s.Status == BatchRuns.Skipped ? "" : F1(s.WallSeconds),
+                s.TrainSeconds is { } t ? F1(t) : "",
+                new TextCell(s.Log, Link: s.Log.Length == 0 ? null : Html.Url(s.Log)),
+                Description(folders[s.Script], scriptsDir),
+            ];
+        })), "summary"));
 
         foreach (var result in summary.Scripts)
             body.Append(Section(runDir, result, folders[result.Script], references.GetValueOrDefault(result.Script), scriptsDir));
@@ -64,7 +144,7 @@ public static class Reports
         html.Append($"<p class=\"what\">{Html.Encode(Description(folder, scriptsDir))}</p>\n");
         html.Append($"<p>{StatusHtml(result)}{(result.Note is null ? "" : $" <span class=\"muted\">({Html.Encode(result.Note)})</span>")}");
         if (result.KeyMetric is { } key)
-            html.Append($" · key metric <strong>{Html.Encode(RunFolders.Label(key))} = {(key.Value is { } v ? BatchRuns.Number(v) : "none")}</strong>");
+            html.Append($" · key metric <strong>{Html.Encode(RunFolders.Label(key))} = {(key.Value is { } v ? RunFolders.Display(v) : "none")}</strong>");
         if (result.Out.Length > 0) html.Append($" · <a href=\"{Html.Url(result.Out)}\">folder</a> · <a href=\"{Html.Url(result.Log)}\">log</a>");
         html.Append("</p>\n");
 
@@ -75,7 +155,7 @@ public static class Reports
         }
         else if (record is not null)
         {
-            html.Append(TextTables.ToHtml(TextTable.Of(
+            html.Append(Html.Table(TextTable.Of(
                 [new("seed"), new("epochs"), new("quick"), new("arguments"), TextColumn.Number("train (s)"), TextColumn.Number("wall in script (s)"),
                  TextColumn.Number("wall with start-up (s)"), new("started")],
                 [[
@@ -96,7 +176,7 @@ public static class Reports
         {
             html.Append("<h3>Plots</h3>\n");
             foreach (var image in folder.Images)
-                html.Append($"<figure><img src=\"{Html.Url(result.Script + "/" + image)}\" alt=\"{Html.Encode(result.Script)}: {Html.Encode(image)}\"><figcaption>{Html.Encode(image)}</figcaption></figure>\n");
+                html.Append($"<figure><img src=\"{Html.Url(result.Script + "/" + image)}\" alt=\"{Html.Encode(result.Script)}: {Html.Encode(image)}\" loading=\"lazy\"><figcaption>{Html.Encode(image)}</figcaption></figure>\n");
         }
 
         if (record is not null)
@@ -104,13 +184,13 @@ public static class Reports
             if (record.Series.Count > 0)
             {
                 html.Append("<h3>Models</h3>\n");
-                html.Append(TextTables.ToHtml(SeriesTable(record), "series"));
+                html.Append(Html.Table(SeriesTable(record), "series"));
             }
             var values = RunFolders.Values(record);
             if (values.Count > 0)
             {
                 html.Append($"<details{(values.Count <= 16 ? " open" : "")}><summary>Results ({values.Count} values; per-epoch histories are in metrics.json)</summary>\n");
-                html.Append(TextTables.ToHtml(TextTable.Of([new("name"), TextColumn.Number("value")],
+                html.Append(Html.Table(TextTable.Of([new("name"), TextColumn.Number("value")],
                     values.Select(v => (IReadOnlyList<TextCell>)[v.Name, RunFolders.Display(v)])), "results"));
                 html.Append("</details>\n");
             }
@@ -122,7 +202,7 @@ public static class Reports
                 html.Append($"<pre>{Html.Encode(JsonSerializer.Serialize(record.Config, Pretty))}</pre></details>\n");
             }
             var environment = JsonSerializer.SerializeToElement(record.Environment, RunRecords.Json);
-            html.Append("<details><summary>Environment</summary>\n" + TextTables.ToHtml(TextTable.Of([new(""), new("")],
+            html.Append("<details><summary>Environment</summary>\n" + Html.Table(TextTable.Of([new(""), new("")],
                 environment.EnumerateObject().Select(p => (IReadOnlyList<TextCell>)[p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText()])),
                 "environment") + "</details>\n");
         }
@@ -153,15 +233,15 @@ public static class Reports
         var html = new StringBuilder($"<h3>Notebook</h3>\n<p class=\"muted\">{Html.Encode(reference.Section)}. Of {rows.Count} printed values: "
             + $"{Count(Agreement.Equal)} equal as printed (=), {Count(Agreement.Close)} equal to float32 rounding (≈, within {References.CloseRelative:G2} relative), "
             + $"{Count(Agreement.Differs)} differ (≠){(missing > 0 ? $", {missing} not recorded by the script" : "")}.");
-        if (quick) html.Append(" This was a <strong>--quick</strong> run: its settings are not the notebook's, so differences are expected.");
+        if (quick) html.Append($"</p>\n<p class=\"quick\"><strong>--quick run: {Html.Encode(QuickNote)}</strong>; differences are expected.");
         if (reference.Note is not null) html.Append(' ').Append(Html.Encode(reference.Note));
         html.Append("</p>\n");
-        html.Append(TextTables.ToHtml(TextTable.Of([new("value"), new("notebook"), new("ours"), TextColumn.Number("|Δ|"), new("")], rows.Select(r => (IReadOnlyList<TextCell>)
+        html.Append(Html.Table(TextTable.Of([new("value"), new("notebook"), new("ours"), TextColumn.Number("|Δ|"), new("")], rows.Select(r => (IReadOnlyList<TextCell>)
         [
             r.Label,
             new TextCell(r.Notebook, Code: true),
             r.Ours is null ? new TextCell("not recorded", Style: CellStyle.Muted) : new TextCell(r.Ours, Code: true),
-            r.Delta is { } d ? d.ToString("G3", CultureInfo.InvariantCulture) : "",
+            r.Delta is { } d ? RunFolders.Display(d, significant: true) : "",
             r.Agreement switch
             {
                 Agreement.Equal => new TextCell("=", Style: CellStyle.Ok),

@@ -106,19 +106,25 @@ public static class RunFolders
         if (value.Number is { } x) return Display(x);
         if (value.Numbers is { } numbers)
         {
-            if (numbers.Count <= MaxListedArray) return "[" + string.Join(", ", numbers.Select(Display)) + "]";
+            if (numbers.Count <= MaxListedArray) return "[" + string.Join(", ", numbers.Select(n => Display(n))) + "]";
             var shape = value.Shape is { Count: > 1 } s ? $", {string.Join("×", s)}" : "";
             return $"{numbers.Count} numbers{shape}";
         }
         return value.Text ?? "null";
     }
 
-    /// <summary>A number as tables show it: integers as integers, others with 4 decimals (1 when large, 4 significant digits when tiny).</summary>
-    public static string Display(double x)
+    /// <summary>
+    /// A number as tables show it: integers as integers, tiny ones in scientific notation (<c>1.6e-7</c>, never
+    /// <c>0.0000</c>), others with 4 decimals (1 when large). With <paramref name="significant"/> (deltas, shares), about
+    /// 4 significant digits whatever the magnitude, integers included.
+    /// </summary>
+    public static string Display(double x, bool significant = false)
     {
         if (!double.IsFinite(x)) return x.ToString(CultureInfo.InvariantCulture);
-        if (x == Math.Round(x) && Math.Abs(x) < 1e15) return x.ToString("F0", CultureInfo.InvariantCulture);
-        if (Math.Abs(x) < 1e-3) return x.ToString("G4", CultureInfo.InvariantCulture);
+        if (x == 0) return "0";
+        if (!significant && x == Math.Round(x) && Math.Abs(x) < 1e15) return x.ToString("F0", CultureInfo.InvariantCulture);
+        if (Math.Abs(x) < 1e-3 || Math.Abs(x) >= 1e15) return x.ToString("0.###e-0", CultureInfo.InvariantCulture);
+        if (significant) return x.ToString("F" + Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(x))), 0, 4), CultureInfo.InvariantCulture);
         return Math.Abs(x) >= 1000 ? x.ToString("F1", CultureInfo.InvariantCulture) : x.ToString("F4", CultureInfo.InvariantCulture);
     }
 

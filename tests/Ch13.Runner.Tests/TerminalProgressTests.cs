@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Ch13.Runner.Tests;
+
+/// <summary>
+/// The live progress bar on a real pseudo-terminal (util-linux <c>script</c>) at 60, 80 and 120 columns: what stays on
+/// screen, once the bar's in-place redraws are removed, holds every epoch line exactly as a pipe prints it, and no
+/// redraw is as wide as the terminal (so none wraps).
+/// </summary>
+public sealed class TerminalProgressTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
+{
+    readonly ScratchDir scratch = new();
+    public void Dispose() => scratch.Dispose();
+
+    static readonly bool HasScript = File.Exists("/usr/bin/script");
+
+    [Theory]
+    [InlineData("mnist", 60, new[] { "--quick", "--epochs", "25" })]
+    [InlineData("mnist", 80, new[] { "--quick", "--epochs", "25" })]
+    [InlineData("mnist", 120, new[] { "--quick", "--epochs", "25" })]
+    [InlineData("lightning", 80, new[] { "--quick", "--epochs", "3" })]
+    public void The_scrollback_holds_every_epoch_line_as_a_pipe_prints_it(string name, int columns, string[] args)
+    {
+        if (!HasScript) return; // no pseudo-terminal tool on this machine (util-linux' script)
+        var script = Path.Combine(Repo.Root, "scripts", name + ".csx");
+        var piped = shared.Runner.Run([script, "--", .. args, "--out", scratch.PathFor("pipe")]);
+        piped.ExitCode.Should().Be(0, piped.Errors);
+        var epochLines = piped.Output.Split('\n').Where(l => l.StartsWith("Epoch ", StringComparison.Ordinal)).Select(Untimed).ToList();
+        epochLines.Should().HaveCountGreaterThan(1);
+
+        var raw = OnTerminal(columns, ["dotnet", Repo.RunnerDll, script, "--", .. args, "--out", scratch.PathFor("tty")]);
+        var segments = raw.Replace("\r\n", "\n").Split('\n');
+        var screen = segments.Select(Visible).ToList();
+        screen.Where(l => l.StartsWith("Epoch ", StringComparison.Ordinal) && !l.Contains('%')).Select(Untimed).Should().Equal(epochLines,
+            "every epoch line is on screen whole, in order, as in a pipe");
+        var frames = segments.SelectMany(s => s.Split('\r')).Select(StripEscapes).Where(f => Regex.IsMatch(f, @"\d%")).ToList();
+        frames.Should().NotBeEmpty("the bar was drawn");
+        frames.Should().AllSatisfy(f => f.Length.Should().BeLessThan(columns, "a bar frame never wraps"));
+    }
+
+    // Lightning's epoch line without its timings (which differ from run to run): "Epoch 0/2: 100 batches, …".
+    static string Untimed(string line) => Regex.Replace(line, @"\d+\.\d s, \d+ it/s", "<time>");
+
+    // What a terminal line shows: the text after its last carriage return (redraws overwrite from column 0), escapes removed.
+    static string Visible(string segment) => StripEscapes(segment[(segment.LastIndexOf('\r') + 1)..]);
+
+    static string StripEscapes(string text) => Regex.Replace(text, "\u001b(\\[[0-9;?]*[A-Za-z]|[=>])", "");
+
+    // Runs a command on a pseudo-terminal of the given width and returns everything it wrote there.
+    string OnTerminal(int columns, IReadOnlyList<string> command)
+    {
+        var quoted = string.Join(' ', command.Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var start = new ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-q", "-e", "-c", $"stty cols {columns} rows 40; {quoted}", "/dev/null" }) start.ArgumentList.Add(a);
+        start.Environment["CH13_CSX_CACHE"] = shared.Runner.CacheDir;
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
+            start.Environment["CH13_DATA"] = Repo.SharedData;
+        start.Environment.Remove("CH13_PROGRESS");
+        var result = RunnerProcess.Complete(start, TimeSpan.FromMinutes(3), $"script -c {quoted}");
+        result.ExitCode.Should().Be(0, result.Output + result.Errors);
+        return result.Output;
+    }
+}
