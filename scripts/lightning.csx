@@ -2,7 +2,8 @@
 // Chapter 13 · "Higher-level PyTorch APIs: a short introduction to PyTorch Lightning", with a Lightning-style trainer:
 // the task says *what* (model, steps, optimiser, data), the Trainer does *how* (loops, modes, logging), callbacks
 // decide (ModelCheckpoint on valid_acc, EarlyStopping, LearningRateMonitor). The book's MNIST setup: 55000/5000/10000.
-// Writes out/lightning/: metrics.json, metrics.csv (like Lightning's CSVLogger), history.png, checkpoints/epoch=E-step=S.ckpt
+// Writes out/lightning/: metrics.json, lightning_logs/version_N/ (Lightning's CSVLogger: metrics.csv, hparams.yaml; N counts
+// this run folder's runs, the earlier versions being in its kept sets), history.png, checkpoints/epoch=E-step=S.ckpt
 // and, beside it, the same weights as epoch=E-step=S.pth in PyTorch's format (the MLP's state_dict: 1.weight … 5.bias).
 // --weights FILE starts the MLP from a saved state_dict (such a .pth, a .ckpt, or the notebook's torch.save file); with
 // --eval-only it skips fit and only runs trainer.test on it (metrics.json status "evaluated", no history plot).
@@ -45,7 +46,9 @@ var task = new LitTask(
     TrainingStep: s => SharedStep(s, "train"),
     ValidationStep: s => SharedStep(s, "valid"),
     TestStep: s => SharedStep(s, "test"),
-    ConfigureOptimizers: model => Optimizers.Flat(optimizerSpec, model.parameters()));
+    ConfigureOptimizers: model => Optimizers.Flat(optimizerSpec, model.parameters()),
+    // what the book's MultiLayerPerceptron(image_shape=(1, 28, 28), hidden_units=(32, 16)) would save_hyperparameters()
+    Hparams: new Dictionary<string, object> { ["image_shape"] = new[] { 1, 28, 28 }, ["hidden_units"] = spec.HiddenUnits });
 
 // --- Training the model using the Trainer class (the *how*), keeping the checkpoint with the best valid_acc
 var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max);
@@ -55,7 +58,7 @@ if (earlyStopping is not null) callbacks.Add(earlyStopping);
 if (!run.Quiet) callbacks.Insert(0, new ModelSummary());
 var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit(limitTrainBatches, quick: 100),
     LimitValBatches: Limit(limitValBatches, quick: 20), LimitTestBatches: Limit(limitTestBatches, quick: 40),
-    Device: deviceName, LogDir: run.OutDir, ProgressBar: !run.Quiet);
+    Device: deviceName, LogDir: run.OutDir, ProgressBar: !run.Quiet, LogVersion: LogVersion());
 var trainer = new Trainer(trainerConfig, callbacks, run.Cancel);
 
 torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
@@ -128,6 +131,11 @@ nn.Module<Tensor, Tensor> BuildModel()
     if (weights.Describe() is { } line) Runs.Log(run, line + "\n");
     return model;
 }
+
+// lightning_logs/version_N: one more than any version in the run folder's current set and its kept sets (this run
+// writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
+int LogVersion() => Trainers.NextVersion([Path.Combine(run.ResultDir, "lightning_logs"),
+    .. (Directory.Exists(RunSets.StorePath(run.ResultDir)) ? Directory.GetDirectories(RunSets.StorePath(run.ResultDir)) : []).Select(set => Path.Combine(set, "lightning_logs"))]);
 
 // A number trainer.test logged, or null when it logged none.
 double? TestMetric(string name) => testMetrics.TryGetValue(name, out var value) ? value : null;

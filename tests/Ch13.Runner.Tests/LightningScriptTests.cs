@@ -99,4 +99,23 @@ public sealed class LightningScriptTests(SharedRunner shared, Xunit.Abstractions
         // The trainer averages per-batch accuracies weighted by batch size: correct/total up to double rounding.
         Value(fitDir, "test_acc").Should().BeApproximately(pythonAcc, 1e-9);
     }
+
+    /// <summary>Lightning's CSVLogger layout, its version counting up over the run folder's kept history.</summary>
+    [Fact]
+    public void Logs_go_to_lightning_logs_version_n_counting_up_over_the_kept_runs()
+    {
+        var outDir = scratch.PathFor("logs");
+        for (var i = 0; i < 2; i++)
+            Lightning(null, "--quick", "--epochs", "1", "--quiet", "--out", outDir).ExitCode.Should().Be(0);
+
+        var version = Path.Combine(outDir, "lightning_logs", "version_1");
+        Directory.GetDirectories(Path.Combine(outDir, "lightning_logs")).Should().Equal(version); // the earlier one is in the kept set
+        File.ReadAllText(Path.Combine(version, "hparams.yaml")).Should().Be("hidden_units:\n- 32\n- 16\nimage_shape:\n- 1\n- 28\n- 28\n");
+        var csv = File.ReadAllLines(Path.Combine(version, "metrics.csv"));
+        csv[0].Should().Be("epoch,step,lr-FlatAdam,test_acc,test_loss,train_acc,train_loss,valid_acc,valid_loss");
+        csv.Should().HaveCount(3); // one epoch, then the test row
+        File.Exists(Path.Combine(outDir, "metrics.csv")).Should().BeFalse();
+        var kept = Directory.GetDirectories(RunSets.StorePath(outDir)).Should().ContainSingle().Subject;
+        File.Exists(Path.Combine(kept, "lightning_logs", "version_0", "metrics.csv")).Should().BeTrue();
+    }
 }
