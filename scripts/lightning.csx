@@ -72,7 +72,7 @@ if (weights.EvalOnly)
     Console.WriteLine($"\nTest with the weights from {Path.GetFileName(weights.Path)}: test_acc {Runs.Number(evalAcc)}");
     Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {evalBookStyle:F4} (the book's 10-epoch run: 0.9500)");
     return Runs.Finish(run,
-        config: new { data = "mnist", split, test_size = test.Count, batch_size = batchSize, trainer = trainerConfig, weights = weights.Path,
+        config: new { data = "mnist", split, test_size = test.Count, batch_size = batchSize, trainer = RecordedConfig(), weights = weights.Path,
                       model = Nets.Describe(trainer.Model!) },
         series: [Series.Evaluated(ModelName,
             RunValue.Of("test_loss", evalMetrics.TryGetValue("test_loss", out var evalLoss) ? evalLoss : null, Better.Lower),
@@ -102,7 +102,7 @@ Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Li
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), trainer = trainerConfig, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), trainer = RecordedConfig(), optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     series:
     [
@@ -136,6 +136,10 @@ nn.Module<Tensor, Tensor> BuildModel()
 // writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
 int LogVersion() => Trainers.NextVersion([Path.Combine(run.ResultDir, "lightning_logs"),
     .. (Directory.Exists(RunSets.StorePath(run.ResultDir)) ? Directory.GetDirectories(RunSets.StorePath(run.ResultDir)) : []).Select(set => Path.Combine(set, "lightning_logs"))]);
+
+// The trainer's settings as metrics.json records them: the log folder where the logs end up (the run folder), not the
+// staging folder this run writes into before Runs.Finish swaps it in.
+TrainerConfig RecordedConfig() => trainerConfig with { LogDir = run.ResultDir };
 
 // A number trainer.test logged, or null when it logged none.
 double? TestMetric(string name) => testMetrics.TryGetValue(name, out var value) ? value : null;
