@@ -2,8 +2,11 @@
 // Chapter 13 · "Higher-level PyTorch APIs: a short introduction to PyTorch Lightning", with a Lightning-style trainer:
 // the task says *what* (model, steps, optimiser, data), the Trainer does *how* (loops, modes, logging), callbacks
 // decide (ModelCheckpoint on valid_acc, EarlyStopping, LearningRateMonitor). The book's MNIST setup: 55000/5000/10000.
-// Writes out/lightning/: metrics.json, metrics.csv (like Lightning's CSVLogger), history.png, checkpoints/epoch=E-step=S.ckpt
+// Writes out/lightning/: metrics.json, lightning_logs/version_N/ (Lightning's CSVLogger: metrics.csv, hparams.yaml; N counts
+// this run folder's runs, the earlier versions being in its kept sets), history.png, checkpoints/epoch=E-step=S.ckpt
 // and, beside it, the same weights as epoch=E-step=S.pth in PyTorch's format (the MLP's state_dict: 1.weight … 5.bias).
+// --weights FILE starts the MLP from a saved state_dict (such a .pth, a .ckpt, or the notebook's torch.save file); with
+// --eval-only it skips fit and only runs trainer.test on it (metrics.json status "evaluated", no history plot).
 // (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
@@ -19,9 +22,10 @@ var shuffle = new FlagOption("shuffle", "shuffle the training batches every epoc
 var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0, Max: CommonOptions.MaxEpochs);
 var device = new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp");
 var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10,
-    options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device]);
+    options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device, .. ModelWeights.Options]);
 var deviceName = run.Get(device)!;
 Devices.Parse(deviceName); // a bad --device is a usage error before any data loads
+var weights = ModelWeights.From(run);
 var split = run.Get(splitOption);
 var batchSize = run.Get(batchSizeOption);
 var optimizerSpec = new Adam(LearningRate: run.Get(lr));
@@ -38,11 +42,13 @@ Runs.Log(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split)
 // --- Setting up the PyTorch Lightning model: the MultiLayerPerceptron's parts (the *what*)
 var spec = new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true);
 var task = new LitTask(
-    Build: () => Nets.Mlp(spec),
+    Build: () => BuildModel(),
     TrainingStep: s => SharedStep(s, "train"),
     ValidationStep: s => SharedStep(s, "valid"),
     TestStep: s => SharedStep(s, "test"),
-    ConfigureOptimizers: model => Optimizers.Flat(optimizerSpec, model.parameters()));
+    ConfigureOptimizers: model => Optimizers.Flat(optimizerSpec, model.parameters()),
+    // what the book's MultiLayerPerceptron(image_shape=(1, 28, 28), hidden_units=(32, 16)) would save_hyperparameters()
+    Hparams: new Dictionary<string, object> { ["image_shape"] = new[] { 1, 28, 28 }, ["hidden_units"] = spec.HiddenUnits });
 
 // --- Training the model using the Trainer class (the *how*), keeping the checkpoint with the best valid_acc
 var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max);
@@ -52,10 +58,30 @@ if (earlyStopping is not null) callbacks.Add(earlyStopping);
 if (!run.Quiet) callbacks.Insert(0, new ModelSummary());
 var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: Limit(limitTrainBatches, quick: 100),
     LimitValBatches: Limit(limitValBatches, quick: 20), LimitTestBatches: Limit(limitTestBatches, quick: 40),
-    Device: deviceName, LogDir: run.OutDir, ProgressBar: !run.Quiet);
+    Device: deviceName, LogDir: run.OutDir, ProgressBar: !run.Quiet, LogVersion: LogVersion());
 var trainer = new Trainer(trainerConfig, callbacks, run.Cancel);
 
 torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
+
+// --- --eval-only: trainer.test on the --weights model, no fit (no history, so no history plot)
+if (weights.EvalOnly)
+{
+    var evalMetrics = trainer.Test(task, data);
+    var evalBookStyle = Metrics.RunningAccuracyMean(test.Y.data<long>().ToArray(), Metrics.PredictClasses(trainer.Model!, test.X), batchSize);
+    var evalAcc = evalMetrics.TryGetValue("test_acc", out var acc) ? acc : (double?)null;
+    Console.WriteLine($"\nTest with the weights from {Path.GetFileName(weights.Path)}: test_acc {Runs.Number(evalAcc)}");
+    Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {evalBookStyle:F4} (the book's 10-epoch run: 0.9500)");
+    return Runs.Finish(run,
+        config: new { data = "mnist", split, test_size = test.Count, batch_size = batchSize, trainer = RecordedConfig(), weights = weights.Path,
+                      model = Nets.Describe(trainer.Model!) },
+        series: [Series.Evaluated(ModelName,
+            RunValue.Of("test_loss", evalMetrics.TryGetValue("test_loss", out var evalLoss) ? evalLoss : null, Better.Lower),
+            RunValue.Of("test_acc", evalAcc, Better.Higher),
+            RunValue.Of("test_acc_book_style", evalBookStyle, Better.Higher),
+            RunValue.OfText("test_acc_weights", $"loaded from {weights.Path}"))],
+        keyMetric: new KeyMetric("test_acc", evalAcc, Better.Higher, ModelName));
+}
+
 var fit = trainer.Fit(task, data);
 
 // --- Evaluating the model: trainer.test(ckpt_path='best')
@@ -76,7 +102,7 @@ Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Li
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), trainer = trainerConfig with { LogDir = run.ResultDir }, optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), trainer = RecordedConfig(), optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     series:
     [
@@ -96,6 +122,24 @@ return Runs.Finish(run,
     keyMetric: new KeyMetric("test_acc", TestMetric("test_acc"), Better.Higher, ModelName));
 
 const string ModelName = "MLP 784-32-16-10"; // the MultiLayerPerceptron's layers
+
+// The MultiLayerPerceptron, from the seed or, with --weights, from the file (whose line is printed once it loaded).
+nn.Module<Tensor, Tensor> BuildModel()
+{
+    var model = Nets.Mlp(spec);
+    weights.LoadInto(model);
+    if (weights.Describe() is { } line) Runs.Log(run, line + "\n");
+    return model;
+}
+
+// lightning_logs/version_N: one more than any version in the run folder's current set and its kept sets (this run
+// writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
+int LogVersion() => Trainers.NextVersion([Path.Combine(run.ResultDir, "lightning_logs"),
+    .. (Directory.Exists(RunSets.StorePath(run.ResultDir)) ? Directory.GetDirectories(RunSets.StorePath(run.ResultDir)) : []).Select(set => Path.Combine(set, "lightning_logs"))]);
+
+// The trainer's settings as metrics.json records them: the log folder where the logs end up (the run folder), not the
+// staging folder this run writes into before Runs.Finish swaps it in.
+TrainerConfig RecordedConfig() => trainerConfig with { LogDir = run.ResultDir };
 
 // A number trainer.test logged, or null when it logged none.
 double? TestMetric(string name) => testMetrics.TryGetValue(name, out var value) ? value : null;

@@ -2,7 +2,7 @@
 using TorchSharp;
 
 // Callbacks: Lightning's hooks as no-op virtual methods (override what you need), the three callbacks the chapter
-// uses, and the two the Trainer adds from its config (progress bar, metrics.csv). They observe the Trainer and decide
+// uses, and the two the Trainer adds from its config (progress bar, lightning_logs/version_N/ metrics.csv). They observe the Trainer and decide
 // (save, stop, log, show); they never run the loop.
 
 /// <summary>Lightning's <c>Callback</c>: every hook a no-op, named as in Lightning (<c>on_train_epoch_end</c> → <c>OnTrainEpochEnd</c>).</summary>
@@ -131,15 +131,35 @@ public sealed class ModelSummary : Callback
 }
 
 /// <summary>
-/// Lightning's <c>CSVLogger</c>: rewrites <c>metrics.csv</c> in <see cref="LogDir"/> after every epoch's log
-/// (<see cref="Trainers.WriteCsv"/>), the training epochs so far plus, after a test pass, its row.
+/// Lightning's <c>CSVLogger(save_dir, name="lightning_logs", version)</c>: its <see cref="VersionDir"/> is
+/// <c>save_dir/lightning_logs/version_N/</c> (N = <paramref name="version"/>, or the next free number there when null).
+/// At fit or test start it writes hparams.yaml (the task's <see cref="LitTask.Hparams"/>, <see cref="Trainers.HparamsYaml"/>);
+/// after every epoch's log it rewrites metrics.csv (<see cref="Trainers.WriteCsv"/>), the training epochs so far plus,
+/// after a test pass, its row.
 /// </summary>
-public sealed class CsvLogger(string logDir) : Callback
+public sealed class CsvLogger(string saveDir, int? version = null) : Callback
 {
-    public string LogDir { get; } = logDir;
+    public string SaveDir { get; } = saveDir;
+    /// <summary>N of <c>version_N</c>.</summary>
+    public int Version { get; } = version ?? Trainers.NextVersion(Path.Combine(saveDir, "lightning_logs"));
+    /// <summary>Where metrics.csv and hparams.yaml go: <c>save_dir/lightning_logs/version_N</c>.</summary>
+    public string VersionDir => Path.Combine(SaveDir, "lightning_logs", $"version_{Version}");
 
-    public override void OnEpochLogged(Trainer trainer, EpochLog log, bool training) =>
-        Trainers.WriteCsv(Path.Combine(LogDir, "metrics.csv"), training ? trainer.Epochs : [.. trainer.Epochs, log]);
+    public override void OnFitStart(Trainer trainer) => WriteHparams(trainer);
+
+    public override void OnTestStart(Trainer trainer) => WriteHparams(trainer);
+
+    void WriteHparams(Trainer trainer)
+    {
+        Directory.CreateDirectory(VersionDir);
+        Files.WriteAllTextAtomic(Path.Combine(VersionDir, "hparams.yaml"), Trainers.HparamsYaml(trainer.Task?.Hparams));
+    }
+
+    public override void OnEpochLogged(Trainer trainer, EpochLog log, bool training)
+    {
+        Directory.CreateDirectory(VersionDir);
+        Trainers.WriteCsv(Path.Combine(VersionDir, "metrics.csv"), training ? trainer.Epochs : [.. trainer.Epochs, log]);
+    }
 }
 
 /// <summary>

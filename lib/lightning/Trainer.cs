@@ -20,19 +20,23 @@ public sealed record StepOutput(Tensor Loss, IReadOnlyDictionary<string, double>
 
 /// <summary>
 /// The user's part, a <c>LightningModule</c> as a record of functions: <c>Build</c> (<c>__init__</c>),
-/// <c>TrainingStep</c>, <c>ValidationStep</c>, <c>TestStep</c> and <c>ConfigureOptimizers</c>.
+/// <c>TrainingStep</c>, <c>ValidationStep</c>, <c>TestStep</c> and <c>ConfigureOptimizers</c>; <c>Hparams</c> are what
+/// <c>self.save_hyperparameters()</c> would record (numbers, text, lists of numbers), written to hparams.yaml.
 /// </summary>
 public sealed record LitTask(
     Func<nn.Module<Tensor, Tensor>> Build,
     Func<StepInput, StepOutput> TrainingStep,
     Func<StepInput, StepOutput> ValidationStep,
     Func<StepInput, StepOutput> TestStep,
-    Func<nn.Module<Tensor, Tensor>, optim.Optimizer> ConfigureOptimizers);
+    Func<nn.Module<Tensor, Tensor>, optim.Optimizer> ConfigureOptimizers,
+    IReadOnlyDictionary<string, object>? Hparams = null);
 
 /// <summary>
 /// <c>pl.Trainer(max_epochs, limit_train_batches, limit_val_batches, limit_test_batches, accelerator)</c>; a limit of 0
-/// means all batches. <c>LogDir</c> receives metrics.csv (a <see cref="CsvLogger"/>; none when null); <c>ProgressBar</c>
-/// adds a <see cref="TrainerProgressBar"/> (Lightning's <c>enable_progress_bar</c>).
+/// means all batches. <c>LogDir</c> is the CSVLogger's <c>save_dir</c>: a <see cref="CsvLogger"/> writes metrics.csv and
+/// hparams.yaml into <c>LogDir/lightning_logs/version_N/</c> (none when null), N being <c>LogVersion</c> or, when that is
+/// null, the next free number there (Lightning's). <c>ProgressBar</c> adds a <see cref="TrainerProgressBar"/>
+/// (Lightning's <c>enable_progress_bar</c>).
 /// </summary>
 public sealed record TrainerConfig(
     int MaxEpochs = 10,
@@ -41,7 +45,8 @@ public sealed record TrainerConfig(
     int LimitTestBatches = 0,
     string Device = "cpu",
     string? LogDir = null,
-    bool ProgressBar = true);
+    bool ProgressBar = true,
+    int? LogVersion = null);
 
 /// <summary>One epoch's aggregated metrics, keyed like Lightning's CSVLogger rows (epoch from 0, step = optimiser steps so far).</summary>
 public sealed record EpochLog(int Epoch, long Step, IReadOnlyDictionary<string, double> Metrics);
@@ -69,6 +74,8 @@ public sealed class Trainer : IDisposable
     public CancellationToken Cancel { get; }
 
     public nn.Module<Tensor, Tensor>? Model { get; private set; }
+    /// <summary>The task of the latest <see cref="Fit"/> or <see cref="Test"/> (its hparams are what loggers record).</summary>
+    public LitTask? Task { get; private set; }
     public optim.Optimizer? Optimizer { get; private set; }
     /// <summary>The epoch being trained, from 0 as in Lightning.</summary>
     public int CurrentEpoch { get; private set; }
@@ -92,7 +99,7 @@ public sealed class Trainer : IDisposable
         Config = config;
         List<Callback> all = [.. callbacks ?? []];
         if (config.ProgressBar) all.Add(new TrainerProgressBar());
-        if (config.LogDir is not null) all.Add(new CsvLogger(config.LogDir));
+        if (config.LogDir is not null) all.Add(new CsvLogger(config.LogDir, config.LogVersion));
         Callbacks = all;
         Device = Devices.Parse(config.Device);
         Cancel = cancel;
@@ -113,6 +120,7 @@ public sealed class Trainer : IDisposable
             (null, > 0 and var limit) => limit,
             _ => null,
         };
+        Task = task;
         Model ??= task.Build();
         Devices.Move(Model, Device);
         Optimizer ??= task.ConfigureOptimizers(Model);
@@ -157,6 +165,7 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, double> Test(LitTask task, DataModule data, string? ckpt = null)
     {
+        Task = task;
         Model ??= task.Build();
         if (ckpt is not null)
         {
@@ -382,6 +391,49 @@ public static class Trainers
         }
         Files.WriteAllTextAtomic(path, text.ToString());
     }
+
+    /// <summary>
+    /// hparams.yaml as Lightning's <c>save_hparams_to_yaml</c> (PyYAML's default dump) writes it: keys sorted, one
+    /// <c>key: value</c> line each, a list as <c>- item</c> lines under its key, and <c>{}</c> when there are none.
+    /// </summary>
+    public static string HparamsYaml(IReadOnlyDictionary<string, object>? hparams)
+    {
+        if (hparams is null || hparams.Count == 0) return "{}\n";
+        static string Scalar(object? value) => value switch
+        {
+            null => "null",
+            bool b => b ? "true" : "false",
+            string text => text.Length == 0 || text.Any(c => ":#{}[],&*?|<>=!%@`'\"\n".Contains(c)) || text.Trim() != text
+                ? "'" + text.Replace("'", "''") + "'" : text,
+            double d => d.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
+            float f => f.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
+            IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "null",
+        };
+        var text = new StringBuilder();
+        foreach (var (name, value) in hparams.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (value is System.Collections.IEnumerable items and not string)
+            {
+                var list = items.Cast<object?>().ToList();
+                if (list.Count == 0) { text.Append(name).Append(": []\n"); continue; }
+                text.Append(name).Append(":\n");
+                foreach (var item in list) text.Append("- ").Append(Scalar(item)).Append('\n');
+            }
+            else text.Append(name).Append(": ").Append(Scalar(value)).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The CSVLogger's next version under <paramref name="logsDir"/> (a <c>lightning_logs</c> folder, or several — a run
+    /// folder's and its kept sets'): one more than the highest <c>version_N</c> in any of them, 0 when there is none.
+    /// </summary>
+    public static int NextVersion(params string[] logsDirs) =>
+        logsDirs.Where(Directory.Exists)
+            .SelectMany(dir => Directory.GetDirectories(dir, "version_*"))
+            .Select(dir => int.TryParse(Path.GetFileName(dir)["version_".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
+            .DefaultIfEmpty(-1).Max() + 1;
 
     /// <summary>
     /// The fit as the chapter's <see cref="History"/> (epochs from 1) for <see cref="Plots.History"/>: train_loss,

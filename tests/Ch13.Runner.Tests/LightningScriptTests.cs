@@ -1,26 +1,121 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Ch13.Runner.Tests;
 
-/// <summary>scripts/lightning.csx end to end: what it checks before any data loads.</summary>
-public sealed class LightningScriptTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
+/// <summary>scripts/lightning.csx end to end: what it checks before any data loads, and --weights / --eval-only.</summary>
+public sealed class LightningScriptTests(SharedRunner shared, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<SharedRunner>, IDisposable
 {
+    const string ModelName = "MLP 784-32-16-10";
     readonly ScratchDir scratch = new();
     public void Dispose() => scratch.Dispose();
+
+    // lightning.csx in the shared runner, with room for the first compile and a loaded 2-core machine.
+    RunResult Lightning(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[Repo.RunnerDll, Path.Combine(Repo.Root, "scripts", "lightning.csx"), "--", .. args])
+            start.ArgumentList.Add(a);
+        start.Environment["CH13_CSX_CACHE"] = shared.Runner.CacheDir;
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
+            start.Environment["CH13_DATA"] = Repo.SharedData;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return RunnerProcess.Complete(start, TimeSpan.FromMinutes(10), "lightning.csx " + string.Join(' ', args));
+    }
+
+    static RunRecord Record(string outDir) => RunRecords.Read(Path.Combine(outDir, "metrics.json"));
+
+    static double Value(string outDir, string name) =>
+        Record(outDir).SeriesNamed(ModelName)!.Values.Single(v => v.Name == name).Number!.Value;
+
+    static string Text(string outDir, string name) =>
+        Record(outDir).SeriesNamed(ModelName)!.Values.Single(v => v.Name == name).Text!;
 
     [Fact]
     public void A_bad_device_is_a_usage_error_before_any_data_loads()
     {
         // No data folder at all: loading MNIST would fail first (exit 1) if --device were checked after it.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Repo.RunnerDll, Path.Combine(Repo.Root, "scripts", "lightning.csx"), "--", "--quick", "--device", "tpu", "--out", scratch.PathFor("out") })
-            start.ArgumentList.Add(a);
-        start.Environment["CH13_CSX_CACHE"] = shared.Runner.CacheDir;
-        start.Environment["CH13_DATA"] = scratch.PathFor("no-data-here");
-        var result = RunnerProcess.Complete(start, TimeSpan.FromMinutes(3), "lightning.csx --device tpu");
+        var result = Lightning(new Dictionary<string, string> { ["CH13_DATA"] = scratch.PathFor("no-data-here") },
+            "--quick", "--device", "tpu", "--out", scratch.PathFor("out"));
 
         result.ExitCode.Should().Be(2, result.Output + result.Errors);
         result.Errors.Trim().Should().Be("--device tpu: expected cpu, cuda or cuda:N.");
         result.Output.Should().NotContain("MNIST");
+    }
+
+    [Fact]
+    public void Eval_only_without_weights_is_a_usage_error()
+    {
+        var result = Lightning(null, "--eval-only", "--out", scratch.PathFor("none"));
+        result.ExitCode.Should().Be(2, result.Output + result.Errors);
+        result.Errors.Should().Be("lightning: --eval-only needs --weights FILE (the state_dict to evaluate). Try --help.\n");
+    }
+
+    /// <summary>A --quick fit, then its best checkpoint's .pth (and .ckpt) tested with --eval-only: the fit's test_acc exactly.</summary>
+    [Fact]
+    public void Eval_only_with_the_best_pth_gives_the_fits_test_accuracy()
+    {
+        var fitDir = scratch.PathFor("fit");
+        var fit = Lightning(null, "--quick", "--epochs", "2", "--out", fitDir);
+        fit.ExitCode.Should().Be(0, fit.Errors);
+        var ckpt = Path.Combine(fitDir, Text(fitDir, "best_model_path"));
+        var pth = Path.ChangeExtension(ckpt, ".pth");
+        File.Exists(pth).Should().BeTrue();
+
+        foreach (var (file, format) in new[] { (pth, "PyTorch state_dict"), (ckpt, "TorchSharp") })
+        {
+            var evalDir = scratch.PathFor("eval-" + Path.GetExtension(file).TrimStart('.'));
+            var evaluated = Lightning(null, "--quick", "--weights", file, "--eval-only", "--out", evalDir);
+
+            evaluated.ExitCode.Should().Be(0, evaluated.Errors);
+            evaluated.Output.Should().Contain($"Weights from {file} ({format}); evaluating only, no training")
+                .And.Contain("Test metric").And.NotContain("Epoch 0/").And.NotContain("`Trainer.fit` stopped");
+            Record(evalDir).Status.Should().Be(RunStatus.Evaluated);
+            File.Exists(Path.Combine(evalDir, "history.png")).Should().BeFalse();
+            Value(evalDir, "test_acc").Should().Be(Value(fitDir, "test_acc"));
+            Value(evalDir, "test_loss").Should().Be(Value(fitDir, "test_loss"));
+            Value(evalDir, "test_acc_book_style").Should().Be(Value(fitDir, "test_acc_book_style"));
+        }
+        log.WriteLine($"lightning --quick --epochs 2: test_acc {Value(fitDir, "test_acc"):R}; --eval-only of {Path.GetFileName(pth)}: the same");
+    }
+
+    /// <summary>The best .pth loaded by torch.load into the notebook's MultiLayerPerceptron layers: the same test_acc.</summary>
+    [PyTorchFact]
+    public void The_best_pth_loads_into_the_notebooks_mlp_with_the_same_test_accuracy()
+    {
+        var fitDir = scratch.PathFor("fit");
+        var fit = Lightning(null, "--quick", "--epochs", "2", "--quiet", "--out", fitDir);
+        fit.ExitCode.Should().Be(0, fit.Errors);
+        var pth = Path.ChangeExtension(Path.Combine(fitDir, Text(fitDir, "best_model_path")), ".pth");
+
+        // --quick tests 40 batches of 64: the first 2560 test images
+        var python = PyTorch.RunScript("lightning_eval.py", pth, "2560");
+
+        python.ExitCode.Should().Be(0, python.Errors);
+        var match = System.Text.RegularExpressions.Regex.Match(python.Output, @"test_acc: [0-9.]+ \((\d+)/(\d+)\)");
+        match.Success.Should().BeTrue(python.Output);
+        var pythonAcc = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / (double)int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        log.WriteLine($"lightning C# → Python: test_acc {Value(fitDir, "test_acc"):R} (C#) vs {pythonAcc:R} (PyTorch)");
+        // The trainer averages per-batch accuracies weighted by batch size: correct/total up to double rounding.
+        Value(fitDir, "test_acc").Should().BeApproximately(pythonAcc, 1e-9);
+    }
+
+    /// <summary>Lightning's CSVLogger layout, its version counting up over the run folder's kept history.</summary>
+    [Fact]
+    public void Logs_go_to_lightning_logs_version_n_counting_up_over_the_kept_runs()
+    {
+        var outDir = scratch.PathFor("logs");
+        for (var i = 0; i < 2; i++)
+            Lightning(null, "--quick", "--epochs", "1", "--quiet", "--out", outDir).ExitCode.Should().Be(0);
+
+        var version = Path.Combine(outDir, "lightning_logs", "version_1");
+        Directory.GetDirectories(Path.Combine(outDir, "lightning_logs")).Should().Equal(version); // the earlier one is in the kept set
+        File.ReadAllText(Path.Combine(version, "hparams.yaml")).Should().Be("hidden_units:\n- 32\n- 16\nimage_shape:\n- 1\n- 28\n- 28\n");
+        var csv = File.ReadAllLines(Path.Combine(version, "metrics.csv"));
+        csv[0].Should().Be("epoch,step,lr-FlatAdam,test_acc,test_loss,train_acc,train_loss,valid_acc,valid_loss");
+        csv.Should().HaveCount(3); // one epoch, then the test row
+        File.Exists(Path.Combine(outDir, "metrics.csv")).Should().BeFalse();
+        var kept = Directory.GetDirectories(RunSets.StorePath(outDir)).Should().ContainSingle().Subject;
+        File.Exists(Path.Combine(kept, "lightning_logs", "version_0", "metrics.csv")).Should().BeTrue();
     }
 }

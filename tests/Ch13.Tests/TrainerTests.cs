@@ -259,7 +259,7 @@ public class TrainerTests : IDisposable
         fit.Epochs.Select(e => e.Metrics["lr-Adam"]).Should().Equal(0.05, 0.05);
         trainer.Test(Task(), data);
 
-        var lines = File.ReadAllLines(Path.Combine(temp.Path, "metrics.csv"));
+        var lines = File.ReadAllLines(Path.Combine(temp.Path, "lightning_logs", "version_0", "metrics.csv"));
         lines[0].Should().Be("epoch,step,lr-Adam,test_acc,test_loss,train_acc,train_loss,valid_acc,valid_loss");
         lines.Should().HaveCount(4);
         lines[1].Should().StartWith("0,2,0.05,,,");
@@ -269,6 +269,33 @@ public class TrainerTests : IDisposable
         history.Epochs.Select(e => e.Epoch).Should().Equal(1, 2);
         history.Epochs[1].ValidAccuracy.Should().Be(fit.Epochs[1].Metrics["valid_acc"]);
         history.Epochs[1].LearningRate.Should().Be(0.05);
+    }
+
+    [Fact]
+    public void The_csv_logger_writes_lightning_logs_version_n_with_hparams_yaml_and_counts_versions_up()
+    {
+        using var train = TinyData(8);
+        var data = DataModules.FromTensors(train, train, train, batchSize: 4);
+        var task = Task() with { Hparams = new Dictionary<string, object> { ["lr"] = 0.05, ["hidden_units"] = new[] { 32, 16 }, ["name"] = "tiny" } };
+        for (var run = 0; run < 2; run++)
+        {
+            using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 1, ProgressBar: false, LogDir: temp.Path));
+            trainer.Fit(task, data);
+            trainer.Callbacks.OfType<CsvLogger>().Single().Version.Should().Be(run);
+        }
+
+        var logs = Path.Combine(temp.Path, "lightning_logs");
+        Directory.GetDirectories(logs).Select(Path.GetFileName).Should().BeEquivalentTo("version_0", "version_1");
+        File.ReadAllText(Path.Combine(logs, "version_1", "hparams.yaml")).Should().Be("hidden_units:\n- 32\n- 16\nlr: 0.05\nname: tiny\n");
+        File.ReadAllLines(Path.Combine(logs, "version_1", "metrics.csv")).Should().HaveCount(2);
+        File.Exists(Path.Combine(temp.Path, "metrics.csv")).Should().BeFalse();
+
+        using var given = new Trainer(new TrainerConfig(MaxEpochs: 1, ProgressBar: false, LogDir: temp.Path, LogVersion: 7));
+        given.Test(Task(), data); // no hparams: Lightning's "{}"
+        File.ReadAllText(Path.Combine(logs, "version_7", "hparams.yaml")).Should().Be("{}\n");
+        File.ReadAllLines(Path.Combine(logs, "version_7", "metrics.csv")).Should().HaveCount(2);
+        Trainers.NextVersion(logs, Path.Combine(temp.Path, "missing")).Should().Be(8);
+        Trainers.NextVersion(Path.Combine(temp.Path, "missing")).Should().Be(0);
     }
 
     [Fact]
@@ -295,7 +322,7 @@ public class TrainerTests : IDisposable
             first => first.Should().MatchRegex(@"^Epoch 0/1: 2 batches, [\d.]+ s, \d+ it/s, lr-Adam=0\.050 train_acc=[\d.]+ train_loss=[\d.]+ valid_acc=[\d.]+ valid_loss=[\d.]+$"),
             second => second.Should().StartWith("Epoch 1/1: 2 batches, "),
             last => last.Should().Be("`Trainer.fit` stopped: `max_epochs=2` reached."));
-        File.ReadAllLines(Path.Combine(temp.Path, "metrics.csv")).Should().HaveCount(3);
+        File.ReadAllLines(Path.Combine(temp.Path, "lightning_logs", "version_0", "metrics.csv")).Should().HaveCount(3);
     }
 
     [Fact]
