@@ -29,6 +29,25 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void A_learning_rate_that_changed_gets_its_own_plot_and_one_that_did_not_gets_none()
+    {
+        var (runDir, summary) = FakeRun("xor", "mnist");
+        // mnist's MLP: ReduceLROnPlateau cut the rate after epoch 2.
+        var mnist = FakeRuns.Record("mnist");
+        var mlp = mnist.Series[1];
+        mnist = mnist with { Series = [mnist.Series[0], mlp with { History = mlp.History.Select(e => e.Epoch > 2 ? e with { LearningRate = 0.0015 } : e).ToList() }] };
+        File.WriteAllText(Path.Combine(runDir, "mnist", "metrics.json"), RunRecords.ToJson(mnist));
+
+        var html = Reports.RunReport(runDir, summary, XorReference);
+
+        html.Should().Contain("<img src=\"mnist.lr.webp\"").And.Contain("learning rate by epoch");
+        html.Should().NotContain("xor.lr.webp", "xor's rate never changed");
+        File.Exists(Path.Combine(runDir, "mnist.lr.webp")).Should().BeTrue();
+        File.Exists(Path.Combine(runDir, "xor.lr.webp")).Should().BeFalse();
+        Directory.GetFiles(runDir, ".*").Should().BeEmpty("the temporary PNG is gone");
+    }
+
+    [Fact]
     public void The_report_has_a_summary_table_linking_to_a_section_per_script()
     {
         var (runDir, summary) = FakeRun("xor", "sequential");

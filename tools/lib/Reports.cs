@@ -172,11 +172,15 @@ public static class Reports
 
         if (reference is not null) html.Append(Fidelity(reference, record));
 
-        if (folder.Images.Count > 0)
+        // Drawn beside the report (the one file the report writes besides itself): see LearningRateChart.
+        var learningRate = record is null ? null : LearningRateChart(runDir, result.Script, record);
+        if (folder.Images.Count > 0 || learningRate is not null)
         {
             html.Append("<h3>Plots</h3>\n");
             foreach (var image in folder.Images)
                 html.Append($"<figure><img src=\"{Html.Url(result.Script + "/" + image)}\" alt=\"{Html.Encode(result.Script)}: {Html.Encode(image)}\" loading=\"lazy\"><figcaption>{Html.Encode(image)}</figcaption></figure>\n");
+            if (learningRate is not null)
+                html.Append($"<figure><img src=\"{Html.Url(learningRate)}\" alt=\"{Html.Encode(result.Script)}: learning rate by epoch\" loading=\"lazy\"><figcaption>learning rate by epoch (it changed during training)</figcaption></figure>\n");
         }
 
         if (record is not null)
@@ -331,6 +335,35 @@ public static class Reports
     }
 
     /// <summary>The last <paramref name="lines"/> lines of a log file (empty when missing).</summary>
+    /// <summary>
+    /// The learning rate by epoch of the models whose rate changed during training (mnist's ReduceLROnPlateau), drawn
+    /// into the run folder as <c>&lt;script&gt;.lr.webp</c>: the schedule is the one thing the loss curves do not show.
+    /// Null when every model kept one rate.
+    /// </summary>
+    public static string? LearningRateChart(string runDir, string script, RunRecord record)
+    {
+        var changing = record.Series.Where(s => s.History.Select(e => e.LearningRate).Distinct().Count() > 1).ToList();
+        if (changing.Count == 0) return null;
+        var plot = new ScottPlot.Plot();
+        for (var i = 0; i < changing.Count; i++)
+        {
+            var history = changing[i].History;
+            var line = plot.Add.ScatterLine(history.Select(e => (double)e.Epoch).ToArray(), history.Select(e => e.LearningRate).ToArray(),
+                Plots.ClassColors[i % Plots.ClassColors.Length]);
+            line.LegendText = changing[i].Name;
+            line.LineWidth = 2.5f;
+            line.MarkerSize = 6;
+        }
+        plot.ShowLegend(ScottPlot.Edge.Right);
+        Plots.Label(plot, $"{script} · learning rate", "Epoch", "lr");
+        var name = $"{script}.lr.webp";
+        var png = Path.Combine(runDir, $".{script}.lr.png");
+        Plots.Save(plot, png, 760, 320);
+        try { Images.CompactCopy(png, Path.Combine(runDir, name)); }
+        finally { File.Delete(png); }
+        return name;
+    }
+
     public static string LogTail(string path, int lines) =>
         File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(lines)) : "";
 }
