@@ -54,14 +54,15 @@ public sealed class CompareTests : IDisposable
             script.Metrics.Where(m => m.Delta is not null).Should().OnlyContain(m => m.Delta == 0 && m.Relative == 0);
             script.Metrics.Should().OnlyContain(m => m.A == m.B && !m.Differs);
             script.ChangedMetrics.Should().Be(0);
-            script.Images.Select(i => i.Image).Should().Equal("decision_regions.png", "history.png");
+            // history.png is what the overlaid charts show; only the other plots are compared as images.
+            script.Images.Select(i => i.Image).Should().Equal("decision_regions.png");
             script.Images.Should().OnlyContain(i => i.Diff.Identical && i.Diff.Score == 0 && i.Diff.ChangedPixels == 0);
             script.ChangedImages.Should().Be(0);
             script.SeriesOnlyInA.Should().BeEmpty();
             script.SeriesOnlyInB.Should().BeEmpty();
         }
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
-        md.Should().Contain("| xor | unchanged | MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000 | none | all 2 identical | 0.00% |");
+        md.Should().Contain("| xor | unchanged | MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000 | none | all 1 identical | 0.00% |");
         md.Should().Contain("- xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000, unchanged").And.Contain("The runs have the same arguments");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.Should().NotContain("<span class=\"bad\">", "nothing changed, so nothing is marked");
@@ -149,8 +150,8 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void A_changed_image_gets_a_positive_score_and_a_difference_image_beside_both_originals()
     {
-        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"), "history.png", "decision_regions.png");
-        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor"), "history.png");
+        FakeRuns.WriteScript(temp.Sub("a", "xor"), FakeRuns.Record("xor"), "samples.png", "decision_regions.png");
+        FakeRuns.WriteScript(temp.Sub("b", "xor"), FakeRuns.Record("xor"), "samples.png");
         FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "decision_regions.png"), marked: true);
         var outDir = temp.Sub("cmp");
 
@@ -160,16 +161,16 @@ public sealed class CompareTests : IDisposable
         changed.Diff.Identical.Should().BeFalse();
         changed.Diff.Score.Should().BeGreaterThan(0);
         changed.Diff.ChangedPixels.Should().BeApproximately(30 * 30 / (200.0 * 120), 1e-9);
-        xor.Images.Single(i => i.Image == "history.png").Diff.Identical.Should().BeTrue();
+        xor.Images.Single(i => i.Image == "samples.png").Diff.Identical.Should().BeTrue();
         xor.ChangedImages.Should().Be(1);
         changed.Sources.Should().Equal("xor/decision_regions.A.webp", "xor/decision_regions.B.webp");
         Images.Difference(Path.Combine(outDir, changed.Sources[1]), Path.Combine(temp.Sub("b", "xor"), "decision_regions.png")).ChangedPixels
             .Should().BeLessThan(0.5, "B's copy shows B's plot (lossy, so not pixel for pixel)");
         var difference = Images.Difference(Path.Combine(outDir, changed.Difference!), Path.Combine(temp.Sub("a", "xor"), "decision_regions.png"));
         (difference.WidthA, difference.HeightA).Should().Be((200, 120), "the difference image is at the plot's own size");
-        var same = xor.Images.Single(i => i.Image == "history.png");
+        var same = xor.Images.Single(i => i.Image == "samples.png");
         same.Difference.Should().BeNull("identical plots need no difference image");
-        same.Sources.Should().Equal(["xor/history.A.webp"], "an identical plot is shown once");
+        same.Sources.Should().Equal(["xor/samples.A.webp"], "an identical plot is shown once");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.Should().Contain($"<img src=\"{Html.Url(changed.Sources[1])}\"").And.Contain($"<img src=\"{Html.Url(changed.Difference!)}\"");
     }
@@ -236,9 +237,9 @@ public sealed class CompareTests : IDisposable
         foreach (var (name, accuracy) in new[] { ("lr0.001", 0.6), ("lr0.01", 0.8), ("lr0.1", 0.7) })
         {
             var record = FakeRuns.Record("xor", validAcc: accuracy);
-            FakeRuns.WriteScript(temp.Sub(name, "xor"), record with { Arguments = ["--lr", name[2..]] }, "history.png");
+            FakeRuns.WriteScript(temp.Sub(name, "xor"), record with { Arguments = ["--lr", name[2..]] }, "samples.png");
         }
-        FakeRuns.Png(Path.Combine(temp.Sub("lr0.1", "xor"), "history.png"), marked: true);
+        FakeRuns.Png(Path.Combine(temp.Sub("lr0.1", "xor"), "samples.png"), marked: true);
         var outDir = temp.Sub("cmp");
 
         var comparison = Compare.Run([temp.Sub("lr0.001"), temp.Sub("lr0.01"), temp.Sub("lr0.1")], outDir, NoReferences);
@@ -249,7 +250,7 @@ public sealed class CompareTests : IDisposable
         var xor = comparison.Scripts.Single();
         xor.Key!.Values.Should().Equal("0.6000", "0.8000", "0.7000");
         xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.6000 → 0.8000 → 0.7000, better");
-        xor.Images.Single().Sources.Should().Equal("xor/history.A.webp", "xor/history.B.webp", "xor/history.C.webp");
+        xor.Images.Single().Sources.Should().Equal("xor/samples.A.webp", "xor/samples.B.webp", "xor/samples.C.webp");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.Should().Contain("| value | A | B | C | C − A |").And.Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.6000 | 0.8000 | 0.7000 | +0.1000 |");
         // One chart per metric holds all three runs.
@@ -261,8 +262,8 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void Two_single_script_folders_compare_directly()
     {
-        var a = FakeRuns.WriteScript(temp.Sub("one", "xor"), FakeRuns.Record("xor"), "history.png");
-        var b = FakeRuns.WriteScript(temp.Sub("two", "xor"), FakeRuns.Record("xor", validAcc: 0.95), "history.png");
+        var a = FakeRuns.WriteScript(temp.Sub("one", "xor"), FakeRuns.Record("xor"), "samples.png");
+        var b = FakeRuns.WriteScript(temp.Sub("two", "xor"), FakeRuns.Record("xor", validAcc: 0.95), "samples.png");
 
         var comparison = Compare.Run(a, b, temp.Sub("cmp"), NoReferences);
 
@@ -310,7 +311,7 @@ public sealed class CompareTests : IDisposable
     {
         FakeRuns.WriteRun(temp.Sub("a"), "xor");
         FakeRuns.WriteRun(temp.Sub("b"), "xor");
-        FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "history.png"), marked: true);
+        FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "samples.png"), marked: true);
         var outDir = temp.Sub("cmp");
         Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences);
 
@@ -328,7 +329,7 @@ public sealed class CompareTests : IDisposable
     {
         FakeRuns.WriteRun(temp.Sub("a"), "xor");
         FakeRuns.WriteRun(temp.Sub("b"), "xor");
-        FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "history.png"), marked: true);
+        FakeRuns.Png(Path.Combine(temp.Sub("b", "xor"), "decision_regions.png"), marked: true);
         var recordB = FakeRuns.Record("xor", validAcc: 0.7);
         FakeRuns.WriteScript(temp.Sub("b", "xor"), recordB with { Arguments = ["--quick", "--lr", "0.02", "--a-rather-long-argument-that-would-widen-a-phone-page"] });
         var outDir = temp.Sub("cmp");
@@ -339,7 +340,7 @@ public sealed class CompareTests : IDisposable
         {
             var load = Chromium.Load(page, width);
             load.ImagesBroken.Should().Be(0);
-            load.ImagesTotal.Should().Be(xor.Charts.Count + 1 + 3, "the charts, the identical plot once, and the changed one as A, B and their difference");
+            load.ImagesTotal.Should().Be(xor.Charts.Count + 3, "the charts (history.png among them), and the changed plot as A, B and their difference");
             load.Overflowing.Should().Be(0, $"nothing may be wider than {width} px outside a scrolling box ({load.OverflowingFirst})");
             load.ScrollWidth.Should().BeLessThanOrEqualTo(width);
             load.Dom.Should().Contain("What differs").And.Contain("Is it better?").And.Contain("xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.7000, worse");

@@ -207,7 +207,11 @@ public static class Compare
         }
         foreach (var script in records.SelectMany(r => r.Keys).Distinct())
         {
-            var configs = records.Select(r => r.TryGetValue(script, out var record) ? ConfigSettings(record.Config) : []).ToList();
+            // A setting that names the run's own folder (Lightning's log_dir) differs in every comparison: it is compared
+            // as "<run folder>/…", so only a real difference shows.
+            var configs = sides.Select(side => side.FirstOrDefault(f => f.Script == script && f.Record is not null) is { } folder
+                ? ConfigSettings(folder.Record!.Config).ToDictionary(kv => kv.Key, kv => OwnFolder(kv.Value, folder.Dir))
+                : []).ToList();
             foreach (var key in configs.SelectMany(c => c.Keys).Distinct())
             {
                 var values = configs.Select(c => c.TryGetValue(key, out var v) ? v : (Shown: "—", Full: "")).ToList();
@@ -215,6 +219,14 @@ public static class Compare
             }
         }
         return rows;
+    }
+
+    static (string Shown, string Full) OwnFolder((string Shown, string Full) value, string dir)
+    {
+        var full = Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar);
+        return value.Full == full || value.Full.StartsWith(full + Path.DirectorySeparatorChar)
+            ? ("<run folder>" + value.Full[full.Length..], "<run folder>" + value.Full[full.Length..])
+            : value;
     }
 
     static readonly (string Setting, Func<RunRecord, string> Read)[] RunSettings =
@@ -295,7 +307,9 @@ public static class Compare
         }
 
         var images = new List<ImagePair>();
-        foreach (var image in a.Images.Where(i => folders.Skip(1).All(f => f.Images.Contains(i))))
+        // A history plot (history.png, a loss curve) shows what the overlaid charts above show for every run on one
+        // scale: side by side it would only add weight (about 0.75 MB for two full runs).
+        foreach (var image in a.Images.Where(i => folders.Skip(1).All(f => f.Images.Contains(i)) && !(charts.Count > 0 && IsHistoryPlot(i))))
         {
             var stem = Safe(Path.ChangeExtension(image, null));
             var file = $"{Safe(a.Script)}/{stem}.difference.webp";
@@ -422,6 +436,10 @@ public static class Compare
     }
 
     static string PatternName(int run) => (run % RunPatterns.Length) switch { 0 => "solid", 1 => "dashed", 2 => "dotted", _ => "densely dashed" };
+
+    /// <summary>A script's plot of training curves (the lib's history plot, a loss curve), which compare draws as overlaid charts instead.</summary>
+    public static bool IsHistoryPlot(string image) =>
+        Path.GetFileNameWithoutExtension(image) is var stem && (stem == "history" || stem.EndsWith("loss", StringComparison.Ordinal));
 
     /// <summary>A path segment safe for file names: letters, digits, '.', '_' and '-'; anything else becomes '_'.</summary>
     public static string Safe(string text) => Regex.Replace(text, @"[^A-Za-z0-9._-]+", "_").Trim('_');
