@@ -68,9 +68,18 @@ public sealed record ScriptFinished(ScriptResult Result, int Index, int Count) :
 /// </summary>
 public static class BatchRuns
 {
-    /// <summary>The chapter's order; scripts not listed here follow, alphabetically.</summary>
-    public static readonly IReadOnlyList<string> OutlineOrder =
-        ["init", "autograd", "sequential", "xor", "module", "custom_layer", "auto_mpg", "mnist", "lightning"];
+    /// <summary>
+    /// The chapter's order, from scripts/chapter-order.txt (the list `./csx` shows too); scripts not listed there follow,
+    /// alphabetically.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OutlineOrder = ChapterOrder(Path.Combine(ToolsLibDir(), "..", "..", "scripts", "chapter-order.txt"));
+
+    /// <summary>The script names a chapter-order file lists (one per line; # starts a comment); none when it is missing.</summary>
+    public static IReadOnlyList<string> ChapterOrder(string path) =>
+        File.Exists(path) ? File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList() : [];
+
+    // This file's folder (tools/lib), as a script and as compiled C# alike.
+    static string ToolsLibDir([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
     /// <summary>summary.json's format: metrics.json's (snake_case), with readable non-ASCII and '+', and nulls written (a skipped script has no exit code).</summary>
     public static readonly JsonSerializerOptions Json = new(RunRecords.Json)
