@@ -35,6 +35,7 @@
 #load "core/Training.cs"
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
+#load "core/OptimizerStates.cs"
 #load "core/Weights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
@@ -64,3 +65,4 @@
 #load "lightning/DataModules.cs"
 #load "lightning/Trainer.cs"
 #load "lightning/Callbacks.cs"
+#load "lightning/LightningCheckpoints.cs"

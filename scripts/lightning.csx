@@ -5,6 +5,9 @@
 // Writes out/lightning/: metrics.json, lightning_logs/version_N/ (Lightning's CSVLogger: metrics.csv, hparams.yaml; N counts
 // this run folder's runs, the earlier versions being in its kept sets), history.png, checkpoints/epoch=E-step=S.ckpt
 // and, beside it, the same weights as epoch=E-step=S.pth in PyTorch's format (the MLP's state_dict: 1.weight … 5.bias).
+// Each .ckpt is laid out as Lightning's (torch.load reads it: state_dict, optimizer_states, epoch, global_step, callbacks),
+// and checkpoints/last.ckpt is saved after every epoch: --ckpt-path FILE (or last, this folder's) resumes the fit from
+// one as trainer.fit(ckpt_path=…) does, to the same history and weights as a run never stopped.
 // --weights FILE starts the MLP from a saved state_dict (such a .pth, a .ckpt, or the notebook's torch.save file); with
 // --eval-only it skips fit and only runs trainer.test on it (metrics.json status "evaluated", no history plot).
 // (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
@@ -21,11 +24,13 @@ var splitOption = new ChoiceOption("split", ["random", "first"], "random", "rand
 var shuffle = new FlagOption("shuffle", "shuffle the training batches every epoch (the book's train_dataloader does not)");
 var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0, Max: CommonOptions.MaxEpochs);
 var device = new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp");
+var ckptPath = new TextOption("ckpt-path", null, "resume the fit from a checkpoint (a .ckpt this script saved, or last: this folder's checkpoints/last.ckpt); --epochs counts all epochs", "FILE");
 var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10,
-    options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device, .. ModelWeights.Options]);
+    options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device, ckptPath, .. ModelWeights.Options]);
 var deviceName = run.Get(device)!;
 Devices.Parse(deviceName); // a bad --device is a usage error before any data loads
 var weights = ModelWeights.From(run);
+var resumeFrom = ResumePath(); // a missing or wrong checkpoint is reported before any data loads
 var split = run.Get(splitOption);
 var batchSize = run.Get(batchSizeOption);
 var optimizerSpec = new Adam(LearningRate: run.Get(lr));
@@ -51,7 +56,7 @@ var task = new LitTask(
     Hparams: new Dictionary<string, object> { ["image_shape"] = new[] { 1, 28, 28 }, ["hidden_units"] = spec.HiddenUnits });
 
 // --- Training the model using the Trainer class (the *how*), keeping the checkpoint with the best valid_acc
-var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max);
+var checkpoint = new ModelCheckpoint(run.OutPath("checkpoints"), monitor: "valid_acc", mode: MonitorMode.Max, saveLast: true);
 var earlyStopping = run.Get(earlyStop) > 0 ? new EarlyStopping("valid_loss", patience: run.Get(earlyStop)) : null;
 List<Callback> callbacks = [checkpoint, new LearningRateMonitor()];
 if (earlyStopping is not null) callbacks.Add(earlyStopping);
@@ -82,7 +87,7 @@ if (weights.EvalOnly)
         keyMetric: new KeyMetric("test_acc", evalAcc, Better.Higher, ModelName));
 }
 
-var fit = trainer.Fit(task, data);
+var fit = trainer.Fit(task, data, ckptPath: resumeFrom);
 
 // --- Evaluating the model: trainer.test(ckpt_path='best')
 var testMetrics = trainer.Test(task, data, ckpt: checkpoint.BestModelPath is null ? null : "best");
@@ -102,7 +107,7 @@ Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Li
 
 return Runs.Finish(run,
     config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), trainer = RecordedConfig(), optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
+                  shuffle_train = run.Get(shuffle), resumed_from = resumeFrom, trainer = RecordedConfig(), optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
                   callbacks = callbacks.Select(c => c.GetType().Name) },
     series:
     [
@@ -136,6 +141,16 @@ nn.Module<Tensor, Tensor> BuildModel()
 // writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
 int LogVersion() => Trainers.NextVersion([Path.Combine(run.ResultDir, "lightning_logs"),
     .. (Directory.Exists(RunSets.StorePath(run.ResultDir)) ? Directory.GetDirectories(RunSets.StorePath(run.ResultDir)) : []).Select(set => Path.Combine(set, "lightning_logs"))]);
+
+// --ckpt-path as a full path (last: this run folder's checkpoints/last.ckpt), checked to be a trainer checkpoint; or null.
+string ResumePath()
+{
+    if (run.Get(ckptPath) is not { } given) return null;
+    if (weights.Path is not null) throw ArgParser.UsageError(run.Script, "--ckpt-path resumes a fit with the weights it holds: give --ckpt-path or --weights, not both");
+    var path = given == "last" ? Path.Combine(run.ResultDir, "checkpoints", ModelCheckpoint.LastName) : Path.GetFullPath(given);
+    using var resumable = LightningCheckpoints.Read(path);
+    return path;
+}
 
 // The trainer's settings as metrics.json records them: the log folder where the logs end up (the run folder), not the
 // staging folder this run writes into before Runs.Finish swaps it in.

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 // Checkpoints: a model's weights (its state_dict), written atomically, and read back only after checking that every
 // entry fits the model, so the wrong file gives a message instead of a torn model. Three formats, by what the file
 // holds (reading) or its extension (writing): PyTorch's torch.save zip (.pth/.pt, through TorchSharp.PyBridge, with
-// PyTorch's names), safetensors (.safetensors) and TorchSharp's own (anything else, e.g. .bin and Lightning's .ckpt).
+// PyTorch's names; also a Lightning .ckpt, whose state_dict is read), safetensors (.safetensors) and TorchSharp's own
+// (anything else, e.g. .bin).
 
 /// <summary>The file formats a state_dict can be in.</summary>
 public enum CheckpointFormat
@@ -83,6 +84,27 @@ public static class Checkpoints
         return CheckpointFormat.TorchSharp;
     }
 
+    /// <summary>What the file at <paramref name="path"/> is, in words: <c>PyTorch state_dict</c>, <c>Lightning checkpoint</c>, <c>safetensors</c> or <c>TorchSharp</c>.</summary>
+    public static string Describe(string path) => Detect(path) switch
+    {
+        CheckpointFormat.PyTorch => IsLightningCheckpoint(path) ? "Lightning checkpoint" : "PyTorch state_dict",
+        CheckpointFormat.Safetensors => "safetensors",
+        _ => "TorchSharp",
+    };
+
+    // A torch.save'd dict with a state_dict inside (Lightning's .ckpt) rather than a state_dict itself.
+    static bool IsLightningCheckpoint(string path)
+    {
+        try
+        {
+            var root = PyTorchUnpickler.UnpickleStateDict(path);
+            var lightning = root["state_dict"] is System.Collections.IDictionary;
+            OptimizerStates.DisposeTensors(root);
+            return lightning;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) { return false; }
+    }
+
     /// <summary>
     /// Loads a state_dict in any of the three formats into <paramref name="model"/>. Throws <see cref="Ch13Exception"/>,
     /// leaving the model untouched, when the file is missing, is not a state_dict, or belongs to another
@@ -120,7 +142,7 @@ public static class Checkpoints
         try
         {
             var tensors = format == CheckpointFormat.PyTorch
-                ? PyTorchUnpickler.UnpickleStateDict(path).Cast<System.Collections.DictionaryEntry>()
+                ? StateDictOf(PyTorchUnpickler.UnpickleStateDict(path)).Cast<System.Collections.DictionaryEntry>()
                     .Select(e => (Name: e.Key as string ?? throw new InvalidDataException($"a key that is not text ({e.Key})"),
                                   Tensor: e.Value as Tensor ?? throw new InvalidDataException($"'{e.Key}' is not a tensor")))
                     .ToList()
@@ -133,6 +155,23 @@ public static class Checkpoints
             throw new Ch13Exception($"checkpoint {path} looks like a {what} but is not a readable state_dict ({OneLine(e.Message)}).\n" +
                                     "Fix: save the weights with torch.save(model.state_dict(), path), not the whole model.", 1, e);
         }
+    }
+
+    /// <summary>The book's LightningModule keeps its network as <c>self.model</c>: a Lightning checkpoint's weights are named <c>model.1.weight</c>….</summary>
+    public const string LightningModelPrefix = "model.";
+
+    // A file torch.save wrote: a state_dict, or a Lightning checkpoint (a dict whose "state_dict" holds the weights,
+    // named with the LightningModule's attribute in front; the rest, optimiser state and all, is let go of here).
+    static System.Collections.IDictionary StateDictOf(System.Collections.Hashtable root)
+    {
+        if (root["state_dict"] is not System.Collections.IDictionary weights) return root;
+        foreach (System.Collections.DictionaryEntry e in root)
+            if (!Equals(e.Key, "state_dict")) OptimizerStates.DisposeTensors(e.Value);
+        var names = weights.Keys.OfType<string>().ToList();
+        if (names.Count == 0 || !names.All(n => n.StartsWith(LightningModelPrefix, StringComparison.Ordinal))) return weights;
+        var unprefixed = new System.Collections.Hashtable();
+        foreach (System.Collections.DictionaryEntry e in weights) unprefixed[((string)e.Key)[LightningModelPrefix.Length..]] = e.Value;
+        return unprefixed;
     }
 
     // Copies in place (PyTorch's load_state_dict does the same): a parameter that is a view into a flat optimiser's

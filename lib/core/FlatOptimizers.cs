@@ -160,6 +160,17 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
         return null!;
     }
 
+    /// <summary>
+    /// Gives a momentum SGD its buffer before its first step (zeros, per-parameter views into it as after a step), so a
+    /// checkpoint's momentum can be copied in; the next step then goes on from it as from any later step.
+    /// </summary>
+    public void EnsureMomentumBuffer()
+    {
+        if (flat is null || momentumBuffer is not null || ((Options)_parameter_groups[0].Options).momentum is not > 0) return;
+        momentumBuffer = zeros_like(flat.Values).DetachFromDisposeScope();
+        ShareMomentumState();
+    }
+
     // state_dict() sees per-parameter momentum buffers, as the reference keeps them.
     void ShareMomentumState()
     {
@@ -194,7 +205,6 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     readonly Tensor? expAvg;
     readonly Tensor? expAvgSq;
     readonly FlatLink link = new();
-    long steps;
 
     public FlatAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double eps = 1e-8, double weightDecay = 0)
@@ -235,8 +245,9 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         var weightDecay = options.weight_decay!.Value;
         var lr = options.LearningRate!.Value;
 
-        steps++;
-        foreach (var p in flat!.Parameters) ((State)_state[p.Handle]).step = steps;
+        // The count lives in the parameters' states (as the reference keeps it), so restoring them resumes it.
+        var steps = ((State)_state[flat!.Parameters[0].Handle]).step + 1;
+        foreach (var p in flat.Parameters) ((State)_state[p.Handle]).step = steps;
         var biasCorrection1 = 1 - Math.Pow(beta1, steps);
         var biasCorrection2 = 1 - Math.Pow(beta2, steps);
 

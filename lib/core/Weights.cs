@@ -16,7 +16,7 @@ public sealed record WeightsChoice(string? Path, bool EvalOnly)
 
     /// <summary>The line a script prints when it loaded weights (null when it did not).</summary>
     public string? Describe() => Path is null ? null
-        : $"Weights from {Path} ({Checkpoints.Detect(Path) switch { CheckpointFormat.PyTorch => "PyTorch state_dict", CheckpointFormat.Safetensors => "safetensors", _ => "TorchSharp" }})"
+        : $"Weights from {Path} ({Checkpoints.Describe(Path)})"
           + (EvalOnly ? "; evaluating only, no training" : "; training continues from them");
 }
 

@@ -110,7 +110,13 @@ public sealed class Trainer : IDisposable
     /// and trains up to <c>MaxEpochs</c> epochs, validating after each. Stops early when a callback sets
     /// <see cref="ShouldStop"/>, the training loss is not finite (diverged), or <see cref="Cancel"/> fires.
     /// </summary>
-    public FitResult Fit(LitTask task, DataModule data)
+    /// <remarks>
+    /// With <paramref name="ckptPath"/> (Lightning's <c>trainer.fit(…, ckpt_path=…)</c>) the fit resumes after the epoch a
+    /// <see cref="LightningCheckpoints"/> file ends with: weights, optimiser state, epoch and step counters, the epoch logs
+    /// so far, every callback's state and the global random generator (the shuffling order), so resuming after k epochs
+    /// gives the history and weights of an uninterrupted run.
+    /// </remarks>
+    public FitResult Fit(LitTask task, DataModule data, string? ckptPath = null)
     {
         var clock = Stopwatch.StartNew();
         TrainBatches = (data.TrainBatches, Config.LimitTrainBatches) switch
@@ -124,7 +130,8 @@ public sealed class Trainer : IDisposable
         Model ??= task.Build();
         Devices.Move(Model, Device);
         Optimizer ??= task.ConfigureOptimizers(Model);
-        try { return FitLoop(task, data, clock); }
+        var firstEpoch = ckptPath is null ? 0 : Resume(ckptPath);
+        try { return FitLoop(task, data, clock, firstEpoch); }
         catch (Exception e)
         {
             Each(c => c.OnException(this, e));
@@ -132,12 +139,34 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    FitResult FitLoop(LitTask task, DataModule data, Stopwatch clock)
+    // Restores what the checkpoint at path holds into this trainer and its callbacks; returns the epoch to go on with.
+    int Resume(string path)
+    {
+        using var checkpoint = LightningCheckpoints.Read(path);
+        Checkpoints.Load(Model!, path); // checks every weight against the model first
+        var optimizerStates = (System.Collections.IList)checkpoint.Contents["optimizer_states"]!;
+        OptimizerStates.Restore(Optimizer!, (System.Collections.IDictionary)optimizerStates[0]!, path);
+        var callbackStates = (System.Collections.IDictionary)checkpoint.Contents["callbacks"]!;
+        foreach (var callback in Callbacks)
+            if (callbackStates[callback.StateKey] is System.Collections.IDictionary state) callback.LoadStateDict(state, path);
+        epochs.Clear();
+        epochs.AddRange(checkpoint.Epochs);
+        GlobalStep = checkpoint.GlobalStep;
+        CurrentEpoch = checkpoint.Epoch;
+        if (((System.Collections.IDictionary)checkpoint.Contents["ch13"]!)["rng_state"] is Tensor rng) torch.set_rng_state(rng);
+        if (Config.ProgressBar) Out.WriteLine($"Restored all states from the checkpoint at {path} (epoch={checkpoint.Epoch}, step={checkpoint.GlobalStep})");
+        return checkpoint.Epoch + 1;
+    }
+
+    /// <summary>Lightning's <c>trainer.save_checkpoint(path)</c>: this trainer's state after its current epoch (<see cref="LightningCheckpoints"/>).</summary>
+    public void SaveCheckpoint(string path) => LightningCheckpoints.Save(this, path);
+
+    FitResult FitLoop(LitTask task, DataModule data, Stopwatch clock, int firstEpoch)
     {
         var status = RunStatus.Completed;
         Each(c => c.OnFitStart(this));
         Each(c => c.OnTrainStart(this));
-        for (var epoch = 0; epoch < Config.MaxEpochs; epoch++)
+        for (var epoch = firstEpoch; epoch < Config.MaxEpochs; epoch++)
         {
             CurrentEpoch = epoch;
             BeginEpochLog();
