@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using FluentAssertions;
+using Xunit;
+
+namespace Ch13.Runner.Tests;
+
+/// <summary>
+/// The ./csx wrapper's two builds, over a copy of the wrapper and a stub <c>dotnet</c> that logs what it is asked
+/// (a publish makes an empty ch13-csx.dll in its -o folder; a run prints which dll ran): the first run builds the
+/// plain one in the foreground and runs it, the ReadyToRun one follows in the background only after that run ended,
+/// later runs use it without building, and a changed runner source makes the next run rebuild the plain one.
+/// </summary>
+public sealed class CsxWrapperBuildTests : IDisposable
+{
+    readonly ScratchDir scratch = new();
+    public void Dispose() => scratch.Dispose();
+
+    string Root => Path.Combine(scratch.Path, "wrapper");
+    string Log => Path.Combine(scratch.Path, "dotnet.log");
+
+    (int ExitCode, string Output, string Errors) Csx(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(Root, "csx"), .. args])
+            { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["PATH"] = Path.Combine(scratch.Path, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.WaitForExit(30_000).Should().BeTrue("the wrapper returns once the (stub) run ends; the background build holds no pipe");
+        return (process.ExitCode, output.Result, errors.Result);
+    }
+
+    void Setup(double runSeconds)
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "runner"));
+        File.WriteAllText(Path.Combine(Root, "runner", "Program.cs"), "// v1");
+        File.Copy(Path.Combine(Repo.Root, "csx"), Path.Combine(Root, "csx"));
+        var bin = Path.Combine(scratch.Path, "bin");
+        Directory.CreateDirectory(bin);
+        // publish: log the ReadyToRun setting and the -o folder, make the dll; anything else is a run of a dll.
+        File.WriteAllText(Path.Combine(bin, "dotnet"), $$"""
+            #!/bin/bash
+            if [ "$1" = publish ]; then
+              out=""; r2r=""
+              while [ $# -gt 0 ]; do
+                case "$1" in -o) out="$2"; shift ;; -p:PublishReadyToRun=*) r2r="${1#-p:PublishReadyToRun=}" ;; esac
+                shift
+              done
+              echo "publish r2r=$r2r out=${out#{{Root}}/}" >> '{{Log}}'
+              mkdir -p "$out" && touch "$out/ch13-csx.dll"
+              exit 0
+            fi
+            echo "run ${1#{{Root}}/} start" >> '{{Log}}'
+            sleep {{runSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}
+            echo "run ${1#{{Root}}/} end" >> '{{Log}}'
+            echo "ran ${1#{{Root}}/}"
+            """.Replace("\r", ""));
+        File.SetUnixFileMode(Path.Combine(bin, "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    string[] Logged() => File.Exists(Log) ? File.ReadAllLines(Log) : [];
+
+    void WaitForFastBuild()
+    {
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(Root, "runner/bin/Release/net10.0/.csx-build-stamp")) && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(50);
+        File.Exists(Path.Combine(Root, "runner/bin/Release/net10.0/.csx-build-stamp")).Should().BeTrue(string.Join("\n", Logged()));
+    }
+
+    [Fact]
+    public void The_first_run_builds_plain_then_readytorun_follows_after_it_and_later_runs_use_it()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Setup(runSeconds: 1.5);
+
+        var first = Csx("scripts/xor.csx", "--", "--quick");
+
+        first.ExitCode.Should().Be(0, first.Errors);
+        first.Output.Should().Be("ran runner/bin/Release/light/ch13-csx.dll\n");
+        first.Errors.Should().StartWith("csx: building the bundled runner (first run only; about 10 s)…\ncsx: runner ready (")
+            .And.Contain("csx: a faster (ReadyToRun) build of the runner follows in the background once this run ends");
+        WaitForFastBuild();
+        Logged().Should().Equal(
+            "publish r2r=false out=runner/bin/Release/light",
+            "run runner/bin/Release/light/ch13-csx.dll start",
+            "run runner/bin/Release/light/ch13-csx.dll end",
+            "publish r2r=true out=runner/bin/Release/net10.0");
+
+        var second = Csx("scripts/xor.csx");
+        second.Output.Should().Be("ran runner/bin/Release/net10.0/ch13-csx.dll\n");
+        second.Errors.Should().BeEmpty("nothing is built when both builds are up to date");
+
+        // A changed runner source: the next run rebuilds the plain one in the foreground, then the fast one again.
+        Thread.Sleep(1100); // file times have a resolution the stamp comparison needs to see past
+        File.WriteAllText(Path.Combine(Root, "runner", "Program.cs"), "// v2");
+        var third = Csx("scripts/xor.csx");
+        third.Output.Should().Be("ran runner/bin/Release/light/ch13-csx.dll\n");
+        third.Errors.Should().StartWith("csx: rebuilding the bundled runner (its sources changed)…");
+        var clock = Stopwatch.StartNew();
+        while (Logged().Count(l => l.StartsWith("publish r2r=true", StringComparison.Ordinal)) < 2 && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(50);
+        Logged()[^1].Should().Be("publish r2r=true out=runner/bin/Release/net10.0");
+        WaitForFastBuild();
+        Csx("scripts/xor.csx").Output.Should().Be("ran runner/bin/Release/net10.0/ch13-csx.dll\n");
+    }
+
+    [Fact]
+    public void A_run_while_the_readytorun_build_is_pending_uses_the_plain_build_and_schedules_no_second_one()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Setup(runSeconds: 3);
+        var first = Task.Run(() => Csx("scripts/xor.csx"));
+        var clock = Stopwatch.StartNew();
+        while (!Logged().Contains("run runner/bin/Release/light/ch13-csx.dll start") && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(50);
+
+        var second = Csx("scripts/xor.csx"); // while the first still runs: its background build is waiting for it
+
+        second.Output.Should().Be("ran runner/bin/Release/light/ch13-csx.dll\n");
+        second.Errors.Should().BeEmpty("the light build is current and the fast one is already scheduled");
+        first.Result.ExitCode.Should().Be(0);
+        WaitForFastBuild();
+        Thread.Sleep(500);
+        Logged().Count(l => l.StartsWith("publish r2r=true", StringComparison.Ordinal)).Should().Be(1);
+    }
+}
