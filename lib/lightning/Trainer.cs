@@ -203,7 +203,7 @@ public sealed class Trainer : IDisposable
                   ?? throw new Ch13Exception("Test(ckpt: \"best\") needs a ModelCheckpoint callback that has saved a checkpoint (did Fit run?).")
                 : ckpt;
             Checkpoints.Load(Model, path);
-            if (Config.ProgressBar) Out.WriteLine($"Restoring states from the checkpoint path at {path}");
+            if (Config.ProgressBar) Out.WriteLine($"Restoring states from the checkpoint path at {Shown(path)}");
         }
         Devices.Move(Model, Device);
         BeginEpochLog();
@@ -218,6 +218,12 @@ public sealed class Trainer : IDisposable
         if (Config.ProgressBar) Out.WriteLine(Trainers.TestTable(metrics, batches));
         return metrics;
     }
+
+    // A file under the log folder as the run folder's own (checkpoints/…): the log folder may be a staging folder that
+    // is renamed once the run ends, so its full path would name a folder the user never sees.
+    string Shown(string path) =>
+        Config.LogDir is { } logDir && Path.GetRelativePath(logDir, path) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative)
+            ? relative : path;
 
     /// <summary>Lightning's <c>self.log</c> from a callback or hook: a value for the current epoch (averaged if logged again).</summary>
     public void Log(string name, double value, double weight = 1)
