@@ -99,7 +99,7 @@ public static class Checkpoints
         {
             var root = PyTorchUnpickler.UnpickleStateDict(path);
             var lightning = root["state_dict"] is System.Collections.IDictionary;
-            OptimizerStates.DisposeTensors(root);
+            Tensors.DisposeAll(root);
             return lightning;
         }
         catch (Exception e) when (e is not OutOfMemoryException) { return false; }
@@ -166,7 +166,7 @@ public static class Checkpoints
     {
         if (root["state_dict"] is not System.Collections.IDictionary weights) return root;
         foreach (System.Collections.DictionaryEntry e in root)
-            if (!Equals(e.Key, "state_dict")) OptimizerStates.DisposeTensors(e.Value);
+            if (!Equals(e.Key, "state_dict")) Tensors.DisposeAll(e.Value);
         var names = weights.Keys.OfType<string>().ToList();
         if (names.Count == 0 || !names.All(n => n.StartsWith(LightningModelPrefix, StringComparison.Ordinal))) return weights;
         var unprefixed = new System.Collections.Hashtable();

@@ -14,7 +14,7 @@ public static class OptimizerStates
 {
     /// <summary>
     /// PyTorch's <c>optimizer.state_dict()</c> for <paramref name="optimizer"/>: its tensors are copies with their own
-    /// storage (the caller disposes them, e.g. with <see cref="DisposeTensors"/>). Adam and SGD, one parameter group.
+    /// storage (the caller disposes them, e.g. with <see cref="Tensors.DisposeAll"/>). Adam and SGD, one parameter group.
     /// </summary>
     public static Dictionary<object, object?> ToPyTorch(optim.Optimizer optimizer)
     {
@@ -110,17 +110,6 @@ public static class OptimizerStates
         for (var i = 0; i < states.Count; i++)
             if (states[i] is TorchSharp.Modules.Adam.State a) a.step = steps[i];
         group.LearningRate = Convert.ToDouble(savedGroup["lr"], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Disposes every tensor in a nested dictionary or list (what <see cref="ToPyTorch"/> returns).</summary>
-    public static void DisposeTensors(object? value)
-    {
-        switch (value)
-        {
-            case Tensor t: t.Dispose(); break;
-            case IDictionary d: foreach (DictionaryEntry e in d) DisposeTensors(e.Value); break;
-            case IEnumerable items and not string: foreach (var item in items) DisposeTensors(item); break;
-        }
     }
 
     static Tensor Owned(Tensor t) => t.detach().clone();

@@ -70,4 +70,18 @@ public static class Tensors
             using (owned) return owned.to(device);
         }
     }
+
+    /// <summary>
+    /// Disposes every tensor in a nested structure of dictionaries and lists: what an unpickled torch.save file or
+    /// <see cref="OptimizerStates.ToPyTorch"/> gives.
+    /// </summary>
+    public static void DisposeAll(object? value)
+    {
+        switch (value)
+        {
+            case Tensor t: t.Dispose(); break;
+            case System.Collections.IDictionary d: foreach (System.Collections.DictionaryEntry e in d) DisposeAll(e.Value); break;
+            case System.Collections.IEnumerable items and not string: foreach (var item in items) DisposeAll(item); break;
+        }
+    }
 }

@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 /// <summary>A trainer checkpoint read back: where it ends (epoch from 0, optimiser steps) and the whole dictionary.</summary>
 public sealed record TrainerCheckpoint(string Path, int Epoch, long GlobalStep, IReadOnlyList<EpochLog> Epochs, Hashtable Contents) : IDisposable
 {
-    public void Dispose() => OptimizerStates.DisposeTensors(Contents);
+    public void Dispose() => Tensors.DisposeAll(Contents);
 }
 
 /// <summary>Writing and reading the trainer's Lightning-style <c>.ckpt</c> files.</summary>
@@ -51,7 +51,7 @@ public static class LightningCheckpoints
             };
             Files.WriteAtomic(path, temp => PyTorchPickler.PickleStateDict(temp, contents));
         }
-        finally { OptimizerStates.DisposeTensors(contents); }
+        finally { Tensors.DisposeAll(contents); }
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public static class LightningCheckpoints
         }
         catch (Exception e) when (e is InvalidCastException or NullReferenceException or FormatException or KeyNotFoundException)
         {
-            OptimizerStates.DisposeTensors(contents);
+            Tensors.DisposeAll(contents);
             throw new Ch13Exception($"{path} is a damaged trainer checkpoint ({e.Message}). Fix: resume from another .ckpt, or train again.", 1, e);
         }
     }

@@ -56,7 +56,7 @@ public class TrainerResumeTests : IDisposable
         var moments = OptimizerStates.ToPyTorch(trainer.Optimizer!);
         var state = (Dictionary<object, object?>)moments["state"]!;
         var flatMoments = state.Values.Cast<Dictionary<object, object?>>().SelectMany(e => ((Tensor)e["exp_avg"]!).data<float>().ToArray().Concat(((Tensor)e["exp_avg_sq"]!).data<float>().ToArray())).ToArray();
-        OptimizerStates.DisposeTensors(moments);
+        Tensors.DisposeAll(moments);
         // The weights after the last epoch (Test restored the best into the model, so read them from last.ckpt).
         using var last = Task().Build();
         Checkpoints.Load(last, Path.Combine(dir, ModelCheckpoint.LastName));
@@ -120,7 +120,7 @@ public class TrainerResumeTests : IDisposable
             ((System.Collections.IDictionary)contents["callbacks"]!).Keys.Cast<string>().Should().Contain(k => k.StartsWith("ModelCheckpoint{'monitor': 'valid_acc'"))
                 .And.Contain("EarlyStopping{'monitor': 'valid_loss', 'mode': 'min'}");
         }
-        finally { OptimizerStates.DisposeTensors(contents); }
+        finally { Tensors.DisposeAll(contents); }
 
         using var model = Task().Build();
         Checkpoints.Load(model, path);
