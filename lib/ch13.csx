@@ -7,6 +7,9 @@
 #r "nuget: Deedle, 8.1.0"
 #r "nuget: Spectre.Console, 0.57.2"
 
+// ground: what every layer needs
+#load "ground/Chapter.cs"
+
 // run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)
 #load "run/Errors.cs"
 #load "run/Files.cs"
