@@ -39,14 +39,22 @@ public sealed class PackageCatalog
     /// <summary>The packages the runner references itself (what its csproj lists for scripts), as "Name Version".</summary>
     public IEnumerable<string> Provided => _direct.Select(l => $"{l.Name} {l.Version}");
 
+    /// <summary>
+    /// Packages a script names that the runner provides under another name: TorchSharp-cpu is TorchSharp plus every
+    /// platform's libtorch, and the runner carries TorchSharp with this platform's libtorch only (its csproj).
+    /// </summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase) { ["TorchSharp-cpu"] = "TorchSharp" };
+
     public PackageLookup Find(string name, string? version)
     {
+        var asked = name;
+        if (!_packages.ContainsKey(name) && Aliases.TryGetValue(name, out var provided)) name = provided;
         if (!_packages.TryGetValue(name, out var package))
             return new([], $"ch13-csx does not provide the package '{name}' (it provides {string.Join(", ", Provided)} and their dependencies); "
                 + $"add a PackageReference for it to {ProjectFile} (and its version to Directory.Packages.props), or remove the #r line");
         if (version is not null && !SameVersion(version, package.Version))
             return new([], $"ch13-csx provides {package.Name} {package.Version} only, not {version}; "
-                + $"change the #r line to \"nuget: {package.Name}, {package.Version}\", "
+                + $"change the #r line to \"nuget: {asked}, {package.Version}\", "
                 + $"or change {package.Name}'s version in Directory.Packages.props (used by {ProjectFile}) and rebuild the runner");
         return new(Closure(package).SelectMany(AssemblyPaths).Distinct().ToList(), null);
     }
