@@ -8,6 +8,7 @@
 #r "nuget: Spectre.Console, 0.57.2"
 
 // ground: what every layer needs
+#load "ground/Numbers.cs"
 #load "ground/Chapter.cs"
 
 // run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)

@@ -317,7 +317,7 @@ public sealed class TrainerProgressBar : Callback
             [.. metrics.Where(kv => !kv.Key.StartsWith("lr-", StringComparison.Ordinal))
                 .OrderBy(kv => kv.Key.Split('_')[0], StringComparer.Ordinal).ThenBy(kv => kv.Key.EndsWith("_loss", StringComparison.Ordinal) ? 0 : 1)
                 .ThenBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => (kv.Key, ProgressBars.Number(kv.Value)))]); // train_loss, train_acc, valid_loss, valid_acc
+                .Select(kv => (kv.Key, Numbers.Short(kv.Value)))]); // train_loss, train_acc, valid_loss, valid_acc
 
     public override void OnFitEnd(Trainer trainer) => Close();
 

@@ -68,15 +68,12 @@ public static class Progress
     /// <summary>The bar's text and the plain progress line: <c>MLP · epoch 37/100 · loss 0.1234/0.1100 · acc 0.956/0.960</c> (train/valid).</summary>
     public static string Describe(string label, EpochMetrics m, int epochs)
     {
-        var text = new StringBuilder($"{label} · epoch {m.Epoch}/{epochs} · loss {F(m.TrainLoss)}");
-        if (m.ValidLoss is { } validLoss) text.Append('/').Append(F(validLoss));
+        var text = new StringBuilder($"{label} · epoch {m.Epoch}/{epochs} · loss {Numbers.Fixed(m.TrainLoss)}");
+        if (m.ValidLoss is { } validLoss) text.Append('/').Append(Numbers.Fixed(validLoss));
         if (m.TrainAccuracy is not null || m.ValidAccuracy is not null)
-            text.Append(" · acc ").Append(m.TrainAccuracy is { } a ? F(a, "F3") : "-").Append('/').Append(m.ValidAccuracy is { } v ? F(v, "F3") : "-");
+            text.Append(" · acc ").Append(m.TrainAccuracy is { } a ? Numbers.Fixed(a, "F3") : "-").Append('/').Append(m.ValidAccuracy is { } v ? Numbers.Fixed(v, "F3") : "-");
         return text.ToString();
     }
-
-    static string F(double value, string format = "F4") =>
-        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -128,10 +125,10 @@ public sealed class EpochProgressBar(ProgressMode mode, string label, int epochs
     // (this epoch's once it has finished).
     BarState State(BatchEnd b, EpochMetrics? epoch)
     {
-        var fields = new List<(string, string)> { ("train_loss", ProgressBars.Number(b.TrainLoss)) };
-        if (b.TrainAccuracy is { } acc) fields.Add(("train_acc", ProgressBars.Number(acc)));
-        if (epoch?.ValidLoss is { } vl) fields.Add(("val_loss", ProgressBars.Number(vl)));
-        if (epoch?.ValidAccuracy is { } va) fields.Add(("val_acc", ProgressBars.Number(va)));
+        var fields = new List<(string, string)> { ("train_loss", Numbers.Short(b.TrainLoss)) };
+        if (b.TrainAccuracy is { } acc) fields.Add(("train_acc", Numbers.Short(acc)));
+        if (epoch?.ValidLoss is { } vl) fields.Add(("val_loss", Numbers.Short(vl)));
+        if (epoch?.ValidAccuracy is { } va) fields.Add(("val_acc", Numbers.Short(va)));
         return new BarState($"{label} · Epoch {b.Epoch}/{epochs}", b.Batch, b.Batches, epochClock.Elapsed, fields);
     }
 }
@@ -200,11 +197,6 @@ public static class ProgressBars
         var t = TimeSpan.FromSeconds(Math.Round(seconds));
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}" : $"{t.Minutes:00}:{t.Seconds:00}";
     }
-
-    /// <summary>A value as the bar shows it: three decimals, or 1.23e-04 for tiny ones.</summary>
-    public static string Number(double value) => Math.Abs(value) < 1e-3 && value != 0
-        ? value.ToString("0.00e+00", CultureInfo.InvariantCulture)
-        : value.ToString("0.000", CultureInfo.InvariantCulture);
 }
 
 /// <summary>
