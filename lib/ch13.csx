@@ -23,6 +23,7 @@
 #load "run/Runs.cs"
 #load "run/Progress.cs"
 #load "run/NotebookLog.cs"
+#load "run/ModelWeights.cs"
 
 // core: specs, the chapter's models, the training loop and what it needs
 #load "core/Specs.cs"
@@ -40,7 +41,6 @@
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
 #load "core/OptimizerStates.cs"
-#load "core/Weights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"
