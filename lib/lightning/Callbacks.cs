@@ -291,7 +291,7 @@ public sealed class TrainerProgressBar : Callback
     double seconds;
 
     public override void OnFitStart(Trainer trainer) =>
-        display = ProgressDisplay.Start(Progress.ModeFor(quiet: false), $"Epoch 0/{trainer.Config.MaxEpochs - 1}", Math.Max(1, trainer.Config.MaxEpochs));
+        display = ProgressDisplay.Start(ProgressModes.For(quiet: false), $"Epoch 0/{trainer.Config.MaxEpochs - 1}", Math.Max(1, trainer.Config.MaxEpochs));
 
     public override void OnTrainEpochStart(Trainer trainer)
     {
