@@ -16,10 +16,12 @@
 #load "run/RunSets.cs"
 #load "run/TextTables.cs"
 #load "run/RunRecord.cs"
+#load "run/RunConfig.cs"
 #load "run/Options.cs"
 #load "run/Signals.cs"
 #load "run/NativeRuntime.cs"
 #load "run/Runs.cs"
+#load "run/NotebookNumbers.cs"
 #load "run/Progress.cs"
 #load "run/NotebookLog.cs"
 
@@ -69,3 +71,6 @@
 #load "lightning/Trainer.cs"
 #load "lightning/Callbacks.cs"
 #load "lightning/LightningCheckpoints.cs"
+
+// endings: a script's --eval-only ending (uses the layers above)
+#load "run/EvalOnly.cs"

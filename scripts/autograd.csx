@@ -3,7 +3,6 @@
 // automatic differentiation": backward() against the hand-derived gradient, autograd against finite differences,
 // and a custom L1 penalty term (the book's l1_penalty) added to the loss.
 // Writes out/autograd/: metrics.json, l1_penalty.png.
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +11,7 @@ var l1 = new DoubleOption("l1", 0.001, "L1 penalty weight λ in loss = CE + λ·
 var lr = new DoubleOption("lr", 0.05, "SGD learning rate (momentum 0.9) for the L1 runs");
 var batchSize = CommonOptions.BatchSize(20, "mini-batch size for the L1 runs");
 var eps = new DoubleOption("eps", 1e-5, "finite-difference step ε for the gradient check", Max: 0.1);
-var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backward(), a gradient check and an L1 penalty", epochs: 60,
+var run = Runs.Start("autograd", Args, epochs: 60,
     options: [l1, lr, batchSize, eps]);
 
 // --- Creating a graph in PyTorch: z = 2·(a − b) + c, one node per op, for inputs of any rank
@@ -114,8 +113,8 @@ LinePlots.Save(run.OutPath("l1_penalty.png"),
 ]);
 
 return Runs.Finish(run,
-    config: new { l1 = lambda, eps = gradCheck.Epsilon, near_zero_threshold = NearZero, training = config, optimizer, loss = "cross_entropy + l1 * sum|w|",
-                  l1_model = spec, grad_check_model = checkSpec, data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count },
+    config: new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer) { Loss = "cross_entropy + l1 * sum|w|" }
+        .With(("l1", lambda), ("eps", gradCheck.Epsilon), ("near_zero_threshold", NearZero), ("l1_model", spec), ("grad_check_model", checkSpec)),
     series: runs.Select(r => Series.Of(r.Name, r.History,
         RunValue.Of("l1_norm", r.AbsWeights.Sum()),
         RunValue.Of("weights", r.AbsWeights.Length),

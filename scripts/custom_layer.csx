@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
+var run = Runs.Start("custom_layer", Args, epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
 var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Adam(LearningRate: run.Get(lr));
@@ -30,23 +30,15 @@ var evaluation = PrintOutput(noisyLayer.call(x));
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
+var record = new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossFn);
 
 // --- MyNoisyModule: NoisyLinear(2, 10, 0.07) → sigmoid → 10 → 6 → sigmoid → 2. The notebook seeds before
 // building the model and again before training; Fit turns the noise on (train mode) and off for validation.
 torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
 Runs.Log(run, "\n" + Nets.Summary(model));
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
-if (weights.EvalOnly)
-{
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-    Console.WriteLine($"MyNoisyModule from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    return Runs.Finish(run,
-        config: new { data = "xor", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated("MyNoisyModule", RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "MyNoisyModule"));
-}
+weights.Into(run, model);
+if (weights.EvalOnly) return EvalOnly.Classifier(run, weights, model, "MyNoisyModule", valid, record);
 torch.manual_seed(run.Seed);
 var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
     Progress.Hooks(run, "MyNoisyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
@@ -59,8 +51,7 @@ Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule o
     $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
 
 return Runs.Finish(run,
-    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  model = Nets.Describe(model), noise_stddev = 0.07 },
+    config: (record with { Model = Nets.Describe(model) }).With(("noise_stddev", 0.07)),
     series: [Series.Of("MyNoisyModule", history)],
     results:
     [

@@ -3,7 +3,6 @@
 // A deep tanh MLP starts from PyTorch's default init, xavier_normal_, xavier_uniform_ and a naive N(0, 1): per-layer
 // activation and gradient spreads at initialisation show why Xavier keeps the signal and the gradients flowing.
 // Writes out/init/: metrics.json, init_stats.png, init_loss.png.
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +11,7 @@ var depth = new IntOption("depth", 6, "number of hidden layers", Max: 20);
 var units = new IntOption("units", 64, "units per hidden layer", Max: 1024);
 var lr = new DoubleOption("lr", 0.05, "SGD learning rate (plain SGD: it does not rescale small gradients the way Adam would)");
 var batchSize = CommonOptions.BatchSize(32);
-var run = Runs.Start("init", Args, "weight initialisation: default vs Xavier vs N(0, 1) in a deep tanh MLP", epochs: 40,
+var run = Runs.Start("init", Args, epochs: 40,
     options: [depth, units, lr, batchSize]);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
 var optimizer = new Sgd(LearningRate: run.Get(lr));
@@ -68,8 +67,8 @@ LinePlots.Save(run.OutPath("init_stats.png"),
 Plots.History(run.OutPath("init_loss.png"), results.Select(r => (Init.Name(r.Kind), r.History)).ToList(), "Deep tanh MLP on XOR");
 
 return Runs.Finish(run,
-    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, model = spec, training = config, optimizer, loss = "cross_entropy",
-                  biases = "zero for xavier_* and normal_(0, 1); U(±1/√fan_in) for the default" },
+    config: new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossSpec)
+        .With(("mlp", spec), ("biases", "zero for xavier_* and normal_(0, 1); U(±1/√fan_in) for the default")),
     series: results.Select(r => Series.Of(Init.Name(r.Kind), r.History,
         // Per layer at initialisation (layer 1 … the output logits), over the whole training set
         RunValue.OfList("layer", r.Stats.Select(l => (double)l.Layer)),

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
+var run = Runs.Start("module", Args, epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
 var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Sgd(LearningRate: run.Get(lr));
@@ -19,6 +19,7 @@ var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+var record = new RunConfig("blobs", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossFn);
 
 // --- MyModule. In the notebook it is built right after the nn.Sequential run (seeded with manual_seed(1)), so its
 // weights come from the generator as those 200 epochs of shuffling left it, and training goes on without a new seed.
@@ -26,18 +27,9 @@ Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
 Runs.Log(run, Nets.Summary(model));
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+weights.Into(run, model);
 // --- --eval-only: the loaded weights, validated; nothing is trained (no history)
-if (weights.EvalOnly)
-{
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-    Console.WriteLine($"MyModule from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    return Runs.Finish(run,
-        config: new { data = "blobs", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated("MyModule", RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "MyModule"));
-}
+if (weights.EvalOnly) return EvalOnly.Classifier(run, weights, model, "MyModule", valid, record);
 
 var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
     Progress.Hooks(run, "MyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
@@ -51,8 +43,7 @@ Plots.DecisionRegions(run.OutPath("decision_regions.png"),
     [($"MyModule on blobs: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
 
 return Runs.Finish(run,
-    config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  model = Nets.Describe(model), replayed_sequential_epochs = SequentialEpochs },
+    config: (record with { Model = Nets.Describe(model) }).With(("replayed_sequential_epochs", SequentialEpochs)),
     series: [Series.Of("MyModule", history)],
     keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "MyModule"));
 

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("sequential", Args, "an nn.Sequential MLP trained on two blobs", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
+var run = Runs.Start("sequential", Args, epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
 var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
 var optimizer = new Sgd(LearningRate: run.Get(lr));
@@ -22,25 +22,17 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var model = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [10, 6], OutputSize: 2));
 Runs.Log(run, Nets.Summary(model) + "\n");
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+weights.Into(run, model);
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+var record = new RunConfig("blobs", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossFn);
 
 // --- --eval-only: the loaded weights, validated; nothing is trained (no history)
-if (weights.EvalOnly)
-{
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-    Console.WriteLine($"nn.Sequential from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    return Runs.Finish(run,
-        config: new { data = "blobs", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated("nn.Sequential", RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "nn.Sequential"));
-}
+if (weights.EvalOnly) return EvalOnly.Classifier(run, weights, model, "nn.Sequential", valid, record);
 
 // --- Training: manual_seed before the DataLoader's first epoch, mini-batches of 20, validation after each epoch
 torch.manual_seed(run.Seed);
@@ -54,8 +46,7 @@ Checkpoints.Save(model, run.OutPath("model.pth"));
 Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequential on blobs");
 
 return Runs.Finish(run,
-    config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  model = Nets.Describe(model), draws_before_model = NotebookDrawsBeforeModel },
+    config: (record with { Model = Nets.Describe(model) }).With(("draws_before_model", NotebookDrawsBeforeModel)),
     series: [Series.Of("nn.Sequential", history)],
     keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "nn.Sequential"));
 

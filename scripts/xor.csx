@@ -4,14 +4,13 @@
 // Writes out/xor/: metrics.json, history.png, decision_regions.png, my_module.pth (MyModule's state_dict in PyTorch's
 // format: module_list.0.weight …). --weights FILE loads MyModule from a state_dict; with --eval-only the MLP is only
 // validated (no linear model, no history; status "evaluated").
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
 
 var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
 var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, quickEpochs: 20, options: [lr, batchSize, .. ModelWeights.Options]);
+var run = Runs.Start("xor", Args, epochs: 100, quickEpochs: 20, options: [lr, batchSize, .. ModelWeights.Options]);
 var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
 var optimizer = new Adam(LearningRate: run.Get(lr));
@@ -22,22 +21,11 @@ var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
+var record = new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossFn);
 
-// --- --eval-only: MyModule from the file, validated; nothing is trained
+// --- --eval-only: MyModule from the file, validated (and its decision regions drawn); nothing is trained
 if (weights.EvalOnly)
-{
-    var loaded = new MyModule();
-    weights.LoadInto(loaded);
-    Runs.Log(run, weights.Describe() + "\n");
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(loaded, valid.X));
-    Console.WriteLine($"MLP (MyModule) from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-        [($"{MlpName}: valid acc {validAcc:F3}", points => Training.PredictClasses(loaded, points))], data.Test);
-    return Runs.Finish(run,
-        config: new { data = "xor", valid_size = data.Test.Count, weights = weights.Path, models = new { mlp = Nets.Describe(loaded) } },
-        series: [Series.Evaluated(MlpName, RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, MlpName));
-}
+    return EvalOnly.Classifier(run, weights, weights.Into(run, new MyModule()), MlpName, valid, record, label: "MLP (MyModule)", regions: data.Test);
 
 // --- A single linear layer cannot solve XOR: its decision boundary is one straight line
 torch.manual_seed(run.Seed);
@@ -52,8 +40,7 @@ var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn
 torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
-weights.LoadInto(mlp);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+weights.Into(run, mlp);
 Runs.Log(run, "\n" + Nets.Summary(mlp));
 var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, Progress.Hooks(run, MlpName, config.Epochs, log));
 
@@ -72,8 +59,8 @@ Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 ], data.Test);
 
 return Runs.Finish(run,
-    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  models = new { linear = Nets.Describe(linear), mlp = Nets.Describe(mlp) }, draws_before_mlp = NotebookDrawsBeforeModel },
+    config: (record with { Models = new Dictionary<string, string> { ["linear"] = Nets.Describe(linear), ["mlp"] = Nets.Describe(mlp) } })
+        .With(("draws_before_mlp", NotebookDrawsBeforeModel)),
     series: [Series.Of(LinearName, linearHistory), Series.Of(MlpName, mlpHistory)],
     keyMetric: new KeyMetric("valid_acc", mlpFinal?.ValidAccuracy, Better.Higher, MlpName));
 

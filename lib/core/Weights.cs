@@ -14,6 +14,17 @@ public sealed record WeightsChoice(string? Path, bool EvalOnly)
         if (Path is not null) Checkpoints.Load(model, Path);
     }
 
+    /// <summary>
+    /// <paramref name="model"/>, with the file loaded into it when <c>--weights</c> was given, and the line saying so
+    /// printed (unless quiet): what a script writes where it would have the model start from the seed.
+    /// </summary>
+    public T Into<T>(Run run, T model) where T : nn.Module
+    {
+        LoadInto(model);
+        if (Describe() is { } line) Runs.Log(run, line + "\n");
+        return model;
+    }
+
     /// <summary>The line a script prints when it loaded weights (null when it did not).</summary>
     public string? Describe() => Path is null ? null
         : $"Weights from {Path} ({Checkpoints.Describe(Path)})"

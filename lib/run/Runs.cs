@@ -25,7 +25,7 @@ public sealed record Run(
     long StartTimestamp,
     CancellationToken Cancel)
 {
-    /// <summary>What the script demonstrates, in a sentence (its --help line; recorded in metrics.json for reports).</summary>
+    /// <summary>What the script demonstrates, in a sentence (the manifest's; its --help line, recorded in metrics.json).</summary>
     public string Description { get; init; } = "";
 
     /// <summary>The value of an option the script declared (passed to <see cref="Runs.Start"/> in <c>options:</c>).</summary>
@@ -47,6 +47,14 @@ public sealed record Run(
     public int Keep { get; init; } = RunSets.DefaultKeep;
 
     public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
+
+    /// <summary>
+    /// The folder <paramref name="name"/> in the run folder's current set and in each set its store keeps
+    /// (<see cref="RunSets"/>), whether or not it exists: where earlier runs of this folder left theirs.
+    /// </summary>
+    public IReadOnlyList<string> EarlierFolders(string name) =>
+        [Path.Combine(ResultDir, name), .. (Directory.Exists(RunSets.StorePath(ResultDir)) ? Directory.GetDirectories(RunSets.StorePath(ResultDir)) : [])
+            .Order(StringComparer.Ordinal).Select(set => Path.Combine(set, name))];
     public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
 }
 
@@ -66,7 +74,8 @@ public static class Runs
     };
 
     /// <summary>
-    /// Starts a run from a script: parses <paramref name="args"/> against the common options plus
+    /// Starts a run from a script: its description comes from the chapter manifest (scripts/chapter.json; empty for a
+    /// script it does not list); parses <paramref name="args"/> against the common options plus
     /// <paramref name="options"/>; prints help (exit 0) or a usage error (exit 2) and ends the process;
     /// otherwise seeds torch, creates the output folder (checking it is writable), locks it for this run
     /// (<c>&lt;parent&gt;/.&lt;name&gt;.lock</c> beside it, released at exit; a folder in use by another live run is an
@@ -77,9 +86,10 @@ public static class Runs
     /// </summary>
     /// <remarks>
     /// With <c>--quick</c> the epoch count defaults to <paramref name="quickEpochs"/> (an explicit <c>--epochs</c>
-    /// wins); scripts read <see cref="Run.Quick"/> to shrink anything else (data size).
+    /// wins); scripts read <see cref="Run.Quick"/> to shrink anything else (data size). A <see cref="ProfileFlag"/> given
+    /// on the command line replaces both defaults with its own.
     /// </remarks>
-    public static Run Start(string script, IList<string> args, string description, int epochs,
+    public static Run Start(string script, IList<string> args, int epochs,
         IReadOnlyList<OptionSpec>? options = null, int quickEpochs = 2, [CallerFilePath] string scriptPath = "")
     {
         var started = DateTimeOffset.Now;
@@ -93,6 +103,9 @@ public static class Runs
         var specs = CommonOptions.All(epochs).Concat(options ?? []).ToList();
         ParsedArgs parsed;
         try { parsed = ArgParser.Parse(script, args, specs); }
+        catch (Ch13Exception e) { Fail(e); throw; }
+        var description = "";
+        try { description = Description(script, scriptPath); }
         catch (Ch13Exception e) { Fail(e); throw; }
         if (parsed.HelpRequested)
         {
@@ -132,7 +145,8 @@ public static class Runs
         torch.set_num_threads(parsed.Get(CommonOptions.Threads));
         torch.manual_seed(seed);
         var quick = parsed.Get(CommonOptions.Quick);
-        var runEpochs = quick && !parsed.WasGiven(epochsOption) ? quickEpochs : parsed.Get(epochsOption);
+        var profile = specs.OfType<ProfileFlag>().LastOrDefault(p => parsed.Get(p));
+        var runEpochs = quick && !parsed.WasGiven(epochsOption) ? profile?.QuickEpochs ?? quickEpochs : parsed.Get(epochsOption);
         // A signal before training began: nothing worth keeping was made; exit 130 (the exit handler releases the lock).
         // From here on the token is the cancel path: training stops after its batch and writes the partial results.
         if (cancel.IsCancellationRequested) ExitInterrupted("before training started; nothing was written");
@@ -155,6 +169,19 @@ public static class Runs
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw FileErrors.Writing(outDir, e, isFolder: true);
+        }
+    }
+
+    // The manifest's line for the script; none for a script outside a checkout or not listed. A broken manifest is an error.
+    static string Description(string script, string scriptPath)
+    {
+        string root;
+        try { root = RepoRoot(scriptPath); }
+        catch (Ch13Exception) { return ""; }
+        try { return Chapter.TryLoad(root)?.Find(script)?.Description ?? ""; }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new Ch13Exception($"{script}: cannot read the chapter manifest: {e.Message}", 1, e);
         }
     }
 
@@ -249,11 +276,11 @@ public static class Runs
     /// worst of its series' (<see cref="RunStatuses.Worst"/>) and its train seconds their sum. A
     /// diverged run also records <c>diverged_at_epoch</c> and says so with a learning-rate hint.
     /// </summary>
-    /// <param name="config">The script's settings, free-form (an anonymous object is fine).</param>
+    /// <param name="config">The script's settings (its data, training loop, optimiser, loss, models).</param>
     /// <param name="series">The models the script trained, under their human names.</param>
     /// <param name="results">What it measured outside any one model.</param>
     /// <param name="keyMetric">The one number a summary table shows for this script.</param>
-    public static int Finish(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
+    public static int Finish(Run run, RunConfig config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
         KeyMetric? keyMetric = null)
     {
         var record = Record(run, config, series, results, keyMetric);
@@ -283,7 +310,7 @@ public static class Runs
     }
 
     /// <summary>The run's record as <see cref="Finish"/> writes it: status, divergence and train seconds derived from the series.</summary>
-    public static RunRecord Record(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
+    public static RunRecord Record(Run run, RunConfig config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
         KeyMetric? keyMetric = null)
     {
         if (series.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
@@ -291,7 +318,7 @@ public static class Runs
         var status = RunStatuses.Worst(series.Select(s => s.Status));
         var divergedAt = status == RunStatus.Diverged ? Divergence(series)?.Epoch : null;
         return new RunRecord(RunRecords.SchemaVersion, run.Script, run.Description, status, divergedAt, run.Seed, run.Epochs, run.Quick,
-            keyMetric, run.CommandLine, JsonSerializer.SerializeToElement(config, Json), series, results ?? [], EnvironmentInfo(),
+            keyMetric, run.CommandLine, JsonSerializer.SerializeToElement(config, RunRecords.Json), series, results ?? [], EnvironmentInfo(),
             new RunTimings(run.StartedAt.ToString("o", CultureInfo.InvariantCulture),
                 Math.Round(series.Sum(s => s.TrainSeconds), 4), Math.Round(run.WallSeconds, 4),
                 series.ToDictionary(s => s.Name, s => Math.Round(s.TrainSeconds, 4))));
