@@ -9,12 +9,7 @@ using TorchSharp;
 using static System.FormattableString;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.001, "SGD learning rate");
-var batchSize = CommonOptions.BatchSize(8);
-var run = Runs.Start("auto_mpg", Args, epochs: 200, quickEpochs: 5, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 20);
-var optimizer = new Sgd(LearningRate: run.Get(lr));
+var run = Runs.Start("auto_mpg", Args, new TrainConfig(Epochs: 200, BatchSize: 8, LogEvery: 20), new Sgd(0.001), quickEpochs: 5, options: ModelWeights.Options);
 var lossFn = new MeanSquaredError();
 
 // --- Data preprocessing, feature engineering
@@ -49,7 +44,7 @@ Runs.Log(run, $"\n[{string.Join(" ", data.OriginValues)}]\n[{string.Join(" ", da
 var trainData = Data.ToTensors(data.Arrays.Train, labelsAsClasses: false);
 var testData = Data.ToTensors(data.Arrays.Test, labelsAsClasses: false);
 Runs.Log(run, $"x_train {Shape(trainData.X)}, x_test {Shape(testData.X)}: {string.Join(", ", data.FeatureNames)}");
-var record = new RunConfig("auto-mpg", data.Frames.Train.RowCount, TestSize: data.Frames.Test.RowCount, Training: config, Optimizer: optimizer,
+var record = new RunConfig("auto-mpg", data.Frames.Train.RowCount, TestSize: data.Frames.Test.RowCount, Training: run.Training, Optimizer: run.Optimizer,
     LossFunction: lossFn).With(("features", data.FeatureNames));
 
 // --- Training a DNN regression model (the notebook seeds before its DataLoader and again here; nothing draws in
@@ -57,17 +52,17 @@ var record = new RunConfig("auto-mpg", data.Frames.Train.RowCount, TestSize: dat
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: (int)trainData.X.shape[1], HiddenUnits: [10, 6, 4], OutputSize: 1, Activation: Activation.ReLU));
 Runs.Log(run, "\n" + Nets.Describe(model) + "\n");
-weights.Into(run, model);
-if (weights.EvalOnly) return EvalOnly.Regressor(run, weights, model, ModelName, testData, record, "Auto MPG", "MPG");
+run.Weights.Into(run, model);
+if (run.Weights.EvalOnly) return EvalOnly.Regressor(run, model, ModelName, testData, record, "Auto MPG", "MPG");
 // The notebook's log line: 0-based epoch and the mean train loss over batches (EpochLines.ZeroBasedTrainLoss).
-var history = Training.Fit(model, trainData, null, config, optimizer, lossFn,
-    Progress.Hooks(run, ModelName, config.Epochs, new NotebookLog(run, config, EpochLines.ZeroBasedTrainLoss)));
+var history = Training.Fit(model, trainData, null, run.Training, run.Optimizer, lossFn,
+    Progress.Hooks(run, ModelName, run.Training.Epochs, new NotebookLog(run, run.Training, EpochLines.ZeroBasedTrainLoss)));
 
 // Evaluating on the test set, under no_grad
 var result = Regression.Evaluate(model, testData);
 Console.WriteLine(Invariant($"Test MSE: {result.Mse:F4}"));
 Console.WriteLine(Invariant($"Test MAE: {result.Mae:F4}"));
-if (run.Seed == 1 && config.Epochs == 200 && config.BatchSize == 8 && optimizer.LearningRate == 0.001 // the notebook's settings
+if (run.Seed == 1 && run.Training.Epochs == 200 && run.Training.BatchSize == 8 && run.Optimizer.LearningRate == 0.001 // the notebook's settings
     && NotebookNumbers.Value(run, ModelName, "test_mse") is double notebookMse && NotebookNumbers.Value(run, ModelName, "test_mae") is double notebookMae)
     Runs.Log(run, Invariant($"(notebook: Test MSE: {notebookMse:F4}, Test MAE: {notebookMae:F4})"));
 

@@ -7,12 +7,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
-var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("custom_layer", Args, epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
-var optimizer = new Adam(LearningRate: run.Get(lr));
+var run = Runs.Start("custom_layer", Args, new TrainConfig(Epochs: 200, BatchSize: 20, LogEvery: 39), new Adam(0.015), options: ModelWeights.Options);
 var lossFn = new CrossEntropy();
 
 // --- NoisyLinear: the same input gives different outputs while training, and none of the noise in eval mode
@@ -30,18 +25,17 @@ var evaluation = PrintOutput(noisyLayer.call(x));
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-var record = new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossFn);
 
 // --- MyNoisyModule: NoisyLinear(2, 10, 0.07) → sigmoid → 10 → 6 → sigmoid → 2. The notebook seeds before
 // building the model and again before training; Fit turns the noise on (train mode) and off for validation.
 torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
 Runs.Log(run, "\n" + Nets.Summary(model));
-weights.Into(run, model);
-if (weights.EvalOnly) return EvalOnly.Classifier(run, weights, model, "MyNoisyModule", valid, record);
+run.Weights.Into(run, model);
+if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "MyNoisyModule", valid, "xor");
 torch.manual_seed(run.Seed);
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
-    Progress.Hooks(run, "MyNoisyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
+var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, lossFn,
+    Progress.Hooks(run, "MyNoisyModule", run.Training.Epochs, new NotebookLog(run, run.Training, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
@@ -50,8 +44,7 @@ Checkpoints.Save(model, run.OutPath("my_noisy_module.pth"));
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
     $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
 
-return Runs.Finish(run,
-    config: (record with { Model = Nets.Describe(model) }).With(("noise_stddev", 0.07)),
+return Runs.Finish(run, RunConfig.Of(run, "xor", data, lossFn, model).With(("noise_stddev", 0.07)),
     series: [Series.Of("MyNoisyModule", history)],
     results:
     [

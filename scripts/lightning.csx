@@ -28,7 +28,6 @@ var run = Runs.Start("lightning", Args, epochs: 10,
     options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device, ckptPath, .. ModelWeights.Options]);
 var deviceName = run.Get(device)!;
 Devices.Parse(deviceName); // a bad --device is a usage error before any data loads
-var weights = ModelWeights.From(run);
 var resumeFrom = ResumePath(); // a missing or wrong checkpoint is reported before any data loads
 var split = run.Get(splitOption);
 var batchSize = run.Get(batchSizeOption);
@@ -70,7 +69,7 @@ var record = new RunConfig("mnist", train.Count, valid.Count, test.Count, Optimi
 torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
 
 // --- --eval-only: trainer.test on the --weights model, no fit (no history, so no history plot)
-if (weights.EvalOnly) return EvalOnly.Tested(run, weights, trainer.Test(task, data), trainer.Model!, ModelName, test, batchSize, record);
+if (run.Weights.EvalOnly) return EvalOnly.Tested(run, trainer.Test(task, data), trainer.Model!, ModelName, test, batchSize, record);
 
 var fit = trainer.Fit(task, data, ckptPath: resumeFrom);
 
@@ -113,7 +112,7 @@ return Runs.Finish(run,
 const string ModelName = "MLP 784-32-16-10"; // the MultiLayerPerceptron's layers (and its name in reference/notebook.json)
 
 // The MultiLayerPerceptron, from the seed or, with --weights, from the file (whose line is printed once it loaded).
-nn.Module<Tensor, Tensor> BuildModel() => weights.Into(run, Nets.Mlp(spec));
+nn.Module<Tensor, Tensor> BuildModel() => run.Weights.Into(run, Nets.Mlp(spec));
 
 // lightning_logs/version_N: one more than any version in the run folder's current set and its kept sets (this run
 // writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
@@ -123,7 +122,7 @@ int LogVersion() => Trainers.NextVersion([.. run.EarlierFolders("lightning_logs"
 string ResumePath()
 {
     if (run.Get(ckptPath) is not { } given) return null;
-    if (weights.Path is not null) throw ArgParser.UsageError(run.Script, "--ckpt-path resumes a fit with the weights it holds: give --ckpt-path or --weights, not both");
+    if (run.Weights.Path is not null) throw ArgParser.UsageError(run.Script, "--ckpt-path resumes a fit with the weights it holds: give --ckpt-path or --weights, not both");
     var path = given == "last" ? Path.Combine(run.ResultDir, "checkpoints", ModelCheckpoint.LastName) : Path.GetFullPath(given);
     using var resumable = LightningCheckpoints.Read(path);
     return path;

@@ -19,7 +19,6 @@ var earlyStopPatience = new IntOption("early-stop", 30, "stop after this many ep
 var run = Runs.Start("mnist", Args, epochs: 200, quickEpochs: 5,
     options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience, .. ModelWeights.Options]);
 var full = run.Get(fullData);
-var weights = ModelWeights.From(run);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: full ? 1 : 10);
 var optimizerSpec = new Adam(LearningRate: run.Get(lr));
 var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: run.Get(patience));
@@ -39,10 +38,10 @@ var record = new RunConfig(full ? "mnist (all)" : "mnist (train[:1000], test[:20
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
 Runs.Log(run, Nets.Describe(model) + "\n");
-weights.Into(run, model);
+run.Weights.Into(run, model);
 
 // --- --eval-only: test the loaded weights (test_logits.csv, confusion matrix, samples), no training and no history plot
-if (weights.EvalOnly) return EvalOnly.ImageClassifier(run, weights, model, ModelName, test, record, classes: 10, height: 28, width: 28);
+if (run.Weights.EvalOnly) return EvalOnly.ImageClassifier(run, model, ModelName, test, record, classes: 10, height: 28, width: 28);
 
 // --- Training: Adam, cross-entropy, ReduceLROnPlateau(mode="min", patience=10, factor=0.1) on the validation loss,
 //     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves).

@@ -8,12 +8,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
-var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("xor", Args, epochs: 100, quickEpochs: 20, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
-var optimizer = new Adam(LearningRate: run.Get(lr));
+var run = Runs.Start("xor", Args, new TrainConfig(Epochs: 100, BatchSize: 20, LogEvery: 10), new Adam(0.015), quickEpochs: 20, options: ModelWeights.Options);
 var lossFn = new CrossEntropy();
 
 // --- The data: 1000 points uniform in [-1, 1]², class 1 where x₀·x₁ ≥ 0, split 70/30 into train/valid
@@ -21,18 +16,17 @@ var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
 Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
-var record = new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer, LossFunction: lossFn);
 
 // --- --eval-only: MyModule from the file, validated (and its decision regions drawn); nothing is trained
-if (weights.EvalOnly)
-    return EvalOnly.Classifier(run, weights, weights.Into(run, new MyModule()), MlpName, valid, record, label: "MLP (MyModule)", regions: data.Test);
+if (run.Weights.EvalOnly)
+    return EvalOnly.Classifier(run, run.Weights.Into(run, new MyModule()), MlpName, valid, "xor", label: "MLP (MyModule)", regions: data.Test);
 
 // --- A single linear layer cannot solve XOR: its decision boundary is one straight line
 torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
 Runs.Log(run, Nets.Summary(linear));
-var log = new NotebookLog(run, config, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every config.LogEvery epochs
-var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, Progress.Hooks(run, LinearName, config.Epochs, log));
+var log = new NotebookLog(run, run.Training, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every run.Training.LogEvery epochs
+var linearHistory = Training.Fit(linear, train, valid, run.Training, run.Optimizer, lossFn, Progress.Hooks(run, LinearName, run.Training.Epochs, log));
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList.
 // The notebook's printed log came from a kernel whose generator had made 370 draws since its manual_seed(1)
@@ -40,9 +34,9 @@ var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn
 torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
-weights.Into(run, mlp);
+run.Weights.Into(run, mlp);
 Runs.Log(run, "\n" + Nets.Summary(mlp));
-var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, Progress.Hooks(run, MlpName, config.Epochs, log));
+var mlpHistory = Training.Fit(mlp, train, valid, run.Training, run.Optimizer, lossFn, Progress.Hooks(run, MlpName, run.Training.Epochs, log));
 
 // --- Results
 var linearFinal = linearHistory.Last;
@@ -58,9 +52,8 @@ Plots.DecisionRegions(run.OutPath("decision_regions.png"),
     ($"{MlpName}: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
 ], data.Test);
 
-return Runs.Finish(run,
-    config: (record with { Models = new Dictionary<string, string> { ["linear"] = Nets.Describe(linear), ["mlp"] = Nets.Describe(mlp) } })
-        .With(("draws_before_mlp", NotebookDrawsBeforeModel)),
+return Runs.Finish(run, new RunConfig("xor", data.Train.Count, data.Test.Count, Training: run.Training, Optimizer: run.Optimizer, LossFunction: lossFn,
+        Models: new Dictionary<string, string> { ["linear"] = Nets.Describe(linear), ["mlp"] = Nets.Describe(mlp) }).With(("draws_before_mlp", NotebookDrawsBeforeModel)),
     series: [Series.Of(LinearName, linearHistory), Series.Of(MlpName, mlpHistory)],
     keyMetric: new KeyMetric("valid_acc", mlpFinal?.ValidAccuracy, Better.Higher, MlpName));
 

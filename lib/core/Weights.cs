@@ -8,6 +8,9 @@ using static TorchSharp.torch;
 /// <summary>What <c>--weights</c> and <c>--eval-only</c> asked for: <see cref="ModelWeights.From"/> reads them from a run.</summary>
 public sealed record WeightsChoice(string? Path, bool EvalOnly)
 {
+    /// <summary>No file: the model starts from the seed and trains.</summary>
+    public static readonly WeightsChoice None = new(null, false);
+
     /// <summary>Loads the file into <paramref name="model"/> when <c>--weights</c> was given (the model keeps its seeded weights otherwise).</summary>
     public void LoadInto(nn.Module model)
     {

@@ -11,17 +11,18 @@ public static class EvalOnly
 {
     /// <summary>
     /// A classifier on its validation split: prints <c>{label} from FILE: valid acc 0.9867</c>, draws
-    /// decision_regions.png over <paramref name="regions"/> when given, and records valid_acc under <paramref name="name"/>.
+    /// decision_regions.png over <paramref name="regions"/> when given, and records valid_acc under <paramref name="name"/>
+    /// with the data's name and the split's size.
     /// </summary>
-    public static int Classifier(Run run, WeightsChoice weights, nn.Module<Tensor, Tensor> model, string name, TensorData valid,
-        RunConfig config, string? label = null, ArrayData? regions = null)
+    public static int Classifier(Run run, nn.Module<Tensor, Tensor> model, string name, TensorData valid,
+        string data, string? label = null, ArrayData? regions = null)
     {
         var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-        Console.WriteLine($"{label ?? name} from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
+        Console.WriteLine($"{label ?? name} from {Path.GetFileName(run.Weights.Path)}: valid acc {validAcc:F4}");
         if (regions is not null)
             Plots.DecisionRegions(run.OutPath("decision_regions.png"),
                 [($"{name}: valid acc {validAcc:F3}", points => Training.PredictClasses(model, points))], regions);
-        return Runs.Finish(run, config.Evaluated(weights.Path, model),
+        return Runs.Finish(run, new RunConfig(data, ValidSize: valid.Count).Evaluated(run.Weights.Path, model),
             series: [Series.Evaluated(name, RunValue.Of("valid_acc", validAcc, Better.Higher))],
             keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, name));
     }
@@ -30,7 +31,7 @@ public static class EvalOnly
     /// A regression model on the test split: prints the test MSE and MAE, draws pred_vs_actual.png and residuals.png
     /// (titled with <paramref name="dataName"/>, values in <paramref name="unit"/>) and records test_mse and test_mae.
     /// </summary>
-    public static int Regressor(Run run, WeightsChoice weights, nn.Module<Tensor, Tensor> model, string name, TensorData test,
+    public static int Regressor(Run run, nn.Module<Tensor, Tensor> model, string name, TensorData test,
         RunConfig config, string dataName, string unit)
     {
         var result = Regression.Evaluate(model, test);
@@ -39,7 +40,7 @@ public static class EvalOnly
         RegressionPlots.PredictedVsActual(run.OutPath("pred_vs_actual.png"), result.Targets, result.Predictions,
             Invariant($"{dataName} test set: MSE {result.Mse:F2}, MAE {result.Mae:F2}"), unit);
         RegressionPlots.Residuals(run.OutPath("residuals.png"), result.Targets, result.Predictions, $"{dataName} test set: residuals", unit);
-        return Runs.Finish(run, config.Evaluated(weights.Path, model),
+        return Runs.Finish(run, config.Evaluated(run.Weights.Path, model),
             series: [Series.Evaluated(name, RunValue.Of("test_mse", result.Mse, Better.Lower), RunValue.Of("test_mae", result.Mae, Better.Lower))],
             keyMetric: new KeyMetric("test_mse", result.Mse, Better.Lower, name));
     }
@@ -49,7 +50,7 @@ public static class EvalOnly
     /// prints the test accuracy, draws confusion_matrix.png and samples.png (the first 40 images), and records test_acc
     /// and the confusion matrix.
     /// </summary>
-    public static int ImageClassifier(Run run, WeightsChoice weights, nn.Module<Tensor, Tensor> model, string name, TensorData test,
+    public static int ImageClassifier(Run run, nn.Module<Tensor, Tensor> model, string name, TensorData test,
         RunConfig config, int classes, int height, int width)
     {
         var predicted = Metrics.PredictClasses(model, test.X);
@@ -57,15 +58,15 @@ public static class EvalOnly
         var accuracy = Metrics.Accuracy(actual, predicted);
         var confusion = Metrics.ConfusionMatrix(actual, predicted, classes);
         ModelWeights.WriteLogits(run.OutPath("test_logits.csv"), model, test.X);
-        Console.WriteLine($"\nTest accuracy with the weights from {Path.GetFileName(weights.Path)}: {accuracy:F4}");
+        Console.WriteLine($"\nTest accuracy with the weights from {Path.GetFileName(run.Weights.Path)}: {accuracy:F4}");
         ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), confusion,
             $"Confusion matrix: {actual.Length} test images, accuracy {accuracy:F3}");
         ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(40, actual.Length)).data<float>().ToArray(), height, width,
             actual, predicted, "First test digits");
-        return Runs.Finish(run, config.Evaluated(weights.Path, model),
+        return Runs.Finish(run, config.Evaluated(run.Weights.Path, model),
             series: [Series.Evaluated(name,
                 RunValue.Of("test_acc", accuracy, Better.Higher),
-                RunValue.OfText("test_acc_weights", $"loaded from {weights.Path}"),
+                RunValue.OfText("test_acc_weights", $"loaded from {run.Weights.Path}"),
                 RunValue.OfMatrix("confusion_matrix", confusion))],
             keyMetric: new KeyMetric("test_acc", accuracy, Better.Higher, name));
     }
@@ -75,19 +76,19 @@ public static class EvalOnly
     /// test builds the model), beside
     /// the book's running-accuracy test_acc over batches of <paramref name="batchSize"/>; prints both and records them.
     /// </summary>
-    public static int Tested(Run run, WeightsChoice weights, IReadOnlyDictionary<string, double> logged, nn.Module<Tensor, Tensor> model,
+    public static int Tested(Run run, IReadOnlyDictionary<string, double> logged, nn.Module<Tensor, Tensor> model,
         string name, TensorData test, int batchSize, RunConfig config)
     {
         var bookStyle = BookStyleTestAccuracy(model, test, batchSize);
         var testAcc = logged.TryGetValue("test_acc", out var acc) ? acc : (double?)null;
-        Console.WriteLine($"\nTest with the weights from {Path.GetFileName(weights.Path)}: test_acc {Runs.Number(testAcc)}");
+        Console.WriteLine($"\nTest with the weights from {Path.GetFileName(run.Weights.Path)}: test_acc {Runs.Number(testAcc)}");
         Console.WriteLine(BookStyleLine(run, name, bookStyle));
-        return Runs.Finish(run, config.Evaluated(weights.Path, model),
+        return Runs.Finish(run, config.Evaluated(run.Weights.Path, model),
             series: [Series.Evaluated(name,
                 RunValue.Of("test_loss", logged.TryGetValue("test_loss", out var loss) ? loss : null, Better.Lower),
                 RunValue.Of("test_acc", testAcc, Better.Higher),
                 RunValue.Of("test_acc_book_style", bookStyle, Better.Higher),
-                RunValue.OfText("test_acc_weights", $"loaded from {weights.Path}"))],
+                RunValue.OfText("test_acc_weights", $"loaded from {run.Weights.Path}"))],
             keyMetric: new KeyMetric("test_acc", testAcc, Better.Higher, name));
     }
 

@@ -16,9 +16,9 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed record RunConfig(
     [property: Description("The data set (xor, blobs, auto-mpg, mnist …).")] string Data,
-    [property: Description("Training examples.")] int? TrainSize = null,
-    [property: Description("Validation examples.")] int? ValidSize = null,
-    [property: Description("Test examples.")] int? TestSize = null,
+    [property: Description("Training examples.")] long? TrainSize = null,
+    [property: Description("Validation examples.")] long? ValidSize = null,
+    [property: Description("Test examples.")] long? TestSize = null,
     [property: Description("The training loop: epochs, batch size, shuffling, how often the notebook's line prints.")] TrainConfig? Training = null,
     [property: Description("The optimiser: its PyTorch name and settings.")] OptimizerSpec? Optimizer = null,
     [property: JsonIgnore] LossSpec? LossFunction = null,
@@ -52,6 +52,13 @@ public sealed record RunConfig(
         foreach (var (key, value) in settings) all[key] = JsonSerializer.SerializeToElement(value, RunConfigs.Json);
         return this with { Settings = all };
     }
+
+    /// <summary>
+    /// The usual configuration of a script that trained <paramref name="model"/> on <paramref name="data"/> (named
+    /// <paramref name="name"/>) with the run's training loop and optimiser and <paramref name="loss"/>.
+    /// </summary>
+    public static RunConfig Of(Run run, string name, TrainTest<ArrayData> data, LossSpec loss, nn.Module model) =>
+        new(name, data.Train.Count, data.Test.Count, Training: run.Training, Optimizer: run.Optimizer, LossFunction: loss, Model: Nets.Describe(model));
 
     /// <summary>
     /// What an <c>--eval-only</c> run records: the data's name and the evaluated split's size, the file and the model;

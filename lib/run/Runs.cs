@@ -43,6 +43,30 @@ public sealed record Run(
 
     string? resultDir;
 
+    /// <summary>
+    /// The training loop's settings, from the spec given to <see cref="Runs.Start(string, IList{string}, TrainConfig, OptimizerSpec, IReadOnlyList{OptionSpec}?, int, string)"/>
+    /// with <c>--epochs</c> and <c>--batch-size</c> applied (the epochs alone, and TrainConfig's defaults, otherwise).
+    /// </summary>
+    public TrainConfig Training
+    {
+        get => training ?? new TrainConfig(Epochs: Epochs);
+        init => training = value;
+    }
+
+    TrainConfig? training;
+
+    /// <summary>The optimiser given to <c>Runs.Start</c>, with <c>--lr</c> applied.</summary>
+    public OptimizerSpec Optimizer
+    {
+        get => optimizer ?? throw new InvalidOperationException($"{Script}: Runs.Start was given no optimiser spec");
+        init => optimizer = value;
+    }
+
+    OptimizerSpec? optimizer;
+
+    /// <summary>What <c>--weights</c>/<c>--eval-only</c> asked for (nothing, for a script that does not take them).</summary>
+    public WeightsChoice Weights { get; init; } = WeightsChoice.None;
+
     /// <summary>How many previous runs of <see cref="ResultDir"/> its store keeps after the swap.</summary>
     public int Keep { get; init; } = RunSets.DefaultKeep;
 
@@ -150,8 +174,30 @@ public static class Runs
         // A signal before training began: nothing worth keeping was made; exit 130 (the exit handler releases the lock).
         // From here on the token is the cancel path: training stops after its batch and writes the partial results.
         if (cancel.IsCancellationRequested) ExitInterrupted("before training started; nothing was written");
-        return new Run(script, root, staging, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
+        var run = new Run(script, root, staging, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
             args.ToList(), started, startTimestamp, cancel) { Description = description, ResultDir = outDir, Keep = keep };
+        if (!specs.Contains(ModelWeights.File)) return run;
+        try { return run with { Weights = ModelWeights.From(run) }; } // a bad --weights is reported before any data loads
+        catch (Ch13Exception e) { Fail(e); throw; }
+    }
+
+    /// <summary>
+    /// Starts a run that trains with <paramref name="training"/> and <paramref name="optimizer"/>: as the other overload,
+    /// with <c>--lr</c> (the optimiser's learning rate) and <c>--batch-size</c> declared first among the script's
+    /// options, and both specs, with what the command line gave, in <see cref="Run.Training"/> and <see cref="Run.Optimizer"/>.
+    /// </summary>
+    public static Run Start(string script, IList<string> args, TrainConfig training, OptimizerSpec optimizer,
+        IReadOnlyList<OptionSpec>? options = null, int quickEpochs = 2, [CallerFilePath] string scriptPath = "")
+    {
+        var name = optimizer switch { Sgd => "SGD", Adam => "Adam", _ => optimizer.Name };
+        var lr = new DoubleOption("lr", optimizer.LearningRate, $"{name} learning rate");
+        var batchSize = CommonOptions.BatchSize(training.BatchSize);
+        var run = Start(script, args, training.Epochs, [lr, batchSize, .. options ?? []], quickEpochs, scriptPath);
+        return run with
+        {
+            Training = training with { Epochs = run.Epochs, BatchSize = run.Get(batchSize) },
+            Optimizer = optimizer with { LearningRate = run.Get(lr) },
+        };
     }
 
     // Under the lock: what dead runs left beside the folder is settled (RunSets.Recover), stale temps go, and the run

@@ -24,7 +24,7 @@ public static class ScriptPlumbing
 {
     /// <summary>What makes a statement plumbing (matched against its code with strings and comments removed).</summary>
     public static readonly Regex Markers = new(
-        @"^\s*#load\b|\bnew\s+\w*Option\s*\(|\bCommonOptions\.|\bModelWeights\.|\bweights\.|\bEvalOnly\.|" +
+        @"^\s*#load\b|\bnew\s+\w*Option\s*\(|\bCommonOptions\.|\bModelWeights\.|\b[Ww]eights\.|\bEvalOnly\.|" +
         @"\bRuns\.(Start|Finish)\b|\bRunConfig\b|\bTorchRandom\.Skip\s*\(|\bLoader\.EpochOrder\s*\(|\bArgParser\.|\bRunSets\.",
         RegexOptions.Multiline);
 
