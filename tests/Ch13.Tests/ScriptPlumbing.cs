@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
+namespace Ch13.Tests;
+
 /// <summary>
 /// How much of a section script is plumbing rather than the chapter, by one stated rule (issue 17):
 /// <list type="bullet">
