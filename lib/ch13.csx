@@ -20,6 +20,7 @@
 #load "run/Options.cs"
 #load "run/Signals.cs"
 #load "run/NativeRuntime.cs"
+#load "run/Run.cs"
 #load "run/Runs.cs"
 #load "run/NotebookNumbers.cs"
 #load "run/Progress.cs"

@@ -330,10 +330,8 @@ public static class RunRecords
                             new JsonObject { ["enum"] = new JsonArray("NaN", "Infinity", "-Infinity") }),
                     },
             };
-        // config is kept as written (readers walk it as JSON) but written from a RunConfig: the schema says so.
-        if (context.PropertyInfo is { Name: "config" } && context.PropertyInfo.DeclaringType == typeof(RunRecord))
-            node = JsonSchemaExporter.GetJsonSchemaAsNode(Json, typeof(RunConfig),
-                new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = Describe });
+        if (context.PropertyInfo is { Name: "config" } && context.PropertyInfo.DeclaringType == typeof(RunRecord)) // read as JSON, written from a RunConfig
+            node = JsonSchemaExporter.GetJsonSchemaAsNode(Json, typeof(RunConfig), new() { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = Describe });
         if (node is not JsonObject schema) return node;
         var provider = context.PropertyInfo?.AttributeProvider ?? (context.PropertyInfo is null ? context.TypeInfo.Type : null);
         if (provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).OfType<DescriptionAttribute>().FirstOrDefault() is { } description)
