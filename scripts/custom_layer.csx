@@ -14,7 +14,7 @@ var lossFn = new CrossEntropy();
 torch.manual_seed(run.Seed);
 var noisyLayer = new NoisyLinear(inFeatures: 2, outFeatures: 3);
 var x = torch.zeros(1, 2);
-Runs.Log(run, Nets.Describe(noisyLayer));
+Print.UnlessQuiet(run, Nets.Describe(noisyLayer));
 noisyLayer.train();
 var training1 = PrintOutput(noisyLayer.call(x));
 var training2 = PrintOutput(noisyLayer.call(x));
@@ -30,7 +30,7 @@ var valid = Data.ToTensors(data.Test);
 // building the model and again before training; Fit turns the noise on (train mode) and off for validation.
 torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
-Runs.Log(run, "\n" + Nets.Summary(model));
+Print.UnlessQuiet(run, "\n" + Nets.Summary(model));
 run.Weights.Into(run, model);
 if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "MyNoisyModule", valid, "xor");
 torch.manual_seed(run.Seed);
@@ -39,10 +39,10 @@ var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, los
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyNoisyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Print.Always($"\nMyNoisyModule: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("my_noisy_module.pth"));
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
-    $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
+    $"Decision regions: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
 
 return Runs.Finish(run, RunConfig.Of(run, "xor", data, lossFn, model).With(("noise_stddev", 0.07)),
     series: [Series.Of("MyNoisyModule", history)],
@@ -57,7 +57,7 @@ return Runs.Finish(run, RunConfig.Of(run, "xor", data, lossFn, model).With(("noi
 // Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), frees it, returns its rows.
 double[][] PrintOutput(Tensor output)
 {
-    Runs.Log(run, TensorText.Repr(output, gradFn: "AddBackward0"));
+    Print.UnlessQuiet(run, TensorText.Repr(output, gradFn: "AddBackward0"));
     var columns = (int)output.shape[1];
     var values = output.detach().data<float>().Select(v => (double)v).Chunk(columns).ToArray();
     output.Dispose();

@@ -23,7 +23,7 @@ var spec = new MlpSpec(InputSize: 2, HiddenUnits: Enumerable.Repeat(run.Get(unit
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid; MLP 2-{string.Join("-", spec.HiddenUnits)}-2 (tanh), SGD lr {optimizer.LearningRate}\n");
+Print.UnlessQuiet(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid; MLP 2-{string.Join("-", spec.HiddenUnits)}-2 (tanh), SGD lr {optimizer.LearningRate}\n");
 
 // --- The same network, four ways to draw its first weights (same seed for each)
 var results = new List<InitRun>();
@@ -36,22 +36,22 @@ foreach (var kind in new[] { InitKind.Default, InitKind.XavierNormal, InitKind.X
 
     // Signal and gradient spread per layer at initialisation, over the whole training set
     var stats = Init.LayerStats(model, train.X, train.Y, Losses.Create(lossSpec));
-    Runs.Log(run, $"{Init.Name(kind)}: hidden weight std {firstStd:F4} (aimed at {Init.ExpectedStd(kind, spec.HiddenUnits[0], spec.HiddenUnits[0]):F4})");
-    Runs.Log(run, "  layer  activation std  saturated  ∂L/∂s std   ∂L/∂W std");
+    Print.UnlessQuiet(run, $"{Init.Name(kind)}: hidden weight std {firstStd:F4} (aimed at {Init.ExpectedStd(kind, spec.HiddenUnits[0], spec.HiddenUnits[0]):F4})");
+    Print.UnlessQuiet(run, "  layer  activation std  saturated  ∂L/∂s std   ∂L/∂W std");
     foreach (var s in stats)
-        Runs.Log(run, $"  {s.Layer,5}  {s.ActivationStd,14:F4}  {s.SaturatedShare,9:P1}  {s.GradientStd,9:E2}  {s.WeightGradientStd,10:E2}");
+        Print.UnlessQuiet(run, $"  {s.Layer,5}  {s.ActivationStd,14:F4}  {s.SaturatedShare,9:P1}  {s.GradientStd,9:E2}  {s.WeightGradientStd,10:E2}");
 
     var history = Training.Fit(model, train, valid, config, optimizer, lossSpec,
         Progress.Hooks(run, Init.Name(kind), config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
     results.Add(new InitRun(kind, stats, history));
-    Runs.Log(run, "");
+    Print.UnlessQuiet(run, "");
 }
 
 // --- Results: Xavier keeps every layer's spread alike; the default shrinks it layer by layer, N(0, 1) saturates tanh
 foreach (var r in results)
 {
     var hidden = r.Stats.Take(r.Stats.Count - 1).ToList(); // the output layer's logits are not squashed by tanh
-    Console.WriteLine($"{Init.Name(r.Kind)}: hidden activation std {hidden[0].ActivationStd:F3} → {hidden[^1].ActivationStd:F3}, " +
+    Print.Always($"{Init.Name(r.Kind)}: hidden activation std {hidden[0].ActivationStd:F3} → {hidden[^1].ActivationStd:F3}, " +
                       $"∂L/∂s std {hidden[0].GradientStd:0.00e+00} → {hidden[^1].GradientStd:0.00e+00} (layer 1 → {hidden.Count}), " +
                       $"up to {hidden.Max(s => s.SaturatedShare):P0} saturated; valid acc {r.History.Last?.ValidAccuracy:F4}");
 }

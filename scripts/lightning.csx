@@ -40,7 +40,7 @@ var train = DataModules.Subset(mnist.Train, parts[0]);
 var valid = DataModules.Subset(mnist.Train, parts[1]);
 var test = mnist.Test;
 var data = DataModules.FromTensors(train, valid, test, batchSize, shuffleTrain: run.Get(shuffle));
-Runs.Log(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split) / {test.Count} test images, batch size {batchSize}\n");
+Print.UnlessQuiet(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split) / {test.Count} test images, batch size {batchSize}\n");
 
 // --- Setting up the PyTorch Lightning model: the MultiLayerPerceptron's parts (the *what*)
 var spec = new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true);
@@ -78,12 +78,12 @@ var testMetrics = trainer.Test(task, data, ckpt: checkpoint.BestModelPath is nul
 var history = Trainers.ToHistory(fit);
 // The book's test_acc is torchmetrics' running accuracy logged every step, then averaged: computed here to compare.
 var bookStyleTestAcc = EvalOnly.BookStyleTestAccuracy(trainer.Model!, test, batchSize);
-Console.WriteLine((checkpoint.BestModelPath is null
+Print.Always((checkpoint.BestModelPath is null
                       ? "\nNo checkpoint was kept (no epoch finished with a valid_acc)"
-                      : $"\nBest valid_acc {Runs.Number(checkpoint.BestModelScore)} at epoch {checkpoint.BestEpoch} ({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath)})") +
-                  $"; test_acc {Runs.Number(testMetrics.TryGetValue("test_acc", out var testAcc) ? testAcc : null)}" +
+                      : $"\nBest valid_acc {Numbers.Fixed(checkpoint.BestModelScore)} at epoch {checkpoint.BestEpoch} ({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath)})") +
+                  $"; test_acc {Numbers.Fixed(testMetrics.TryGetValue("test_acc", out var testAcc) ? testAcc : null)}" +
                   (earlyStopping?.StoppedEpoch is int stopped ? $"; early stopping after epoch {stopped}" : ""));
-Console.WriteLine(EvalOnly.BookStyleLine(run, ModelName, bookStyleTestAcc));
+Print.Always(EvalOnly.BookStyleLine(run, ModelName, bookStyleTestAcc));
 
 // The plot counts epochs as Lightning does (from 0, like the console, the checkpoint names and metrics.csv).
 var (plotHistory, plotMarks) = Trainers.ForPlot(fit, checkpoint);

@@ -30,14 +30,14 @@ var scale = full || run.Get(scalePixels);
 var data = full ? Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true)
                 : Mnist.Load(DataFiles.Root(run.RepoRoot), trainCount: 1000, testCount: 200, scale: scale);
 var (train, test) = (data.Train, data.Test);
-Runs.Log(run, $"MNIST: {train.Count} train / {test.Count} test images, pixels {(scale ? "scaled to [0, 1]" : "0..255")}\n");
+Print.UnlessQuiet(run, $"MNIST: {train.Count} train / {test.Count} test images, pixels {(scale ? "scaled to [0, 1]" : "0..255")}\n");
 var record = new RunConfig(full ? "mnist (all)" : "mnist (train[:1000], test[:200])", train.Count, TestSize: test.Count, Training: config,
     Optimizer: optimizerSpec, LossFunction: new CrossEntropy()).With(("scaled", scale));
 
 // --- The model: Flatten → 784 → 32 → 16 → 10 with ReLU
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
-Runs.Log(run, Nets.Describe(model) + "\n");
+Print.UnlessQuiet(run, Nets.Describe(model) + "\n");
 run.Weights.Into(run, model);
 
 // --- --eval-only: test the loaded weights (test_logits.csv, confusion matrix, samples), no training and no history plot
@@ -47,8 +47,8 @@ if (run.Weights.EvalOnly) return EvalOnly.ImageClassifier(run, model, ModelName,
 //     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves).
 //     After each epoch, in the notebook's order: step the scheduler, check early stopping, then print the epoch line.
 var optimizer = Optimizers.Flat(optimizerSpec, model.parameters());
-var plateau = new PlateauScheduler(plateauSpec, optimizerSpec.LearningRate, print: line => Runs.Log(run, line));
-var earlyStop = new EarlyStopWithCheckpoint(earlyStopSpec, checkpointPath, print: line => Runs.Log(run, line));
+var plateau = new PlateauScheduler(plateauSpec, optimizerSpec.LearningRate, print: line => Print.UnlessQuiet(run, line));
+var earlyStop = new EarlyStopWithCheckpoint(earlyStopSpec, checkpointPath, print: line => Print.UnlessQuiet(run, line));
 var history = Training.Fit(model, optimizer, train, test, config, new CrossEntropy(),
     Progress.Hooks(run, ModelName, config.Epochs, plateau, earlyStop, new NotebookLog(run, config, EpochLines.TrainAndValid)));
 var lrCuts = plateau.Cuts;
@@ -65,8 +65,8 @@ var predicted = Metrics.PredictClasses(model, test.X);
 var actual = test.Y.data<long>().ToArray();
 var testAccuracy = Metrics.Accuracy(actual, predicted);
 var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
-Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
-Console.WriteLine(restored
+Print.Always($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
+Print.Always(restored
     ? $"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}"
     : $"No best checkpoint was saved; test accuracy with the weights training ended with: {testAccuracy:F4}");
 

@@ -13,14 +13,14 @@ var lossFn = new CrossEntropy();
 var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+Print.UnlessQuiet(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- MyModule. In the notebook it is built right after the nn.Sequential run (seeded with manual_seed(1)), so its
 // weights come from the generator as those 200 epochs of shuffling left it, and training goes on without a new seed.
 // Replaying those epochs' DataLoader draws (no training) puts the generator in the same state.
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
-Runs.Log(run, Nets.Summary(model));
+Print.UnlessQuiet(run, Nets.Summary(model));
 run.Weights.Into(run, model);
 // --- --eval-only: the loaded weights, validated; nothing is trained (no history)
 if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "MyModule", valid, "blobs");
@@ -30,11 +30,11 @@ var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, los
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Print.Always($"\nMyModule: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-    [($"MyModule on blobs: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
+    [($"MyModule on blobs: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
 
 return Runs.Finish(run, RunConfig.Of(run, "blobs", data, lossFn, model).With(("replayed_sequential_epochs", SequentialEpochs)),
     series: [Series.Of("MyModule", history)],

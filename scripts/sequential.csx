@@ -16,14 +16,14 @@ var lossFn = new CrossEntropy();
 torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var model = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [10, 6], OutputSize: 2));
-Runs.Log(run, Nets.Summary(model) + "\n");
+Print.UnlessQuiet(run, Nets.Summary(model) + "\n");
 run.Weights.Into(run, model);
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+Print.UnlessQuiet(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- --eval-only: the loaded weights, validated; nothing is trained (no history)
 if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "nn.Sequential", valid, "blobs");
@@ -35,7 +35,7 @@ var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, los
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nSequential: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Print.Always($"\nSequential: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("model.pth"));
 Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequential on blobs");
 

@@ -15,7 +15,7 @@ var lossFn = new CrossEntropy();
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
+Print.UnlessQuiet(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- --eval-only: MyModule from the file, validated (and its decision regions drawn); nothing is trained
 if (run.Weights.EvalOnly)
@@ -24,7 +24,7 @@ if (run.Weights.EvalOnly)
 // --- A single linear layer cannot solve XOR: its decision boundary is one straight line
 torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
-Runs.Log(run, Nets.Summary(linear));
+Print.UnlessQuiet(run, Nets.Summary(linear));
 var log = new NotebookLog(run, run.Training, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every run.Training.LogEvery epochs
 var linearHistory = Training.Fit(linear, train, valid, run.Training, run.Optimizer, lossFn, Progress.Hooks(run, LinearName, run.Training.Epochs, log));
 
@@ -35,21 +35,21 @@ torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
 run.Weights.Into(run, mlp);
-Runs.Log(run, "\n" + Nets.Summary(mlp));
+Print.UnlessQuiet(run, "\n" + Nets.Summary(mlp));
 var mlpHistory = Training.Fit(mlp, train, valid, run.Training, run.Optimizer, lossFn, Progress.Hooks(run, MlpName, run.Training.Epochs, log));
 
 // --- Results
 var linearFinal = linearHistory.Last;
 var mlpFinal = mlpHistory.Last;
-Console.WriteLine($"\nLinear model: train acc {Runs.Number(linearFinal?.TrainAccuracy)}, valid acc {Runs.Number(linearFinal?.ValidAccuracy)}");
-Console.WriteLine($"MLP (MyModule): train acc {Runs.Number(mlpFinal?.TrainAccuracy)}, valid acc {Runs.Number(mlpFinal?.ValidAccuracy)}");
+Print.Always($"\nLinear model: train acc {Numbers.Fixed(linearFinal?.TrainAccuracy)}, valid acc {Numbers.Fixed(linearFinal?.ValidAccuracy)}");
+Print.Always($"MLP (MyModule): train acc {Numbers.Fixed(mlpFinal?.TrainAccuracy)}, valid acc {Numbers.Fixed(mlpFinal?.ValidAccuracy)}");
 
 Checkpoints.Save(mlp, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [(LinearName, linearHistory), (MlpName, mlpHistory)], "XOR");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 [
-    ($"{LinearName}: valid acc {Runs.Number(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
-    ($"{MlpName}: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
+    ($"{LinearName}: valid acc {Numbers.Fixed(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
+    ($"{MlpName}: valid acc {Numbers.Fixed(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
 ], data.Test);
 
 return Runs.Finish(run, new RunConfig("xor", data.Train.Count, data.Test.Count, Training: run.Training, Optimizer: run.Optimizer, LossFunction: lossFn,

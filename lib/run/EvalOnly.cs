@@ -18,7 +18,7 @@ public static class EvalOnly
         string data, string? label = null, ArrayData? regions = null)
     {
         var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-        Console.WriteLine($"{label ?? name} from {Path.GetFileName(run.Weights.Path)}: valid acc {validAcc:F4}");
+        Print.Always($"{label ?? name} from {Path.GetFileName(run.Weights.Path)}: valid acc {validAcc:F4}");
         if (regions is not null)
             Plots.DecisionRegions(run.OutPath("decision_regions.png"),
                 [($"{name}: valid acc {validAcc:F3}", points => Training.PredictClasses(model, points))], regions);
@@ -35,8 +35,8 @@ public static class EvalOnly
         RunConfig config, string dataName, string unit)
     {
         var result = Regression.Evaluate(model, test);
-        Console.WriteLine(Invariant($"Test MSE: {result.Mse:F4}"));
-        Console.WriteLine(Invariant($"Test MAE: {result.Mae:F4}"));
+        Print.Always(Invariant($"Test MSE: {result.Mse:F4}"));
+        Print.Always(Invariant($"Test MAE: {result.Mae:F4}"));
         RegressionPlots.PredictedVsActual(run.OutPath("pred_vs_actual.png"), result.Targets, result.Predictions,
             Invariant($"{dataName} test set: MSE {result.Mse:F2}, MAE {result.Mae:F2}"), unit);
         RegressionPlots.Residuals(run.OutPath("residuals.png"), result.Targets, result.Predictions, $"{dataName} test set: residuals", unit);
@@ -58,7 +58,7 @@ public static class EvalOnly
         var accuracy = Metrics.Accuracy(actual, predicted);
         var confusion = Metrics.ConfusionMatrix(actual, predicted, classes);
         ModelWeights.WriteLogits(run.OutPath("test_logits.csv"), model, test.X);
-        Console.WriteLine($"\nTest accuracy with the weights from {Path.GetFileName(run.Weights.Path)}: {accuracy:F4}");
+        Print.Always($"\nTest accuracy with the weights from {Path.GetFileName(run.Weights.Path)}: {accuracy:F4}");
         ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), confusion,
             $"Confusion matrix: {actual.Length} test images, accuracy {accuracy:F3}");
         ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(40, actual.Length)).data<float>().ToArray(), height, width,
@@ -81,8 +81,8 @@ public static class EvalOnly
     {
         var bookStyle = BookStyleTestAccuracy(model, test, batchSize);
         var testAcc = logged.TryGetValue("test_acc", out var acc) ? acc : (double?)null;
-        Console.WriteLine($"\nTest with the weights from {Path.GetFileName(run.Weights.Path)}: test_acc {Runs.Number(testAcc)}");
-        Console.WriteLine(BookStyleLine(run, name, bookStyle));
+        Print.Always($"\nTest with the weights from {Path.GetFileName(run.Weights.Path)}: test_acc {Numbers.Fixed(testAcc)}");
+        Print.Always(BookStyleLine(run, name, bookStyle));
         return Runs.Finish(run, config.Evaluated(run.Weights.Path, model),
             series: [Series.Evaluated(name,
                 RunValue.Of("test_loss", logged.TryGetValue("test_loss", out var loss) ? loss : null, Better.Lower),

@@ -24,7 +24,7 @@ public sealed record WeightsChoice(string? Path, bool EvalOnly)
     public T Into<T>(Run run, T model) where T : nn.Module
     {
         LoadInto(model);
-        if (Describe() is { } line) Runs.Log(run, line + "\n");
+        if (Describe() is { } line) Print.UnlessQuiet(run, line + "\n");
         return model;
     }
 
