@@ -42,7 +42,7 @@ var final = history.Last;
 Print.Always($"\nMyNoisyModule: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("my_noisy_module.pth"));
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
-    $"Decision regions: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
+    $"Decision regions: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(model, points), data.Test);
 
 return Runs.Finish(run, RunConfig.Of(run, "xor", data, lossFn, model).With(("noise_stddev", 0.07)),
     series: [Series.Of("MyNoisyModule", history)],

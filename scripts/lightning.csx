@@ -146,6 +146,6 @@ StepOutput SharedStep(StepInput s, string stage)
     return new StepOutput(loss, new Dictionary<string, double>
     {
         [$"{stage}_loss"] = loss.item<float>(),
-        [$"{stage}_acc"] = Training.Accuracy(logits, s.Batch.Y),
+        [$"{stage}_acc"] = Metrics.AccuracyOfLogits(logits, s.Batch.Y),
     });
 }

@@ -34,7 +34,7 @@ Print.Always($"\nMyModule: train acc {Numbers.Fixed(final?.TrainAccuracy)}, vali
 Checkpoints.Save(model, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-    [($"MyModule on blobs: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
+    [($"MyModule on blobs: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(model, points))], data.Test);
 
 return Runs.Finish(run, RunConfig.Of(run, "blobs", data, lossFn, model).With(("replayed_sequential_epochs", SequentialEpochs)),
     series: [Series.Of("MyModule", history)],

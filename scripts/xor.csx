@@ -48,8 +48,8 @@ Checkpoints.Save(mlp, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [(LinearName, linearHistory), (MlpName, mlpHistory)], "XOR");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 [
-    ($"{LinearName}: valid acc {Numbers.Fixed(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
-    ($"{MlpName}: valid acc {Numbers.Fixed(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
+    ($"{LinearName}: valid acc {Numbers.Fixed(linearFinal?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(linear, points)),
+    ($"{MlpName}: valid acc {Numbers.Fixed(mlpFinal?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(mlp, points)),
 ], data.Test);
 
 return Runs.Finish(run, new RunConfig("xor", data.Train.Count, data.Test.Count, Training: run.Training, Optimizer: run.Optimizer, LossFunction: lossFn,

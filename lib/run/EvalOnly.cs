@@ -21,7 +21,7 @@ public static class EvalOnly
         Print.Always($"{label ?? name} from {Path.GetFileName(run.Weights.Path)}: valid acc {validAcc:F4}");
         if (regions is not null)
             Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-                [($"{name}: valid acc {validAcc:F3}", points => Training.PredictClasses(model, points))], regions);
+                [($"{name}: valid acc {validAcc:F3}", points => Metrics.PredictClasses(model, points))], regions);
         return Runs.Finish(run, new RunConfig(data, ValidSize: valid.Count).Evaluated(run.Weights.Path, model),
             series: [Series.Evaluated(name, RunValue.Of("valid_acc", validAcc, Better.Higher))],
             keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, name));
