@@ -5,7 +5,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var run = Runs.Start("startup", Args, "start-up probe: prepares the XOR run up to its first epoch, then exits", epochs: 1);
+var run = Runs.Start("startup", Args, epochs: 1);
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 torch.manual_seed(run.Seed);

@@ -31,7 +31,12 @@ public static class Program
         if (options.ScriptPath is null)
         {
             if (repoRoot is null) { Log.Error($"ch13-csx: no script given\n\n{CommandLine.Usage}"); return 2; }
-            Console.WriteLine(ScriptFinder.Listing(repoRoot));
+            try { Console.WriteLine(ScriptFinder.Listing(repoRoot)); }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                Log.Error($"ch13-csx: {e.Message}");
+                return 1;
+            }
             return 0;
         }
 

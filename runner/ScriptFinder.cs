@@ -1,15 +1,13 @@
-using System.Text.RegularExpressions;
-
 namespace Ch13.Runner;
 
-/// <summary>One of the chapter's scripts, with the one line its <c>Runs.Start</c> call describes it by.</summary>
-public sealed record ChapterScript(string Name, string Path, string Description);
+/// <summary>A script of the checkout, with the one line the chapter manifest describes it by (empty when it is not listed).</summary>
+public sealed record ListedScript(string Name, string Path, string Description);
 
 /// <summary>
 /// Finds the script a user means: a path as given, else a chapter script by name (<c>xor</c> or <c>xor.csx</c> is
 /// <c>scripts/xor.csx</c> of this checkout); lists the chapter's scripts, and suggests the nearest name for a typo.
 /// </summary>
-public static partial class ScriptFinder
+public static class ScriptFinder
 {
     /// <summary>The checkout this runner belongs to: the nearest folder above its build output holding lib/ch13.csx.</summary>
     public static string? RepoRoot(string? start = null)
@@ -36,7 +34,10 @@ public static partial class ScriptFinder
         var message = $"ch13-csx: script not found: {System.IO.Path.GetFullPath(given)}";
         if (repoRoot is null) return message;
         var stem = System.IO.Path.GetFileNameWithoutExtension(given);
-        var nearest = List(repoRoot)
+        IReadOnlyList<ListedScript> scripts;
+        try { scripts = List(repoRoot); }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { scripts = []; } // no suggestion then
+        var nearest = scripts
             .Select(script => (script, distance: Distance(stem.ToLowerInvariant(), script.Name.ToLowerInvariant())))
             .Where(c => c.distance <= Math.Max(1, c.script.Name.Length / 3))
             .OrderBy(c => c.distance).ThenBy(c => c.script.Name, StringComparer.Ordinal)
@@ -46,17 +47,19 @@ public static partial class ScriptFinder
             : $"{message}; did you mean {Relative(repoRoot, nearest.Path)}?";
     }
 
-    /// <summary>The chapter's scripts in the chapter's order (scripts/chapter-order.txt), then any others by name.</summary>
-    public static IReadOnlyList<ChapterScript> List(string repoRoot)
+    /// <summary>
+    /// The scripts in scripts/, in the chapter manifest's order (scripts/chapter.json, read by the lib's own reader) with
+    /// its descriptions, then any it does not list by name. A manifest that cannot be read is an error naming it.
+    /// </summary>
+    public static IReadOnlyList<ListedScript> List(string repoRoot)
     {
         var scriptsDir = System.IO.Path.Combine(repoRoot, "scripts");
         if (!Directory.Exists(scriptsDir)) return [];
-        var orderFile = System.IO.Path.Combine(scriptsDir, "chapter-order.txt");
-        var order = File.Exists(orderFile)
-            ? File.ReadAllLines(orderFile).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList()
-            : [];
+        var manifest = Chapter.TryLoad(repoRoot);
+        var order = manifest?.Order.ToList() ?? [];
         return Directory.GetFiles(scriptsDir, "*.csx")
-            .Select(path => new ChapterScript(System.IO.Path.GetFileNameWithoutExtension(path), path, Describe(path)))
+            .Select(System.IO.Path.GetFileNameWithoutExtension)
+            .Select(name => new ListedScript(name!, System.IO.Path.Combine(scriptsDir, name + ".csx"), manifest?.Find(name!)?.Description ?? ""))
             .OrderBy(s => order.IndexOf(s.Name) is var i && i >= 0 ? i : int.MaxValue)
             .ThenBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
@@ -75,18 +78,6 @@ public static partial class ScriptFinder
         lines.Add("Runner options: ./csx --help");
         return string.Join(Environment.NewLine, lines);
     }
-
-    // The description a script gives Runs.Start ("xor", Args, "…"), else its first comment line.
-    private static string Describe(string path)
-    {
-        var text = File.ReadAllText(path);
-        if (StartCall().Match(text) is { Success: true } call) return call.Groups[1].Value;
-        var comment = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("//"));
-        return comment is null ? "" : comment.TrimStart('/').Trim();
-    }
-
-    [GeneratedRegex("""Runs\.Start\(\s*"[^"]*"\s*,\s*Args\s*,\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")]
-    private static partial Regex StartCall();
 
     private static string Relative(string repoRoot, string path)
     {

@@ -4,83 +4,67 @@
 // MSE and SGD, evaluated on the held-out 20 %. Writes out/auto_mpg/: metrics.json, loss.png,
 // pred_vs_actual.png, residuals.png, model.pth (PyTorch's state_dict format, the notebook's Sequential names).
 // --weights FILE starts from a saved state_dict; with --eval-only it only tests it (status "evaluated").
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static System.FormattableString;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.001, "SGD learning rate");
-var batchSize = CommonOptions.BatchSize(8);
-var run = Runs.Start("auto_mpg", Args, "predict a car's fuel efficiency (MPG) with a small ReLU network", epochs: 200, quickEpochs: 5, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 20);
-var optimizer = new Sgd(LearningRate: run.Get(lr));
+var run = Runs.Start("auto_mpg", Args, new TrainConfig(Epochs: 200, BatchSize: 8, LogEvery: 20), new Sgd(0.001), quickEpochs: 5, options: ModelWeights.Options);
 var lossFn = new MeanSquaredError();
 
 // --- Data preprocessing, feature engineering
 // read_csv(url, names=column_names, na_values="?", comment="\t", sep=" ", skipinitialspace=True)
 var raw = AutoMpg.Load(DataFiles.Ensure(DataFiles.Root(run.RepoRoot), DataFiles.AutoMpgFile));
-Runs.Log(run, Tables.Tail(raw, 5, Regression.IntegerColumns));
+Print.UnlessQuiet(run, Tables.Tail(raw, 5, Regression.IntegerColumns));
 
 // Six cars have no horsepower: drop them and renumber the rows (dropna + reset_index)
-Runs.Log(run, "\n" + AutoMpg.Format(AutoMpg.MissingCounts(raw)));
+Print.UnlessQuiet(run, "\n" + AutoMpg.Format(AutoMpg.MissingCounts(raw)));
 var df = AutoMpg.DropMissing(raw);
-Runs.Log(run, "\n" + Tables.Tail(df, 5, Regression.IntegerColumns));
+Print.UnlessQuiet(run, "\n" + Tables.Tail(df, 5, Regression.IntegerColumns));
 
 // Partitioning the dataset into training and test datasets: train_test_split(df, train_size=0.8, random_state=1);
 // the whole feature pipeline (scale, bucket, one-hot) fits on the training rows only.
 var split = Data.TrainTestSplitIndices(df.RowCount, trainSize: 0.8, randomState: 1);
 var data = Regression.PrepareAutoMpg(df, split);
-Runs.Log(run, $"\n{data.Frames.Train.RowCount} train / {data.Frames.Test.RowCount} test rows; train statistics:");
-Runs.Log(run, AutoMpg.Describe(data.Frames.Train).ToString());
+Print.UnlessQuiet(run, $"\n{data.Frames.Train.RowCount} train / {data.Frames.Test.RowCount} test rows; train statistics:");
+Print.UnlessQuiet(run, AutoMpg.Describe(data.Frames.Train).ToString());
 
 // Standardizing the continuous features: StandardScaler (population std) fitted on train, applied to both
-Runs.Log(run, "\n" + Tables.Tail(data.Normalized.Train.Columns[AutoMpg.Columns.ToArray()], 5, Regression.IntegerColumns));
+Print.UnlessQuiet(run, "\n" + Tables.Tail(data.Normalized.Train.Columns[AutoMpg.Columns.ToArray()], 5, Regression.IntegerColumns));
 
 // Model Year into four buckets: torch.bucketize(year, [73, 76, 79], right=True) → (-∞,73) [73,76) [76,79) [79,∞)
 var buckets = Features.Column(data.Normalized.Train, Regression.BucketColumn).GroupBy(b => b).OrderBy(g => g.Key);
-Runs.Log(run, $"\nModel Year buckets (train): {string.Join(", ", buckets.Select(g => $"{g.Key}: {g.Count()} cars"))}");
+Print.UnlessQuiet(run, $"\nModel Year buckets (train): {string.Join(", ", buckets.Select(g => $"{g.Key}: {g.Count()} cars"))}");
 
 // Origin is unordered: one-hot encode it. Origin values are 1, 2, 3, so `% 3` makes them valid classes 1, 2, 0.
 var originClasses = data.OriginValues.Length;
-Runs.Log(run, $"\n[{string.Join(" ", data.OriginValues)}]\n[{string.Join(" ", data.OriginValues.Select(v => v % originClasses))}]");
+Print.UnlessQuiet(run, $"\n[{string.Join(" ", data.OriginValues)}]\n[{string.Join(" ", data.OriginValues.Select(v => v % originClasses))}]");
 
 // Features: 5 scaled numerics + the year bucket + 3 origin indicators, float64 until here, then .float()
 var trainData = Data.ToTensors(data.Arrays.Train, labelsAsClasses: false);
 var testData = Data.ToTensors(data.Arrays.Test, labelsAsClasses: false);
-Runs.Log(run, $"x_train {Shape(trainData.X)}, x_test {Shape(testData.X)}: {string.Join(", ", data.FeatureNames)}");
+Print.UnlessQuiet(run, $"x_train {Shape(trainData.X)}, x_test {Shape(testData.X)}: {string.Join(", ", data.FeatureNames)}");
+var record = new RunConfig("auto-mpg", data.Frames.Train.RowCount, TestSize: data.Frames.Test.RowCount, Training: run.Training, Optimizer: run.Optimizer,
+    LossFunction: lossFn).With(("features", data.FeatureNames));
 
 // --- Training a DNN regression model (the notebook seeds before its DataLoader and again here; nothing draws in
 //     between, since a DataLoader draws only when an epoch starts, so one seed is the same)
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: (int)trainData.X.shape[1], HiddenUnits: [10, 6, 4], OutputSize: 1, Activation: Activation.ReLU));
-Runs.Log(run, "\n" + Nets.Describe(model) + "\n");
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
-if (weights.EvalOnly)
-{
-    var evaluated = Regression.Evaluate(model, testData);
-    Console.WriteLine(Invariant($"Test MSE: {evaluated.Mse:F4}"));
-    Console.WriteLine(Invariant($"Test MAE: {evaluated.Mae:F4}"));
-    RegressionPlots.PredictedVsActual(run.OutPath("pred_vs_actual.png"), evaluated.Targets, evaluated.Predictions,
-        Invariant($"Auto MPG test set: MSE {evaluated.Mse:F2}, MAE {evaluated.Mae:F2}"), "MPG");
-    RegressionPlots.Residuals(run.OutPath("residuals.png"), evaluated.Targets, evaluated.Predictions, "Auto MPG test set: residuals", "MPG");
-    return Runs.Finish(run,
-        config: new { data = "auto-mpg", test_size = data.Frames.Test.RowCount, features = data.FeatureNames, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated(ModelName, RunValue.Of("test_mse", evaluated.Mse, Better.Lower), RunValue.Of("test_mae", evaluated.Mae, Better.Lower))],
-        keyMetric: new KeyMetric("test_mse", evaluated.Mse, Better.Lower, ModelName));
-}
+Print.UnlessQuiet(run, "\n" + Nets.Describe(model) + "\n");
+run.Weights.Into(run, model);
+if (run.Weights.EvalOnly) return EvalOnly.Regressor(run, model, ModelName, testData, record, "Auto MPG", "MPG");
 // The notebook's log line: 0-based epoch and the mean train loss over batches (EpochLines.ZeroBasedTrainLoss).
-var history = Training.Fit(model, trainData, null, config, optimizer, lossFn,
-    Progress.Hooks(run, ModelName, config.Epochs, new NotebookLog(run, config, EpochLines.ZeroBasedTrainLoss)));
+var history = Training.Fit(model, trainData, null, run.Training, run.Optimizer, lossFn,
+    Progress.Hooks(run, ModelName, run.Training.Epochs, new NotebookLog(run, run.Training, EpochLines.ZeroBasedTrainLoss)));
 
 // Evaluating on the test set, under no_grad
 var result = Regression.Evaluate(model, testData);
-Console.WriteLine(Invariant($"Test MSE: {result.Mse:F4}"));
-Console.WriteLine(Invariant($"Test MAE: {result.Mae:F4}"));
-if (run.Seed == 1 && config.Epochs == 200 && config.BatchSize == 8 && optimizer.LearningRate == 0.001)
-    Runs.Log(run, Invariant($"(notebook: Test MSE: {NotebookTestMse:F4}, Test MAE: {NotebookTestMae:F4})"));
+Print.Always(Invariant($"Test MSE: {result.Mse:F4}"));
+Print.Always(Invariant($"Test MAE: {result.Mae:F4}"));
+if (run.Seed == 1 && run.Training.Epochs == 200 && run.Training.BatchSize == 8 && run.Optimizer.LearningRate == 0.001 // the notebook's settings
+    && NotebookNumbers.Value(run, ModelName, "test_mse") is double notebookMse && NotebookNumbers.Value(run, ModelName, "test_mae") is double notebookMae)
+    Print.UnlessQuiet(run, Invariant($"(notebook: Test MSE: {notebookMse:F4}, Test MAE: {notebookMae:F4})"));
 
 Checkpoints.Save(model, run.OutPath("model.pth")); // torch.load-able: the notebook's model.load_state_dict(torch.load(...))
 RegressionPlots.Loss(run.OutPath("loss.png"), history, "Auto MPG: training loss");
@@ -89,19 +73,12 @@ RegressionPlots.PredictedVsActual(run.OutPath("pred_vs_actual.png"), result.Targ
 RegressionPlots.Residuals(run.OutPath("residuals.png"), result.Targets, result.Predictions, "Auto MPG test set: residuals", "MPG");
 
 return Runs.Finish(run,
-    config: new
-    {
-        data = "auto-mpg", rows = raw.RowCount, rows_after_dropna = df.RowCount, train_size = data.Frames.Train.RowCount,
-        test_size = data.Frames.Test.RowCount, split = new { train_size = 0.8, random_state = 1 },
-        features = data.FeatureNames, target = Regression.Target,
-        scaler = new { columns = data.Scaler.Columns, means = data.Scaler.Means, stds = data.Scaler.Stds },
-        year_boundaries = Regression.YearBoundaries, training = config, optimizer, loss = "mse", model = Nets.Describe(model),
-    },
+    config: (record with { Model = Nets.Describe(model) }).With(("rows", raw.RowCount), ("rows_after_dropna", df.RowCount),
+        ("split", new { train_size = 0.8, random_state = 1 }), ("target", Regression.Target),
+        ("scaler", new { columns = data.Scaler.Columns, means = data.Scaler.Means, stds = data.Scaler.Stds }), ("year_boundaries", Regression.YearBoundaries)),
     series: [Series.Of(ModelName, history, RunValue.Of("test_mse", result.Mse, Better.Lower), RunValue.Of("test_mae", result.Mae, Better.Lower))],
     keyMetric: new KeyMetric("test_mse", result.Mse, Better.Lower, ModelName));
 
-const string ModelName = "MLP 9-10-6-4-1"; // its progress label
-// The notebook's test results (seed 1, 200 epochs, lr 0.001, batch 8), printed beside ours; reference/notebook.json has them all.
-const double NotebookTestMse = 15.7344, NotebookTestMae = 2.9747;
+const string ModelName = "MLP 9-10-6-4-1"; // its progress label (and its name in reference/notebook.json)
 
 string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";

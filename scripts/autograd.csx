@@ -3,7 +3,6 @@
 // automatic differentiation": backward() against the hand-derived gradient, autograd against finite differences,
 // and a custom L1 penalty term (the book's l1_penalty) added to the loss.
 // Writes out/autograd/: metrics.json, l1_penalty.png.
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,34 +11,34 @@ var l1 = new DoubleOption("l1", 0.001, "L1 penalty weight λ in loss = CE + λ·
 var lr = new DoubleOption("lr", 0.05, "SGD learning rate (momentum 0.9) for the L1 runs");
 var batchSize = CommonOptions.BatchSize(20, "mini-batch size for the L1 runs");
 var eps = new DoubleOption("eps", 1e-5, "finite-difference step ε for the gradient check", Max: 0.1);
-var run = Runs.Start("autograd", Args, "autograd: graphs, requires_grad, backward(), a gradient check and an L1 penalty", epochs: 60,
+var run = Runs.Start("autograd", Args, epochs: 60,
     options: [l1, lr, batchSize, eps]);
 
 // --- Creating a graph in PyTorch: z = 2·(a − b) + c, one node per op, for inputs of any rank
-Console.WriteLine($"Scalar Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L)))}");
-Console.WriteLine($"Rank 1 Inputs: {TensorText.Repr(Autograd.ComputeZ(Tensors.Of(new[] { 1L }), Tensors.Of(new[] { 2L }), Tensors.Of(new[] { 3L })))}");
-Console.WriteLine($"Rank 2 Inputs: {TensorText.Repr(Autograd.ComputeZ(Tensors.Of(new[,] { { 1L } }), Tensors.Of(new[,] { { 2L } }), Tensors.Of(new[,] { { 3L } })))}");
+Print.Always($"Scalar Inputs: {TensorText.Repr(Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L)))}");
+Print.Always($"Rank 1 Inputs: {TensorText.Repr(Autograd.ComputeZ(Tensors.Of(new[] { 1L }), Tensors.Of(new[] { 2L }), Tensors.Of(new[] { 3L })))}");
+Print.Always($"Rank 2 Inputs: {TensorText.Repr(Autograd.ComputeZ(Tensors.Of(new[,] { { 1L } }), Tensors.Of(new[,] { { 2L } }), Tensors.Of(new[,] { { 3L } })))}");
 var zScalar = Autograd.ComputeZ(tensor(1L), tensor(2L), tensor(3L));
 
 // --- PyTorch tensor objects for storing and updating model parameters: requires_grad
 var a = tensor(3.14f, requires_grad: true);
 var b = Tensors.Of(new[] { 1.0f, 2.0f, 3.0f }).requires_grad_();
-Console.WriteLine($"\n{TensorText.Repr(a)}\n{TensorText.Repr(b)}");
+Print.Always($"\n{TensorText.Repr(a)}\n{TensorText.Repr(b)}");
 var w3 = Tensors.Of(new[] { 1.0f, 2.0f, 3.0f });
-Console.WriteLine(PyText.Bool(w3.requires_grad));
+Print.Always(PyText.Bool(w3.requires_grad));
 w3.requires_grad_();
-Console.WriteLine(PyText.Bool(w3.requires_grad));
+Print.Always(PyText.Bool(w3.requires_grad));
 
 // Glorot (Xavier) initialisation of a 2×3 tensor. TorchSharp 0.107's nn.init.xavier_normal_ draws from the *uniform*
 // Xavier distribution; Init.XavierNormal draws N(0, 2/(fan_in + fan_out)) like PyTorch, so it prints the book's tensor.
 torch.manual_seed(1);
 var xavier = empty(2, 3);
 Init.XavierNormal(xavier);
-Console.WriteLine($"\n{TensorText.Repr(xavier)}");
+Print.Always($"\n{TensorText.Repr(xavier)}");
 torch.manual_seed(1);
 var torchSharpXavier = empty(2, 3);
 nn.init.xavier_normal_(torchSharpXavier);
-Console.WriteLine($"(TorchSharp's nn.init.xavier_normal_ gives {Flat(torchSharpXavier)} instead: the xavier_uniform_ numbers)");
+Print.Always($"(TorchSharp's nn.init.xavier_normal_ gives {Flat(torchSharpXavier)} instead: the xavier_uniform_ numbers)");
 torch.manual_seed(run.Seed); // back on the run's seed for everything below
 
 // --- Computing the gradients of the loss with respect to trainable variables: z = w·x + b, L = (y − z)²
@@ -50,12 +49,12 @@ var y = Tensors.Of(new[] { 2.1f });
 var z = add(mul(w, x), bias);
 var loss = (y - z).pow(2).sum();
 loss.backward();
-Console.WriteLine($"\ndL/dw :  {TensorText.Repr(w.grad!)}");
-Console.WriteLine($"dL/db :  {TensorText.Repr(bias.grad!)}");
+Print.Always($"\ndL/dw :  {TensorText.Repr(w.grad!)}");
+Print.Always($"dL/db :  {TensorText.Repr(bias.grad!)}");
 
 // verifying the computed gradients: ∂L/∂w = −2x(y − z), ∂L/∂b = −2(y − z)
 var verify = 2 * x * ((w * x + bias) - y);
-Console.WriteLine(TensorText.Repr(verify, gradFn: "MulBackward0")); // TorchSharp does not expose grad_fn: we name the last op
+Print.Always(TensorText.Repr(verify, gradFn: "MulBackward0")); // TorchSharp does not expose grad_fn: we name the last op
 var hand = Autograd.SquaredErrorGradients(w: 1.0, b: 0.5, x: 1.4, y: 2.1);
 var gradients = new[]
 {
@@ -71,8 +70,8 @@ var checkData = Data.Xor(count: 100);
 var checkTensors = Data.ToTensors(checkData.Train);
 var checkX = checkTensors.X.to_type(ScalarType.Float64);
 var gradCheck = Autograd.GradCheck(checkNet, checkX, checkTensors.Y, Losses.Create(new CrossEntropy()), run.Get(eps));
-Console.WriteLine($"\nGradient check, MLP 2-8-8-2 (tanh) in float64 on {checkData.Train.Count} XOR points, ε = {gradCheck.Epsilon:0.#e+0}:");
-Console.WriteLine($"  {gradCheck.Elements} parameters, max abs error {gradCheck.MaxAbsError:E2}, max rel error {gradCheck.MaxRelError:E2}" +
+Print.Always($"\nGradient check, MLP 2-8-8-2 (tanh) in float64 on {checkData.Train.Count} XOR points, ε = {gradCheck.Epsilon:0.#e+0}:");
+Print.Always($"  {gradCheck.Elements} parameters, max abs error {gradCheck.MaxAbsError:E2}, max rel error {gradCheck.MaxRelError:E2}" +
                   $" ({(gradCheck.MaxRelError < 1e-6 ? "verified" : "NOT verified")}: autograd = (L(θ+ε) − L(θ−ε)) / 2ε)");
 
 // --- Configuring layers: a custom L1 penalty term, loss = CE + λ·Σ|w| (the book's l1_penalty), λ = 0 vs λ > 0
@@ -83,14 +82,14 @@ var spec = new MlpSpec(InputSize: 2, HiddenUnits: [32, 32], OutputSize: 2, Activ
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"\nL1 penalty on XOR ({data.Train.Count} train / {data.Test.Count} valid), MLP 2-32-32-2 (ReLU), SGD lr {optimizer.LearningRate} momentum 0.9");
+Print.UnlessQuiet(run, $"\nL1 penalty on XOR ({data.Train.Count} train / {data.Test.Count} valid), MLP 2-32-32-2 (ReLU), SGD lr {optimizer.LearningRate} momentum 0.9");
 
 var runs = new List<L1Run>();
 foreach (var l1Weight in new[] { 0.0, lambda })
 {
     torch.manual_seed(run.Seed);
     using var model = Nets.Mlp(spec);
-    Runs.Log(run, $"λ = {l1Weight}:");
+    Print.UnlessQuiet(run, $"λ = {l1Weight}:");
     var l1Norms = new List<double>();
     var hooks = Progress.Hooks(run, $"λ = {l1Weight}", config.Epochs,
         new OnEachEpoch(_ => l1Norms.Add(Penalties.L1Norm(model))), new NotebookLog(run, config, EpochLines.Loss));
@@ -99,9 +98,9 @@ foreach (var l1Weight in new[] { 0.0, lambda })
     runs.Add(new L1Run(l1Weight, history, Penalties.AbsWeights(model), l1Norms.ToArray()));
 }
 
-Console.WriteLine();
+Print.Always("");
 foreach (var r in runs)
-    Console.WriteLine($"λ = {r.Lambda}: valid acc {r.History.Last?.ValidAccuracy:F4}, Σ|w| = {r.AbsWeights.Sum():F2}, " +
+    Print.Always($"λ = {r.Lambda}: valid acc {r.History.Last?.ValidAccuracy:F4}, Σ|w| = {r.AbsWeights.Sum():F2}, " +
                       $"|w| < {NearZero:G}: {Penalties.ShareBelow(r.AbsWeights, NearZero):P1} of {r.AbsWeights.Length} weights, |w| < 0.01: {Penalties.ShareBelow(r.AbsWeights, 0.01):P1}");
 
 LinePlots.Save(run.OutPath("l1_penalty.png"),
@@ -114,8 +113,8 @@ LinePlots.Save(run.OutPath("l1_penalty.png"),
 ]);
 
 return Runs.Finish(run,
-    config: new { l1 = lambda, eps = gradCheck.Epsilon, near_zero_threshold = NearZero, training = config, optimizer, loss = "cross_entropy + l1 * sum|w|",
-                  l1_model = spec, grad_check_model = checkSpec, data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count },
+    config: new RunConfig("xor", data.Train.Count, data.Test.Count, Training: config, Optimizer: optimizer) { Loss = "cross_entropy + l1 * sum|w|" }
+        .With(("l1", lambda), ("eps", gradCheck.Epsilon), ("near_zero_threshold", NearZero), ("l1_model", spec), ("grad_check_model", checkSpec)),
     series: runs.Select(r => Series.Of(r.Name, r.History,
         RunValue.Of("l1_norm", r.AbsWeights.Sum()),
         RunValue.Of("weights", r.AbsWeights.Length),
@@ -145,7 +144,7 @@ const double NearZero = 1e-3; // |w| below this counts as pruned by the penalty
 GradientCheck Verify(string name, double autograd, double byHand, string formula)
 {
     var ok = Math.Abs(autograd - byHand) <= 1e-6 * Math.Max(1, Math.Abs(byHand));
-    Console.WriteLine($"{name} {(ok ? "verified" : "NOT verified")}: autograd {autograd:F6} vs {formula} = {byHand:F6}");
+    Print.Always($"{name} {(ok ? "verified" : "NOT verified")}: autograd {autograd:F6} vs {formula} = {byHand:F6}");
     return new GradientCheck(name, autograd, byHand, formula, ok);
 }
 

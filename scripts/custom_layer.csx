@@ -7,19 +7,14 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
-var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("custom_layer", Args, "a custom NoisyLinear layer, and an MLP with it trained on XOR", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
-var optimizer = new Adam(LearningRate: run.Get(lr));
+var run = Runs.Start("custom_layer", Args, new TrainConfig(Epochs: 200, BatchSize: 20, LogEvery: 39), new Adam(0.015), options: ModelWeights.Options);
 var lossFn = new CrossEntropy();
 
 // --- NoisyLinear: the same input gives different outputs while training, and none of the noise in eval mode
 torch.manual_seed(run.Seed);
 var noisyLayer = new NoisyLinear(inFeatures: 2, outFeatures: 3);
 var x = torch.zeros(1, 2);
-Runs.Log(run, Nets.Describe(noisyLayer));
+Print.UnlessQuiet(run, Nets.Describe(noisyLayer));
 noisyLayer.train();
 var training1 = PrintOutput(noisyLayer.call(x));
 var training2 = PrintOutput(noisyLayer.call(x));
@@ -35,32 +30,21 @@ var valid = Data.ToTensors(data.Test);
 // building the model and again before training; Fit turns the noise on (train mode) and off for validation.
 torch.manual_seed(run.Seed);
 var model = new MyNoisyModule();
-Runs.Log(run, "\n" + Nets.Summary(model));
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
-if (weights.EvalOnly)
-{
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-    Console.WriteLine($"MyNoisyModule from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    return Runs.Finish(run,
-        config: new { data = "xor", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated("MyNoisyModule", RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "MyNoisyModule"));
-}
+Print.UnlessQuiet(run, "\n" + Nets.Summary(model));
+run.Weights.Into(run, model);
+if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "MyNoisyModule", valid, "xor");
 torch.manual_seed(run.Seed);
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
-    Progress.Hooks(run, "MyNoisyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
+var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, lossFn,
+    Progress.Hooks(run, "MyNoisyModule", run.Training.Epochs, new NotebookLog(run, run.Training, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyNoisyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Print.Always($"\nMyNoisyModule: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("my_noisy_module.pth"));
 Figures.HistoryAndDecisionRegions(run.OutPath("noisy_xor.png"), "MyNoisyModule on XOR", history,
-    $"Decision regions: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points), data.Test);
+    $"Decision regions: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(model, points), data.Test);
 
-return Runs.Finish(run,
-    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  model = Nets.Describe(model), noise_stddev = 0.07 },
+return Runs.Finish(run, RunConfig.Of(run, "xor", data, lossFn, model).With(("noise_stddev", 0.07)),
     series: [Series.Of("MyNoisyModule", history)],
     results:
     [
@@ -73,7 +57,7 @@ return Runs.Finish(run,
 // Prints a layer's output as print(tensor) does in PyTorch (NoisyLinear's last op is an add), frees it, returns its rows.
 double[][] PrintOutput(Tensor output)
 {
-    Runs.Log(run, TensorText.Repr(output, gradFn: "AddBackward0"));
+    Print.UnlessQuiet(run, TensorText.Repr(output, gradFn: "AddBackward0"));
     var columns = (int)output.shape[1];
     var values = output.detach().data<float>().Select(v => (double)v).Chunk(columns).ToArray();
     output.Dispose();

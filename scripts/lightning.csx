@@ -10,7 +10,6 @@
 // one as trainer.fit(ckpt_path=…) does, to the same history and weights as a run never stopped.
 // --weights FILE starts the MLP from a saved state_dict (such a .pth, a .ckpt, or the notebook's torch.save file); with
 // --eval-only it skips fit and only runs trainer.test on it (metrics.json status "evaluated", no history plot).
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,11 +24,10 @@ var shuffle = new FlagOption("shuffle", "shuffle the training batches every epoc
 var earlyStop = new IntOption("early-stop", 5, "EarlyStopping patience on valid_loss (0: off)", Min: 0, Max: CommonOptions.MaxEpochs);
 var device = new TextOption("device", "cpu", "cpu, or cuda[:N] with a CUDA build of TorchSharp");
 var ckptPath = new TextOption("ckpt-path", null, "resume the fit from a checkpoint (a .ckpt this script saved, or last: this folder's checkpoints/last.ckpt); --epochs counts all epochs", "FILE");
-var run = Runs.Start("lightning", Args, "a Lightning-style Trainer fits and tests an MLP on MNIST", epochs: 10,
+var run = Runs.Start("lightning", Args, epochs: 10,
     options: [batchSizeOption, lr, limitTrainBatches, limitValBatches, limitTestBatches, splitOption, shuffle, earlyStop, device, ckptPath, .. ModelWeights.Options]);
 var deviceName = run.Get(device)!;
 Devices.Parse(deviceName); // a bad --device is a usage error before any data loads
-var weights = ModelWeights.From(run);
 var resumeFrom = ResumePath(); // a missing or wrong checkpoint is reported before any data loads
 var split = run.Get(splitOption);
 var batchSize = run.Get(batchSizeOption);
@@ -42,7 +40,7 @@ var train = DataModules.Subset(mnist.Train, parts[0]);
 var valid = DataModules.Subset(mnist.Train, parts[1]);
 var test = mnist.Test;
 var data = DataModules.FromTensors(train, valid, test, batchSize, shuffleTrain: run.Get(shuffle));
-Runs.Log(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split) / {test.Count} test images, batch size {batchSize}\n");
+Print.UnlessQuiet(run, $"MNIST: {train.Count} train / {valid.Count} valid ({split} split) / {test.Count} test images, batch size {batchSize}\n");
 
 // --- Setting up the PyTorch Lightning model: the MultiLayerPerceptron's parts (the *what*)
 var spec = new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true);
@@ -65,27 +63,13 @@ var trainerConfig = new TrainerConfig(MaxEpochs: run.Epochs, LimitTrainBatches: 
     LimitValBatches: Limit(limitValBatches, quick: 20), LimitTestBatches: Limit(limitTestBatches, quick: 40),
     Device: deviceName, LogDir: run.OutDir, ProgressBar: !run.Quiet, LogVersion: LogVersion());
 var trainer = new Trainer(trainerConfig, callbacks, run.Cancel);
+var record = new RunConfig("mnist", train.Count, valid.Count, test.Count, Optimizer: optimizerSpec)
+    .With(("split", split), ("batch_size", batchSize), ("trainer", RecordedConfig()));
 
 torch.manual_seed(run.Seed); // the book seeds, then builds the model (Fit calls Build)
 
 // --- --eval-only: trainer.test on the --weights model, no fit (no history, so no history plot)
-if (weights.EvalOnly)
-{
-    var evalMetrics = trainer.Test(task, data);
-    var evalBookStyle = Metrics.RunningAccuracyMean(test.Y.data<long>().ToArray(), Metrics.PredictClasses(trainer.Model!, test.X), batchSize);
-    var evalAcc = evalMetrics.TryGetValue("test_acc", out var acc) ? acc : (double?)null;
-    Console.WriteLine($"\nTest with the weights from {Path.GetFileName(weights.Path)}: test_acc {Runs.Number(evalAcc)}");
-    Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {evalBookStyle:F4} (the book's 10-epoch run: 0.9500)");
-    return Runs.Finish(run,
-        config: new { data = "mnist", split, test_size = test.Count, batch_size = batchSize, trainer = RecordedConfig(), weights = weights.Path,
-                      model = Nets.Describe(trainer.Model!) },
-        series: [Series.Evaluated(ModelName,
-            RunValue.Of("test_loss", evalMetrics.TryGetValue("test_loss", out var evalLoss) ? evalLoss : null, Better.Lower),
-            RunValue.Of("test_acc", evalAcc, Better.Higher),
-            RunValue.Of("test_acc_book_style", evalBookStyle, Better.Higher),
-            RunValue.OfText("test_acc_weights", $"loaded from {weights.Path}"))],
-        keyMetric: new KeyMetric("test_acc", evalAcc, Better.Higher, ModelName));
-}
+if (run.Weights.EvalOnly) return EvalOnly.Tested(run, trainer.Test(task, data), trainer.Model!, ModelName, test, batchSize, record);
 
 var fit = trainer.Fit(task, data, ckptPath: resumeFrom);
 
@@ -93,22 +77,21 @@ var fit = trainer.Fit(task, data, ckptPath: resumeFrom);
 var testMetrics = trainer.Test(task, data, ckpt: checkpoint.BestModelPath is null ? null : "best");
 var history = Trainers.ToHistory(fit);
 // The book's test_acc is torchmetrics' running accuracy logged every step, then averaged: computed here to compare.
-var bookStyleTestAcc = Metrics.RunningAccuracyMean(test.Y.data<long>().ToArray(), Metrics.PredictClasses(trainer.Model!, test.X), batchSize);
-Console.WriteLine((checkpoint.BestModelPath is null
+var bookStyleTestAcc = EvalOnly.BookStyleTestAccuracy(trainer.Model!, test, batchSize);
+Print.Always((checkpoint.BestModelPath is null
                       ? "\nNo checkpoint was kept (no epoch finished with a valid_acc)"
-                      : $"\nBest valid_acc {Runs.Number(checkpoint.BestModelScore)} at epoch {checkpoint.BestEpoch} ({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath)})") +
-                  $"; test_acc {Runs.Number(testMetrics.TryGetValue("test_acc", out var testAcc) ? testAcc : null)}" +
+                      : $"\nBest valid_acc {Numbers.Fixed(checkpoint.BestModelScore)} at epoch {checkpoint.BestEpoch} ({Path.GetRelativePath(run.OutDir, checkpoint.BestModelPath)})") +
+                  $"; test_acc {Numbers.Fixed(testMetrics.TryGetValue("test_acc", out var testAcc) ? testAcc : null)}" +
                   (earlyStopping?.StoppedEpoch is int stopped ? $"; early stopping after epoch {stopped}" : ""));
-Console.WriteLine($"test_acc as the book computes it (running accuracy, averaged over steps): {bookStyleTestAcc:F4} (the book's 10-epoch run: 0.9500)");
+Print.Always(EvalOnly.BookStyleLine(run, ModelName, bookStyleTestAcc));
 
 // The plot counts epochs as Lightning does (from 0, like the console, the checkpoint names and metrics.csv).
 var (plotHistory, plotMarks) = Trainers.ForPlot(fit, checkpoint);
 Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Lightning-style trainer", plotMarks);
 
 return Runs.Finish(run,
-    config: new { data = "mnist", split, train_size = train.Count, valid_size = valid.Count, test_size = test.Count, batch_size = batchSize,
-                  shuffle_train = run.Get(shuffle), resumed_from = resumeFrom, trainer = RecordedConfig(), optimizer = optimizerSpec, model = Nets.Describe(trainer.Model!),
-                  callbacks = callbacks.Select(c => c.GetType().Name) },
+    config: (record with { Model = Nets.Describe(trainer.Model!) })
+        .With(("shuffle_train", run.Get(shuffle)), ("resumed_from", resumeFrom), ("callbacks", callbacks.Select(c => c.GetType().Name))),
     series:
     [
         Series.Of(ModelName, history,
@@ -126,27 +109,20 @@ return Runs.Finish(run,
     ],
     keyMetric: new KeyMetric("test_acc", TestMetric("test_acc"), Better.Higher, ModelName));
 
-const string ModelName = "MLP 784-32-16-10"; // the MultiLayerPerceptron's layers
+const string ModelName = "MLP 784-32-16-10"; // the MultiLayerPerceptron's layers (and its name in reference/notebook.json)
 
 // The MultiLayerPerceptron, from the seed or, with --weights, from the file (whose line is printed once it loaded).
-nn.Module<Tensor, Tensor> BuildModel()
-{
-    var model = Nets.Mlp(spec);
-    weights.LoadInto(model);
-    if (weights.Describe() is { } line) Runs.Log(run, line + "\n");
-    return model;
-}
+nn.Module<Tensor, Tensor> BuildModel() => run.Weights.Into(run, Nets.Mlp(spec));
 
 // lightning_logs/version_N: one more than any version in the run folder's current set and its kept sets (this run
 // writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
-int LogVersion() => Trainers.NextVersion([Path.Combine(run.ResultDir, "lightning_logs"),
-    .. (Directory.Exists(RunSets.StorePath(run.ResultDir)) ? Directory.GetDirectories(RunSets.StorePath(run.ResultDir)) : []).Select(set => Path.Combine(set, "lightning_logs"))]);
+int LogVersion() => Trainers.NextVersion([.. run.EarlierFolders("lightning_logs")]);
 
 // --ckpt-path as a full path (last: this run folder's checkpoints/last.ckpt), checked to be a trainer checkpoint; or null.
 string ResumePath()
 {
     if (run.Get(ckptPath) is not { } given) return null;
-    if (weights.Path is not null) throw ArgParser.UsageError(run.Script, "--ckpt-path resumes a fit with the weights it holds: give --ckpt-path or --weights, not both");
+    if (run.Weights.Path is not null) throw ArgParser.UsageError(run.Script, "--ckpt-path resumes a fit with the weights it holds: give --ckpt-path or --weights, not both");
     var path = given == "last" ? Path.Combine(run.ResultDir, "checkpoints", ModelCheckpoint.LastName) : Path.GetFullPath(given);
     using var resumable = LightningCheckpoints.Read(path);
     return path;
@@ -170,6 +146,6 @@ StepOutput SharedStep(StepInput s, string stage)
     return new StepOutput(loss, new Dictionary<string, double>
     {
         [$"{stage}_loss"] = loss.item<float>(),
-        [$"{stage}_acc"] = Training.Accuracy(logits, s.Batch.Y),
+        [$"{stage}_acc"] = Metrics.AccuracyOfLogits(logits, s.Batch.Y),
     });
 }

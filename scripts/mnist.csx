@@ -5,21 +5,20 @@
 // Writes out/mnist/: metrics.json, history.png, confusion_matrix.png, samples.png, best_model.pth (PyTorch's format:
 // torch.load it into the notebook's make_model()). --weights FILE starts from a saved state_dict (the notebook's .pth,
 // or an older run's best_model.bin); with --eval-only it only tests it (metrics.json status "evaluated", test_logits.csv).
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
 
-var full = Args.Contains("--full"); // read before parsing: it sets other options' defaults
-var fullData = new FlagOption("full", "all 60000/10000 images, scaled to [0, 1], batch 64, 5 epochs (unless given)");
+var batchSize = CommonOptions.BatchSize(20);
+var fullData = new ProfileFlag("full", "all 60000/10000 images, scaled to [0, 1], batch 64, 5 epochs (unless given)", Epochs: 5, QuickEpochs: 1)
+    { Defaults = [(batchSize, 64)] };
 var scalePixels = new FlagOption("scale", "divide pixels by 255 (the notebook feeds raw 0..255 values)");
 var lr = new DoubleOption("lr", 0.001, "Adam learning rate");
-var batchSize = CommonOptions.BatchSize(full ? 64 : 20);
 var patience = new IntOption("patience", 10, "ReduceLROnPlateau patience (epochs without improvement before cutting the lr)", Min: 0, Max: CommonOptions.MaxEpochs);
 var earlyStopPatience = new IntOption("early-stop", 30, "stop after this many epochs without a better validation loss", Max: CommonOptions.MaxEpochs);
-var run = Runs.Start("mnist", Args, "an MLP classifies MNIST digits (ReduceLROnPlateau, early stopping, best checkpoint)",
-    epochs: full ? 5 : 200, quickEpochs: full ? 1 : 5, options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
+var run = Runs.Start("mnist", Args, epochs: 200, quickEpochs: 5,
+    options: [fullData, scalePixels, lr, batchSize, patience, earlyStopPatience, .. ModelWeights.Options]);
+var full = run.Get(fullData);
 var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: full ? 1 : 10);
 var optimizerSpec = new Adam(LearningRate: run.Get(lr));
 var plateauSpec = new PlateauSpec(Mode: MonitorMode.Min, Factor: 0.1, Patience: run.Get(patience));
@@ -31,44 +30,25 @@ var scale = full || run.Get(scalePixels);
 var data = full ? Mnist.Load(DataFiles.Root(run.RepoRoot), scale: true)
                 : Mnist.Load(DataFiles.Root(run.RepoRoot), trainCount: 1000, testCount: 200, scale: scale);
 var (train, test) = (data.Train, data.Test);
-Runs.Log(run, $"MNIST: {train.Count} train / {test.Count} test images, pixels {(scale ? "scaled to [0, 1]" : "0..255")}\n");
+Print.UnlessQuiet(run, $"MNIST: {train.Count} train / {test.Count} test images, pixels {(scale ? "scaled to [0, 1]" : "0..255")}\n");
+var record = new RunConfig(full ? "mnist (all)" : "mnist (train[:1000], test[:200])", train.Count, TestSize: test.Count, Training: config,
+    Optimizer: optimizerSpec, LossFunction: new CrossEntropy()).With(("scaled", scale));
 
 // --- The model: Flatten → 784 → 32 → 16 → 10 with ReLU
 torch.manual_seed(run.Seed);
 var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
-Runs.Log(run, Nets.Describe(model) + "\n");
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+Print.UnlessQuiet(run, Nets.Describe(model) + "\n");
+run.Weights.Into(run, model);
 
-// --- --eval-only: test the loaded weights, no training (no history, so no history plot)
-if (weights.EvalOnly)
-{
-    var evalPredicted = Metrics.PredictClasses(model, test.X);
-    var evalActual = test.Y.data<long>().ToArray();
-    var evalAccuracy = Metrics.Accuracy(evalActual, evalPredicted);
-    var evalConfusion = Metrics.ConfusionMatrix(evalActual, evalPredicted, classes: 10);
-    ModelWeights.WriteLogits(run.OutPath("test_logits.csv"), model, test.X);
-    Console.WriteLine($"\nTest accuracy with the weights from {Path.GetFileName(weights.Path)}: {evalAccuracy:F4}");
-    ClassifierPlots.ConfusionMatrix(run.OutPath("confusion_matrix.png"), evalConfusion,
-        $"Confusion matrix: {test.Count} test images, accuracy {evalAccuracy:F3}");
-    ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(40, test.Count)).data<float>().ToArray(), 28, 28,
-        evalActual, evalPredicted, "First test digits");
-    return Runs.Finish(run,
-        config: new { data = full ? "mnist (all)" : "mnist (train[:1000], test[:200])", test_size = test.Count, scaled = scale,
-                      weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated(ModelName,
-            RunValue.Of("test_acc", evalAccuracy, Better.Higher),
-            RunValue.OfText("test_acc_weights", $"loaded from {weights.Path}"),
-            RunValue.OfMatrix("confusion_matrix", evalConfusion))],
-        keyMetric: new KeyMetric("test_acc", evalAccuracy, Better.Higher, ModelName));
-}
+// --- --eval-only: test the loaded weights (test_logits.csv, confusion matrix, samples), no training and no history plot
+if (run.Weights.EvalOnly) return EvalOnly.ImageClassifier(run, model, ModelName, test, record, classes: 10, height: 28, width: 28);
 
 // --- Training: Adam, cross-entropy, ReduceLROnPlateau(mode="min", patience=10, factor=0.1) on the validation loss,
 //     early stopping after 30 epochs without a better validation loss (the best weights saved each time it improves).
 //     After each epoch, in the notebook's order: step the scheduler, check early stopping, then print the epoch line.
 var optimizer = Optimizers.Flat(optimizerSpec, model.parameters());
-var plateau = new PlateauScheduler(plateauSpec, optimizerSpec.LearningRate, print: line => Runs.Log(run, line));
-var earlyStop = new EarlyStopWithCheckpoint(earlyStopSpec, checkpointPath, print: line => Runs.Log(run, line));
+var plateau = new PlateauScheduler(plateauSpec, optimizerSpec.LearningRate, print: line => Print.UnlessQuiet(run, line));
+var earlyStop = new EarlyStopWithCheckpoint(earlyStopSpec, checkpointPath, print: line => Print.UnlessQuiet(run, line));
 var history = Training.Fit(model, optimizer, train, test, config, new CrossEntropy(),
     Progress.Hooks(run, ModelName, config.Epochs, plateau, earlyStop, new NotebookLog(run, config, EpochLines.TrainAndValid)));
 var lrCuts = plateau.Cuts;
@@ -85,8 +65,8 @@ var predicted = Metrics.PredictClasses(model, test.X);
 var actual = test.Y.data<long>().ToArray();
 var testAccuracy = Metrics.Accuracy(actual, predicted);
 var confusion = Metrics.ConfusionMatrix(actual, predicted, classes: 10);
-Console.WriteLine($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
-Console.WriteLine(restored
+Print.Always($"\nStopped after epoch {history.Epochs.Count} ({RunStatuses.Text(history.Status)}); last epoch valid acc {last?.ValidAccuracy:F4}");
+Print.Always(restored
     ? $"Best epoch {earlyStop.BestEpoch} (valid loss {earlyStop.Best:F4}); test accuracy with its weights restored: {testAccuracy:F4}"
     : $"No best checkpoint was saved; test accuracy with the weights training ended with: {testAccuracy:F4}");
 
@@ -99,9 +79,7 @@ ClassifierPlots.Digits(run.OutPath("samples.png"), test.X.narrow(0, 0, Math.Min(
     actual, predicted, "First test digits");
 
 return Runs.Finish(run,
-    config: new { data = full ? "mnist (all)" : "mnist (train[:1000], test[:200])", train_size = train.Count, test_size = test.Count, scaled = scale,
-                  training = config, optimizer = optimizerSpec, loss = "cross_entropy", scheduler = plateauSpec, early_stopping = earlyStopSpec,
-                  model = Nets.Describe(model) },
+    config: (record with { Model = Nets.Describe(model) }).With(("scheduler", plateauSpec), ("early_stopping", earlyStopSpec)),
     series:
     [
         Series.Of(ModelName, history,

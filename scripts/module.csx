@@ -6,53 +6,37 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
-var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("module", Args, "the chapter's MLP as an nn.Module (MyModule), trained on two blobs", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
-var optimizer = new Sgd(LearningRate: run.Get(lr));
+var run = Runs.Start("module", Args, new TrainConfig(Epochs: 200, BatchSize: 20, LogEvery: 39), new Sgd(0.01), options: ModelWeights.Options);
 var lossFn = new CrossEntropy();
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+Print.UnlessQuiet(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- MyModule. In the notebook it is built right after the nn.Sequential run (seeded with manual_seed(1)), so its
 // weights come from the generator as those 200 epochs of shuffling left it, and training goes on without a new seed.
 // Replaying those epochs' DataLoader draws (no training) puts the generator in the same state.
 for (var epoch = 0; epoch < SequentialEpochs; epoch++) Loader.EpochOrder(train.Count, shuffle: true);
 var model = new MyModule();
-Runs.Log(run, Nets.Summary(model));
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+Print.UnlessQuiet(run, Nets.Summary(model));
+run.Weights.Into(run, model);
 // --- --eval-only: the loaded weights, validated; nothing is trained (no history)
-if (weights.EvalOnly)
-{
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-    Console.WriteLine($"MyModule from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    return Runs.Finish(run,
-        config: new { data = "blobs", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated("MyModule", RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "MyModule"));
-}
+if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "MyModule", valid, "blobs");
 
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
-    Progress.Hooks(run, "MyModule", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
+var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, lossFn,
+    Progress.Hooks(run, "MyModule", run.Training.Epochs, new NotebookLog(run, run.Training, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nMyModule: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Print.Always($"\nMyModule: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [("MyModule", history)], "MyModule on blobs");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-    [($"MyModule on blobs: valid acc {Runs.Number(final?.ValidAccuracy, "F3")}", points => Training.PredictClasses(model, points))], data.Test);
+    [($"MyModule on blobs: valid acc {Numbers.Fixed(final?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(model, points))], data.Test);
 
-return Runs.Finish(run,
-    config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  model = Nets.Describe(model), replayed_sequential_epochs = SequentialEpochs },
+return Runs.Finish(run, RunConfig.Of(run, "blobs", data, lossFn, model).With(("replayed_sequential_epochs", SequentialEpochs)),
     series: [Series.Of("MyModule", history)],
     keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "MyModule"));
 

@@ -6,12 +6,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.01, "SGD learning rate");
-var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("sequential", Args, "an nn.Sequential MLP trained on two blobs", epochs: 200, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 39);
-var optimizer = new Sgd(LearningRate: run.Get(lr));
+var run = Runs.Start("sequential", Args, new TrainConfig(Epochs: 200, BatchSize: 20, LogEvery: 39), new Sgd(0.01), options: ModelWeights.Options);
 var lossFn = new CrossEntropy();
 
 // --- The model: layers cascaded in an nn.Sequential, numbered 0–4 as PyTorch numbers them.
@@ -21,41 +16,30 @@ var lossFn = new CrossEntropy();
 torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var model = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [10, 6], OutputSize: 2));
-Runs.Log(run, Nets.Summary(model) + "\n");
-weights.LoadInto(model);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
+Print.UnlessQuiet(run, Nets.Summary(model) + "\n");
+run.Weights.Into(run, model);
 
 // --- The data: two Gaussian blobs (make_blobs, 1000 points, std 2.5), split 670/330 into train/valid
 var data = Data.Blobs();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
+Print.UnlessQuiet(run, $"Blobs: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
 // --- --eval-only: the loaded weights, validated; nothing is trained (no history)
-if (weights.EvalOnly)
-{
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(model, valid.X));
-    Console.WriteLine($"nn.Sequential from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    return Runs.Finish(run,
-        config: new { data = "blobs", valid_size = data.Test.Count, weights = weights.Path, model = Nets.Describe(model) },
-        series: [Series.Evaluated("nn.Sequential", RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, "nn.Sequential"));
-}
+if (run.Weights.EvalOnly) return EvalOnly.Classifier(run, model, "nn.Sequential", valid, "blobs");
 
 // --- Training: manual_seed before the DataLoader's first epoch, mini-batches of 20, validation after each epoch
 torch.manual_seed(run.Seed);
-var history = Training.Fit(model, train, valid, config, optimizer, lossFn,
-    Progress.Hooks(run, "nn.Sequential", config.Epochs, new NotebookLog(run, config, EpochLines.Loss)));
+var history = Training.Fit(model, train, valid, run.Training, run.Optimizer, lossFn,
+    Progress.Hooks(run, "nn.Sequential", run.Training.Epochs, new NotebookLog(run, run.Training, EpochLines.Loss)));
 
 // --- Results
 var final = history.Last;
-Console.WriteLine($"\nSequential: train acc {Runs.Number(final?.TrainAccuracy)}, valid acc {Runs.Number(final?.ValidAccuracy)}");
+Print.Always($"\nSequential: train acc {Numbers.Fixed(final?.TrainAccuracy)}, valid acc {Numbers.Fixed(final?.ValidAccuracy)}");
 Checkpoints.Save(model, run.OutPath("model.pth"));
 Plots.History(run.OutPath("history.png"), [("nn.Sequential", history)], "nn.Sequential on blobs");
 
-return Runs.Finish(run,
-    config: new { data = "blobs", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  model = Nets.Describe(model), draws_before_model = NotebookDrawsBeforeModel },
+return Runs.Finish(run, RunConfig.Of(run, "blobs", data, lossFn, model).With(("draws_before_model", NotebookDrawsBeforeModel)),
     series: [Series.Of("nn.Sequential", history)],
     keyMetric: new KeyMetric("valid_acc", final?.ValidAccuracy, Better.Higher, "nn.Sequential"));
 

@@ -4,47 +4,29 @@
 // Writes out/xor/: metrics.json, history.png, decision_regions.png, my_module.pth (MyModule's state_dict in PyTorch's
 // format: module_list.0.weight …). --weights FILE loads MyModule from a state_dict; with --eval-only the MLP is only
 // validated (no linear model, no history; status "evaluated").
-// (Scripts cannot use `using var` at top level; tensors and models here live until the process ends.)
 
 using TorchSharp;
 using static TorchSharp.torch;
 
-var lr = new DoubleOption("lr", 0.015, "Adam learning rate");
-var batchSize = CommonOptions.BatchSize(20);
-var run = Runs.Start("xor", Args, "a linear model cannot solve XOR; the chapter's MLP can", epochs: 100, quickEpochs: 20, options: [lr, batchSize, .. ModelWeights.Options]);
-var weights = ModelWeights.From(run);
-var config = new TrainConfig(Epochs: run.Epochs, BatchSize: run.Get(batchSize), LogEvery: 10);
-var optimizer = new Adam(LearningRate: run.Get(lr));
+var run = Runs.Start("xor", Args, new TrainConfig(Epochs: 100, BatchSize: 20, LogEvery: 10), new Adam(0.015), quickEpochs: 20, options: ModelWeights.Options);
 var lossFn = new CrossEntropy();
 
 // --- The data: 1000 points uniform in [-1, 1]², class 1 where x₀·x₁ ≥ 0, split 70/30 into train/valid
 var data = Data.Xor();
 var train = Data.ToTensors(data.Train);
 var valid = Data.ToTensors(data.Test);
-Runs.Log(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
+Print.UnlessQuiet(run, $"XOR data: {data.Train.Count} train / {data.Test.Count} valid points\n");
 
-// --- --eval-only: MyModule from the file, validated; nothing is trained
-if (weights.EvalOnly)
-{
-    var loaded = new MyModule();
-    weights.LoadInto(loaded);
-    Runs.Log(run, weights.Describe() + "\n");
-    var validAcc = Metrics.Accuracy(valid.Y.data<long>().ToArray(), Metrics.PredictClasses(loaded, valid.X));
-    Console.WriteLine($"MLP (MyModule) from {Path.GetFileName(weights.Path)}: valid acc {validAcc:F4}");
-    Plots.DecisionRegions(run.OutPath("decision_regions.png"),
-        [($"{MlpName}: valid acc {validAcc:F3}", points => Training.PredictClasses(loaded, points))], data.Test);
-    return Runs.Finish(run,
-        config: new { data = "xor", valid_size = data.Test.Count, weights = weights.Path, models = new { mlp = Nets.Describe(loaded) } },
-        series: [Series.Evaluated(MlpName, RunValue.Of("valid_acc", validAcc, Better.Higher))],
-        keyMetric: new KeyMetric("valid_acc", validAcc, Better.Higher, MlpName));
-}
+// --- --eval-only: MyModule from the file, validated (and its decision regions drawn); nothing is trained
+if (run.Weights.EvalOnly)
+    return EvalOnly.Classifier(run, run.Weights.Into(run, new MyModule()), MlpName, valid, "xor", label: "MLP (MyModule)", regions: data.Test);
 
 // --- A single linear layer cannot solve XOR: its decision boundary is one straight line
 torch.manual_seed(run.Seed);
 var linear = Nets.Mlp(new MlpSpec(InputSize: 2, HiddenUnits: [], OutputSize: 2));
-Runs.Log(run, Nets.Summary(linear));
-var log = new NotebookLog(run, config, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every config.LogEvery epochs
-var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn, Progress.Hooks(run, LinearName, config.Epochs, log));
+Print.UnlessQuiet(run, Nets.Summary(linear));
+var log = new NotebookLog(run, run.Training, EpochLines.Loss); // Epoch [1/100], Loss: 0.69…, every run.Training.LogEvery epochs
+var linearHistory = Training.Fit(linear, train, valid, run.Training, run.Optimizer, lossFn, Progress.Hooks(run, LinearName, run.Training.Epochs, log));
 
 // --- The chapter's MLP as an nn.Module: 2 → 10 → 6 → 2 with sigmoid, layers in a ModuleList.
 // The notebook's printed log came from a kernel whose generator had made 370 draws since its manual_seed(1)
@@ -52,28 +34,26 @@ var linearHistory = Training.Fit(linear, train, valid, config, optimizer, lossFn
 torch.manual_seed(run.Seed);
 TorchRandom.Skip(NotebookDrawsBeforeModel);
 var mlp = new MyModule();
-weights.LoadInto(mlp);
-if (weights.Describe() is { } weightsLine) Runs.Log(run, weightsLine + "\n");
-Runs.Log(run, "\n" + Nets.Summary(mlp));
-var mlpHistory = Training.Fit(mlp, train, valid, config, optimizer, lossFn, Progress.Hooks(run, MlpName, config.Epochs, log));
+run.Weights.Into(run, mlp);
+Print.UnlessQuiet(run, "\n" + Nets.Summary(mlp));
+var mlpHistory = Training.Fit(mlp, train, valid, run.Training, run.Optimizer, lossFn, Progress.Hooks(run, MlpName, run.Training.Epochs, log));
 
 // --- Results
 var linearFinal = linearHistory.Last;
 var mlpFinal = mlpHistory.Last;
-Console.WriteLine($"\nLinear model: train acc {Runs.Number(linearFinal?.TrainAccuracy)}, valid acc {Runs.Number(linearFinal?.ValidAccuracy)}");
-Console.WriteLine($"MLP (MyModule): train acc {Runs.Number(mlpFinal?.TrainAccuracy)}, valid acc {Runs.Number(mlpFinal?.ValidAccuracy)}");
+Print.Always($"\nLinear model: train acc {Numbers.Fixed(linearFinal?.TrainAccuracy)}, valid acc {Numbers.Fixed(linearFinal?.ValidAccuracy)}");
+Print.Always($"MLP (MyModule): train acc {Numbers.Fixed(mlpFinal?.TrainAccuracy)}, valid acc {Numbers.Fixed(mlpFinal?.ValidAccuracy)}");
 
 Checkpoints.Save(mlp, run.OutPath("my_module.pth"));
 Plots.History(run.OutPath("history.png"), [(LinearName, linearHistory), (MlpName, mlpHistory)], "XOR");
 Plots.DecisionRegions(run.OutPath("decision_regions.png"),
 [
-    ($"{LinearName}: valid acc {Runs.Number(linearFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(linear, points)),
-    ($"{MlpName}: valid acc {Runs.Number(mlpFinal?.ValidAccuracy, "F3")}", points => Training.PredictClasses(mlp, points)),
+    ($"{LinearName}: valid acc {Numbers.Fixed(linearFinal?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(linear, points)),
+    ($"{MlpName}: valid acc {Numbers.Fixed(mlpFinal?.ValidAccuracy, "F3")}", points => Metrics.PredictClasses(mlp, points)),
 ], data.Test);
 
-return Runs.Finish(run,
-    config: new { data = "xor", train_size = data.Train.Count, valid_size = data.Test.Count, training = config, optimizer, loss = "cross_entropy",
-                  models = new { linear = Nets.Describe(linear), mlp = Nets.Describe(mlp) }, draws_before_mlp = NotebookDrawsBeforeModel },
+return Runs.Finish(run, new RunConfig("xor", data.Train.Count, data.Test.Count, Training: run.Training, Optimizer: run.Optimizer, LossFunction: lossFn,
+        Models: new Dictionary<string, string> { ["linear"] = Nets.Describe(linear), ["mlp"] = Nets.Describe(mlp) }).With(("draws_before_mlp", NotebookDrawsBeforeModel)),
     series: [Series.Of(LinearName, linearHistory), Series.Of(MlpName, mlpHistory)],
     keyMetric: new KeyMetric("valid_acc", mlpFinal?.ValidAccuracy, Better.Higher, MlpName));
 

@@ -8,10 +8,24 @@ using static TorchSharp.torch;
 /// <summary>What <c>--weights</c> and <c>--eval-only</c> asked for: <see cref="ModelWeights.From"/> reads them from a run.</summary>
 public sealed record WeightsChoice(string? Path, bool EvalOnly)
 {
+    /// <summary>No file: the model starts from the seed and trains.</summary>
+    public static readonly WeightsChoice None = new(null, false);
+
     /// <summary>Loads the file into <paramref name="model"/> when <c>--weights</c> was given (the model keeps its seeded weights otherwise).</summary>
     public void LoadInto(nn.Module model)
     {
         if (Path is not null) Checkpoints.Load(model, Path);
+    }
+
+    /// <summary>
+    /// <paramref name="model"/>, with the file loaded into it when <c>--weights</c> was given, and the line saying so
+    /// printed (unless quiet): what a script writes where it would have the model start from the seed.
+    /// </summary>
+    public T Into<T>(Run run, T model) where T : nn.Module
+    {
+        LoadInto(model);
+        if (Describe() is { } line) Print.UnlessQuiet(run, line + "\n");
+        return model;
     }
 
     /// <summary>The line a script prints when it loaded weights (null when it did not).</summary>

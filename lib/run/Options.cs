@@ -82,6 +82,26 @@ public sealed record FlagOption(string Name, string Help) : OptionSpec<bool>(Nam
     public override object? Parse(string value, object? previous, Func<string, Ch13Exception> usage) => true;
 }
 
+/// <summary>
+/// A switch that sets other options' defaults when given (mnist's <c>--full</c>: batch 64, 5 epochs): each of
+/// <see cref="Defaults"/> applies unless that option is on the command line too, and <c>Runs.Start</c> takes
+/// <paramref name="Epochs"/> and <paramref name="QuickEpochs"/> as the epoch defaults. The script reads the flag itself.
+/// </summary>
+public sealed record ProfileFlag(string Name, string Help, int? Epochs = null, int? QuickEpochs = null) : OptionSpec<bool>(Name, Help)
+{
+    /// <summary>The options whose default the flag replaces, each with its value under the profile.</summary>
+    public IReadOnlyList<(OptionSpec Option, object Value)> Defaults { get; init; } = [];
+
+    public override object? DefaultValue => false;
+    public override bool TakesValue => false;
+    public override string Synopsis => $"--{Name}";
+    public override object? Parse(string value, object? previous, Func<string, Ch13Exception> usage) => true;
+
+    /// <summary>Every default this profile sets, by option name (the epochs too, when it has them).</summary>
+    public IEnumerable<(string Name, object Value)> DefaultsByName =>
+        Defaults.Select(d => (d.Option.Name, d.Value)).Concat(Epochs is int n ? [("epochs", (object)n)] : []);
+}
+
 /// <summary>Any non-empty text: <c>--out DIR</c> (<paramref name="Default"/> when not given, which may be null).</summary>
 public sealed record TextOption(string Name, string? Default, string Help, string Placeholder = "VALUE") : OptionSpec<string?>(Name, Help)
 {
@@ -231,6 +251,9 @@ public static class ArgParser
                 : throw Usage($"{arg} needs a value{(spec.Expected is { } expected ? $" ({expected})" : "")}"));
             values[spec.Name] = spec.Parse(value, values[spec.Name], Usage);
         }
+        foreach (var profile in specs.OfType<ProfileFlag>().Where(p => values[p.Name] is true))
+            foreach (var (name, value) in profile.DefaultsByName.Where(d => values.ContainsKey(d.Name) && !given.Contains(d.Name)))
+                values[name] = value;
         var help = values.TryGetValue("help", out var h) && h is true;
         return new ParsedArgs(values, help) { Given = given, Positionals = positionals, PassThrough = passThrough };
     }

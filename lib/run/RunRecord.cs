@@ -138,7 +138,7 @@ public sealed record RunTimings(
     [property: Description("Seconds in each series' training loop, by series name.")] IReadOnlyDictionary<string, double> SeriesTrainSeconds);
 
 /// <summary>
-/// Everything a script run leaves in metrics.json. <see cref="Config"/> is the script's own settings (free-form, shown as
+/// Everything a script run leaves in metrics.json. <see cref="Config"/> is the script's settings (a <see cref="RunConfig"/>, kept as
 /// written); <see cref="Series"/> the models it trained; <see cref="Results"/> what it measured outside any one model.
 /// </summary>
 public sealed record RunRecord(
@@ -152,7 +152,7 @@ public sealed record RunRecord(
     [property: Description("True for a --quick smoke run (few epochs, small data).")] bool Quick,
     [property: Description("The one number a summary table shows for the script.")] KeyMetric? KeyMetric,
     [property: Description("The command-line arguments, as given.")] IReadOnlyList<string> Arguments,
-    [property: Description("The script's settings: free-form, as the script wrote them.")] JsonElement Config,
+    [property: Description("The script's settings (a RunConfig), as the script wrote them.")] JsonElement Config,
     [property: Description("The models the script trained, each under its human name.")] IReadOnlyList<Series> Series,
     [property: Description("What the script measured outside any one model.")] IReadOnlyList<RunValue> Results,
     [property: Description("What ran, where and how.")] RunEnvironment Environment,
@@ -180,7 +180,7 @@ public static class RunRecords
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectNullableAnnotations = true,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(), // the schema exporter needs one set
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RunConfigs.DerivedOptimizers } }, // the schema exporter needs one set
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // λ and <script> as written: the file is read by people, not embedded in HTML
         Converters = { new JsonStringEnumConverter() }, // enum names as written (ReLU, not re_lu) where no member name is given
     };
@@ -275,6 +275,8 @@ public static class RunRecords
                             new JsonObject { ["enum"] = new JsonArray("NaN", "Infinity", "-Infinity") }),
                     },
             };
+        if (context.PropertyInfo is { Name: "config" } && context.PropertyInfo.DeclaringType == typeof(RunRecord)) // read as JSON, written from a RunConfig
+            node = JsonSchemaExporter.GetJsonSchemaAsNode(Json, typeof(RunConfig), new() { TreatNullObliviousAsNonNullable = true, TransformSchemaNode = Describe });
         if (node is not JsonObject schema) return node;
         var provider = context.PropertyInfo?.AttributeProvider ?? (context.PropertyInfo is null ? context.TypeInfo.Type : null);
         if (provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).OfType<DescriptionAttribute>().FirstOrDefault() is { } description)

@@ -10,46 +10,6 @@ using System.Text.Json.Serialization;
 using System.Threading;
 using TorchSharp;
 
-/// <summary>One script run: who, where its files go, its seed and options, and when it started.</summary>
-public sealed record Run(
-    string Script,
-    string RepoRoot,
-    string OutDir,
-    int Seed,
-    int Epochs,
-    bool Quiet,
-    bool Quick,
-    ParsedArgs Options,
-    IReadOnlyList<string> CommandLine,
-    DateTimeOffset StartedAt,
-    long StartTimestamp,
-    CancellationToken Cancel)
-{
-    /// <summary>What the script demonstrates, in a sentence (its --help line; recorded in metrics.json for reports).</summary>
-    public string Description { get; init; } = "";
-
-    /// <summary>The value of an option the script declared (passed to <see cref="Runs.Start"/> in <c>options:</c>).</summary>
-    public T Get<T>(OptionSpec<T> option) => Options.Get(option);
-
-    /// <summary>
-    /// The run folder the results end up in (what every printed line names); <see cref="OutDir"/> is where the script
-    /// writes them meanwhile (its staging folder beside it, swapped in by <see cref="Runs.Finish"/>: <see cref="RunSets"/>).
-    /// </summary>
-    public string ResultDir
-    {
-        get => resultDir ?? OutDir;
-        init => resultDir = value;
-    }
-
-    string? resultDir;
-
-    /// <summary>How many previous runs of <see cref="ResultDir"/> its store keeps after the swap.</summary>
-    public int Keep { get; init; } = RunSets.DefaultKeep;
-
-    public string OutPath(string fileName) => Path.Combine(OutDir, fileName);
-    public double WallSeconds => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
-}
-
 /// <summary>
 /// The life of a script run: parse arguments (bad input → one clear line and exit code 2), seed torch once,
 /// prepare the output folder, then write <c>metrics.json</c> at the end with the environment and timings.
@@ -66,7 +26,8 @@ public static class Runs
     };
 
     /// <summary>
-    /// Starts a run from a script: parses <paramref name="args"/> against the common options plus
+    /// Starts a run from a script: its description comes from the chapter manifest (scripts/chapter.json; empty for a
+    /// script it does not list); parses <paramref name="args"/> against the common options plus
     /// <paramref name="options"/>; prints help (exit 0) or a usage error (exit 2) and ends the process;
     /// otherwise seeds torch, creates the output folder (checking it is writable), locks it for this run
     /// (<c>&lt;parent&gt;/.&lt;name&gt;.lock</c> beside it, released at exit; a folder in use by another live run is an
@@ -77,9 +38,10 @@ public static class Runs
     /// </summary>
     /// <remarks>
     /// With <c>--quick</c> the epoch count defaults to <paramref name="quickEpochs"/> (an explicit <c>--epochs</c>
-    /// wins); scripts read <see cref="Run.Quick"/> to shrink anything else (data size).
+    /// wins); scripts read <see cref="Run.Quick"/> to shrink anything else (data size). A <see cref="ProfileFlag"/> given
+    /// on the command line replaces both defaults with its own.
     /// </remarks>
-    public static Run Start(string script, IList<string> args, string description, int epochs,
+    public static Run Start(string script, IList<string> args, int epochs,
         IReadOnlyList<OptionSpec>? options = null, int quickEpochs = 2, [CallerFilePath] string scriptPath = "")
     {
         var started = DateTimeOffset.Now;
@@ -93,6 +55,9 @@ public static class Runs
         var specs = CommonOptions.All(epochs).Concat(options ?? []).ToList();
         ParsedArgs parsed;
         try { parsed = ArgParser.Parse(script, args, specs); }
+        catch (Ch13Exception e) { Fail(e); throw; }
+        var description = "";
+        try { description = Description(script, scriptPath); }
         catch (Ch13Exception e) { Fail(e); throw; }
         if (parsed.HelpRequested)
         {
@@ -132,12 +97,35 @@ public static class Runs
         torch.set_num_threads(parsed.Get(CommonOptions.Threads));
         torch.manual_seed(seed);
         var quick = parsed.Get(CommonOptions.Quick);
-        var runEpochs = quick && !parsed.WasGiven(epochsOption) ? quickEpochs : parsed.Get(epochsOption);
+        var profile = specs.OfType<ProfileFlag>().LastOrDefault(p => parsed.Get(p));
+        var runEpochs = quick && !parsed.WasGiven(epochsOption) ? profile?.QuickEpochs ?? quickEpochs : parsed.Get(epochsOption);
         // A signal before training began: nothing worth keeping was made; exit 130 (the exit handler releases the lock).
         // From here on the token is the cancel path: training stops after its batch and writes the partial results.
         if (cancel.IsCancellationRequested) ExitInterrupted("before training started; nothing was written");
-        return new Run(script, root, staging, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
+        var run = new Run(script, root, staging, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
             args.ToList(), started, startTimestamp, cancel) { Description = description, ResultDir = outDir, Keep = keep };
+        if (!specs.Contains(ModelWeights.File)) return run;
+        try { return run with { Weights = ModelWeights.From(run) }; } // a bad --weights is reported before any data loads
+        catch (Ch13Exception e) { Fail(e); throw; }
+    }
+
+    /// <summary>
+    /// Starts a run that trains with <paramref name="training"/> and <paramref name="optimizer"/>: as the other overload,
+    /// with <c>--lr</c> (the optimiser's learning rate) and <c>--batch-size</c> declared first among the script's
+    /// options, and both specs, with what the command line gave, in <see cref="Run.Training"/> and <see cref="Run.Optimizer"/>.
+    /// </summary>
+    public static Run Start(string script, IList<string> args, TrainConfig training, OptimizerSpec optimizer,
+        IReadOnlyList<OptionSpec>? options = null, int quickEpochs = 2, [CallerFilePath] string scriptPath = "")
+    {
+        var name = optimizer switch { Sgd => "SGD", Adam => "Adam", _ => optimizer.Name };
+        var lr = new DoubleOption("lr", optimizer.LearningRate, $"{name} learning rate");
+        var batchSize = CommonOptions.BatchSize(training.BatchSize);
+        var run = Start(script, args, training.Epochs, [lr, batchSize, .. options ?? []], quickEpochs, scriptPath);
+        return run with
+        {
+            Training = training with { Epochs = run.Epochs, BatchSize = run.Get(batchSize) },
+            Optimizer = optimizer with { LearningRate = run.Get(lr) },
+        };
     }
 
     // Under the lock: what dead runs left beside the folder is settled (RunSets.Recover), stale temps go, and the run
@@ -155,6 +143,19 @@ public static class Runs
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw FileErrors.Writing(outDir, e, isFolder: true);
+        }
+    }
+
+    // The manifest's line for the script; none for a script outside a checkout or not listed. A broken manifest is an error.
+    static string Description(string script, string scriptPath)
+    {
+        string root;
+        try { root = RepoRoot(scriptPath); }
+        catch (Ch13Exception) { return ""; }
+        try { return Chapter.TryLoad(root)?.Find(script)?.Description ?? ""; }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new Ch13Exception($"{script}: cannot read the chapter manifest: {e.Message}", 1, e);
         }
     }
 
@@ -245,11 +246,11 @@ public static class Runs
     /// worst of its series' (<see cref="RunStatuses.Worst"/>) and its train seconds their sum. A
     /// diverged run also records <c>diverged_at_epoch</c> and says so with a learning-rate hint.
     /// </summary>
-    /// <param name="config">The script's settings, free-form (an anonymous object is fine).</param>
+    /// <param name="config">The script's settings (its data, training loop, optimiser, loss, models).</param>
     /// <param name="series">The models the script trained, under their human names.</param>
     /// <param name="results">What it measured outside any one model.</param>
     /// <param name="keyMetric">The one number a summary table shows for this script.</param>
-    public static int Finish(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
+    public static int Finish(Run run, RunConfig config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
         KeyMetric? keyMetric = null)
     {
         var record = Record(run, config, series, results, keyMetric);
@@ -279,7 +280,7 @@ public static class Runs
     }
 
     /// <summary>The run's record as <see cref="Finish"/> writes it: status, divergence and train seconds derived from the series.</summary>
-    public static RunRecord Record(Run run, object config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
+    public static RunRecord Record(Run run, RunConfig config, IReadOnlyList<Series> series, IReadOnlyList<RunValue>? results = null,
         KeyMetric? keyMetric = null)
     {
         if (series.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
@@ -287,7 +288,7 @@ public static class Runs
         var status = RunStatuses.Worst(series.Select(s => s.Status));
         var divergedAt = status == RunStatus.Diverged ? Divergence(series)?.Epoch : null;
         return new RunRecord(RunRecords.SchemaVersion, run.Script, run.Description, status, divergedAt, run.Seed, run.Epochs, run.Quick,
-            keyMetric, run.CommandLine, JsonSerializer.SerializeToElement(config, Json), series, results ?? [], EnvironmentInfo(),
+            keyMetric, run.CommandLine, JsonSerializer.SerializeToElement(config, RunRecords.Json), series, results ?? [], EnvironmentInfo(),
             new RunTimings(run.StartedAt.ToString("o", CultureInfo.InvariantCulture),
                 Math.Round(series.Sum(s => s.TrainSeconds), 4), Math.Round(run.WallSeconds, 4),
                 series.ToDictionary(s => s.Name, s => Math.Round(s.TrainSeconds, 4))));

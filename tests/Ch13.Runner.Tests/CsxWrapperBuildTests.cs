@@ -55,7 +55,8 @@ public sealed class CsxWrapperBuildTests : IDisposable
             echo "run ${1#{{Root}}/} end" >> '{{Log}}'
             echo "ran ${1#{{Root}}/}"
             """.Replace("\r", ""));
-        File.SetUnixFileMode(Path.Combine(bin, "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) // the stub is a shell script: these tests run where the csx wrapper does
+            File.SetUnixFileMode(Path.Combine(bin, "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     string[] Logged() => File.Exists(Log) ? File.ReadAllLines(Log) : [];
@@ -104,7 +105,7 @@ public sealed class CsxWrapperBuildTests : IDisposable
     }
 
     [Fact]
-    public void A_run_while_the_readytorun_build_is_pending_uses_the_plain_build_and_schedules_no_second_one()
+    public async Task A_run_while_the_readytorun_build_is_pending_uses_the_plain_build_and_schedules_no_second_one()
     {
         if (OperatingSystem.IsWindows()) return;
         Setup(runSeconds: 3);
@@ -116,7 +117,7 @@ public sealed class CsxWrapperBuildTests : IDisposable
 
         second.Output.Should().Be("ran runner/bin/Release/light/ch13-csx.dll\n");
         second.Errors.Should().BeEmpty("the light build is current and the fast one is already scheduled");
-        first.Result.ExitCode.Should().Be(0);
+        (await first).ExitCode.Should().Be(0);
         WaitForFastBuild();
         Thread.Sleep(500);
         Logged().Count(l => l.StartsWith("publish r2r=true", StringComparison.Ordinal)).Should().Be(1);

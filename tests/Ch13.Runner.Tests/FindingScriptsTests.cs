@@ -27,8 +27,10 @@ public sealed class FindingScriptsTests : IDisposable
         listed.Should().Equal(ChapterOrder);
         result.Output.Should().Contain("xor           a linear model cannot solve XOR; the chapter's MLP can")
             .And.Contain("./csx xor");
-        Directory.GetFiles(Path.Combine(Repo.Root, "scripts"), "*.csx").Select(Path.GetFileNameWithoutExtension)
-            .Should().BeEquivalentTo(ChapterOrder, "scripts/chapter-order.txt names every script");
+        var manifest = Chapter.TryLoad(Repo.Root)!;
+        manifest.Order.Should().Equal(ChapterOrder, "the listing's order is scripts/chapter.json's");
+        foreach (var script in manifest.Scripts)
+            result.Output.Should().Contain($"  {script.Name.PadRight(ChapterOrder.Max(n => n.Length))}  {script.Description}\n");
     }
 
     [Fact]

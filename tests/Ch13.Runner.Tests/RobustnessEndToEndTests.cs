@@ -249,7 +249,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
     // Starts a run like a section script, then writes metrics.json through Files.WriteAtomic and stalls halfway.
     static string StuckWriter => $$"""
         #load "{{Path.Combine(Repo.Root, "lib", "ch13.csx")}}"
-        var run = Runs.Start("stuck", Args, "writes half a file, then waits to be killed", epochs: 1,
+        var run = Runs.Start("stuck", Args, epochs: 1,
             scriptPath: "{{Path.Combine(Repo.Root, "scripts", "stuck.csx")}}");
         Files.WriteAtomic(run.OutPath("metrics.json"), temp =>
         {

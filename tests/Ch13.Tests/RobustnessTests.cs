@@ -189,7 +189,7 @@ public sealed class RobustnessTests : IDisposable
             Trained("MLP 2-10-6-2", RunStatus.Diverged, Epoch(1, 0.7), Epoch(2, double.NaN)),
         ];
 
-        var code = Runs.Finish(RunFor(1e6), new { }, series);
+        var code = Runs.Finish(RunFor(1e6), new RunConfig("xor"), series);
 
         code.Should().Be(3);
         var metrics = Metrics();
@@ -202,7 +202,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public void A_step_that_overflowed_counts_as_divergence_at_its_epoch_though_the_loss_was_finite()
     {
-        Runs.Finish(RunFor(1e38), new { }, [Trained("MLP", RunStatus.Diverged, Epoch(1, 0.7))]).Should().Be(3);
+        Runs.Finish(RunFor(1e38), new RunConfig("xor"), [Trained("MLP", RunStatus.Diverged, Epoch(1, 0.7))]).Should().Be(3);
 
         Metrics()["diverged_at_epoch"]!.GetValue<int>().Should().Be(1);
     }
@@ -213,7 +213,7 @@ public sealed class RobustnessTests : IDisposable
     [InlineData(RunStatus.Interrupted, "interrupted", 130)]
     public void Other_runs_exit_with_their_status_code_and_record_no_divergence(RunStatus status, string written, int exitCode)
     {
-        Runs.Finish(RunFor(0.1), new { }, [Trained("MLP", status, Epoch(1, 0.7))]).Should().Be(exitCode);
+        Runs.Finish(RunFor(0.1), new RunConfig("xor"), [Trained("MLP", status, Epoch(1, 0.7))]).Should().Be(exitCode);
 
         var metrics = Metrics().AsObject();
         metrics["status"]!.GetValue<string>().Should().Be(written);
@@ -230,7 +230,7 @@ public sealed class RobustnessTests : IDisposable
     {
         RunStatuses.Worst(statuses).Should().Be(worst);
 
-        var record = Runs.Record(RunFor(0.1), new { }, statuses.Select((s, i) => Trained($"model {i}", s)).ToList());
+        var record = Runs.Record(RunFor(0.1), new RunConfig("xor"), statuses.Select((s, i) => Trained($"model {i}", s)).ToList());
         record.Status.Should().Be(worst);
     }
 

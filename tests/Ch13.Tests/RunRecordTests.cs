@@ -10,7 +10,7 @@ public sealed class RunRecordTests
     static RunRecord Record(params Series[] series) => new(
         RunRecords.SchemaVersion, "xor", "a test record", RunStatus.Diverged, DivergedAtEpoch: 2, Seed: 1, Epochs: 3, Quick: false,
         new KeyMetric("valid_acc", double.NaN, Better.Higher, "MLP 2-10-6-2"), ["--lr", "1e6"],
-        JsonSerializer.SerializeToElement(new { lr = 1e6, model = "MLP" }), series,
+        JsonSerializer.SerializeToElement(new { data = "xor", lr = 1e6, model = "MLP" }), series,
         [RunValue.OfText("note", "hand-built"), RunValue.OfMatrix("matrix", new double[,] { { 1, 2 }, { 3, double.PositiveInfinity } })],
         new RunEnvironment("0.107.0", "2.7.1", 1, "Linux", "X64", "10.0.0", "tests"),
         new RunTimings(DateTimeOffset.UnixEpoch.ToString("o", CultureInfo.InvariantCulture), 0.25, 1.5,
