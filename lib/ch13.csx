@@ -5,7 +5,6 @@
 #r "nuget: TorchSharp.PyBridge, 1.4.4"
 #r "nuget: ScottPlot, 5.1.59"
 #r "nuget: Deedle, 8.1.0"
-#r "nuget: Spectre.Console, 0.57.2"
 
 // ground: what every layer needs
 #load "ground/Chapter.cs"
@@ -14,7 +13,6 @@
 #load "run/Errors.cs"
 #load "run/Files.cs"
 #load "run/RunSets.cs"
-#load "run/TextTables.cs"
 #load "run/RunRecord.cs"
 #load "run/Options.cs"
 #load "run/Signals.cs"

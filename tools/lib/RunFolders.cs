@@ -42,7 +42,7 @@ public static class RunFolders
     /// <summary>Reads one script folder; its name is <paramref name="name"/>, else the record's script, else the folder's name.</summary>
     public static ScriptFolder Read(string dir, string? name)
     {
-        var record = RunRecords.TryRead(MetricsPath(dir));
+        var record = RunRecordFiles.TryRead(MetricsPath(dir));
         var script = name ?? record?.Script ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
         return new ScriptFolder(script, Path.GetFullPath(dir), record, Images(dir));
     }

@@ -2,7 +2,7 @@
 using System.Net;
 using Spectre.Console;
 
-// One table model for every table the tools (and, later, scripts) print or write: columns with an alignment, rows of
+// One table model for every table the tools print or write: columns with an alignment, rows of
 // cells with optional emphasis, link and code marking; rendered to aligned console text, a Spectre terminal table,
 // Markdown and HTML. (The pandas-style frames of lib/data/Tables.cs are a different thing.)
 
