@@ -6,20 +6,21 @@
 #r "nuget: ScottPlot, 5.1.59"
 #r "nuget: Deedle, 8.1.0"
 
-// ground: what every layer needs
+// ground: what every floor needs (errors, atomic files and the folder lock, run statuses, numbers as text, the
+// progress display, the chapter manifest)
+#load "ground/Errors.cs"
+#load "ground/FileErrors.cs"
+#load "ground/WriteFaults.cs"
+#load "ground/Files.cs"
+#load "ground/FolderLocks.cs"
+#load "ground/RunStatus.cs"
+#load "ground/Better.cs"
+#load "ground/Numbers.cs"
+#load "ground/ProgressMode.cs"
+#load "ground/ProgressBars.cs"
+#load "ground/ConsoleCapture.cs"
+#load "ground/ProgressDisplay.cs"
 #load "ground/Chapter.cs"
-
-// run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)
-#load "run/Errors.cs"
-#load "run/Files.cs"
-#load "run/RunSets.cs"
-#load "run/RunRecord.cs"
-#load "run/Options.cs"
-#load "run/Signals.cs"
-#load "run/NativeRuntime.cs"
-#load "run/Runs.cs"
-#load "run/Progress.cs"
-#load "run/NotebookLog.cs"
 
 // core: specs, the chapter's models, the training loop and what it needs
 #load "core/Specs.cs"
@@ -33,11 +34,11 @@
 #load "core/TensorText.cs"
 #load "core/FlatOptimizers.cs"
 #load "core/EpochCallbacks.cs"
+#load "core/EpochProgressBar.cs"
 #load "core/Training.cs"
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
 #load "core/OptimizerStates.cs"
-#load "core/Weights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"
@@ -67,3 +68,15 @@
 #load "lightning/Trainer.cs"
 #load "lightning/Callbacks.cs"
 #load "lightning/LightningCheckpoints.cs"
+
+// run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)
+#load "run/UserErrors.cs"
+#load "run/RunSets.cs"
+#load "run/RunRecord.cs"
+#load "run/Options.cs"
+#load "run/Signals.cs"
+#load "run/NativeRuntime.cs"
+#load "run/Runs.cs"
+#load "run/Progress.cs"
+#load "run/NotebookLog.cs"
+#load "run/ModelWeights.cs"

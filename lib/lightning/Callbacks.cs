@@ -291,7 +291,7 @@ public sealed class TrainerProgressBar : Callback
     double seconds;
 
     public override void OnFitStart(Trainer trainer) =>
-        display = ProgressDisplay.Start(Progress.ModeFor(quiet: false), $"Epoch 0/{trainer.Config.MaxEpochs - 1}", Math.Max(1, trainer.Config.MaxEpochs));
+        display = ProgressDisplay.Start(ProgressModes.For(quiet: false), $"Epoch 0/{trainer.Config.MaxEpochs - 1}", Math.Max(1, trainer.Config.MaxEpochs));
 
     public override void OnTrainEpochStart(Trainer trainer)
     {
@@ -317,7 +317,7 @@ public sealed class TrainerProgressBar : Callback
             [.. metrics.Where(kv => !kv.Key.StartsWith("lr-", StringComparison.Ordinal))
                 .OrderBy(kv => kv.Key.Split('_')[0], StringComparer.Ordinal).ThenBy(kv => kv.Key.EndsWith("_loss", StringComparison.Ordinal) ? 0 : 1)
                 .ThenBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => (kv.Key, ProgressBars.Number(kv.Value)))]); // train_loss, train_acc, valid_loss, valid_acc
+                .Select(kv => (kv.Key, Numbers.Short(kv.Value)))]); // train_loss, train_acc, valid_loss, valid_acc
 
     public override void OnFitEnd(Trainer trainer) => Close();
 

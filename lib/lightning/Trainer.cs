@@ -344,11 +344,7 @@ public static class Trainers
     /// <summary><c>Epoch 3/10: 860 batches, 2.1 s, 410 it/s, train_acc=0.912 train_loss=0.301 valid_acc=0.925 …</c></summary>
     public static string ProgressLine(int epoch, int maxEpochs, int batches, double seconds, IReadOnlyDictionary<string, double> metrics) =>
         $"Epoch {epoch}/{maxEpochs - 1}: {batches} batches, {seconds:F1} s, {(seconds > 0 ? batches / seconds : 0):F0} it/s, " +
-        string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Short(kv.Value)}"));
-
-    static string Short(double value) => Math.Abs(value) < 1e-3 && value != 0
-        ? value.ToString("0.00e+00", CultureInfo.InvariantCulture)
-        : value.ToString("0.000", CultureInfo.InvariantCulture);
+        string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Numbers.Short(kv.Value)}"));
 
     /// <summary>Lightning's line when a fit ran all its epochs: <c>`Trainer.fit` stopped: `max_epochs=10` reached.</c></summary>
     public static string FitStopped(int maxEpochs) => $"`Trainer.fit` stopped: `max_epochs={maxEpochs}` reached.";
@@ -398,16 +394,13 @@ public static class Trainers
             : $"{scaled.ToString("N1", CultureInfo.InvariantCulture)} {labels[index]}";
     }
 
-    /// <summary>Lightning's test metrics as the table shows them: one format, four decimals.</summary>
-    public static string TestValue(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
-
     /// <summary>The box Lightning prints after <c>trainer.test</c>: one row per test metric.</summary>
     public static string TestTable(IReadOnlyDictionary<string, double> metrics, int batches)
     {
         var rule = new string('─', 60);
         var text = new StringBuilder().AppendLine(rule).AppendLine($"{"Test metric",-25}{"DataLoader 0",-35}").AppendLine(rule);
         foreach (var (name, value) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            text.AppendLine($"{name,-25}{TestValue(value),-35}");
+            text.AppendLine($"{name,-25}{Numbers.Fixed(value),-35}");
         return text.Append(rule).Append($"\n({batches} test batches)").ToString();
     }
 
