@@ -32,7 +32,14 @@
 #load "lib/BatchConsole.cs"
 #load "lib/BatchRuns.cs"
 
-// compare and runs
+// compare: what it compares, the numbers, the settings, the charts, then compare.md and compare.html; and runs
 #load "lib/RunSources.cs"
+#load "lib/CompareModel.cs"
+#load "lib/MetricDeltas.cs"
+#load "lib/SettingDifferences.cs"
+#load "lib/CompareCharts.cs"
+#load "lib/CompareTables.cs"
+#load "lib/CompareMarkdown.cs"
+#load "lib/CompareHtml.cs"
 #load "lib/Compare.cs"
 #load "lib/RunHistory.cs"
