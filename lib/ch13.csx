@@ -14,7 +14,6 @@
 #load "ground/Files.cs"
 #load "ground/FolderLocks.cs"
 #load "ground/RunStatus.cs"
-#load "ground/Better.cs"
 #load "ground/Numbers.cs"
 #load "ground/ProgressMode.cs"
 #load "ground/ProgressBars.cs"
@@ -24,6 +23,7 @@
 
 // core: specs, the chapter's models, the training loop and what it needs
 #load "core/Specs.cs"
+#load "core/HistoryColumns.cs"
 #load "core/Tensors.cs"
 #load "core/PyText.cs"
 #load "core/TorchRandom.cs"
@@ -35,6 +35,8 @@
 #load "core/FlatOptimizers.cs"
 #load "core/EpochCallbacks.cs"
 #load "core/EpochProgressBar.cs"
+#load "core/Optimizers.cs"
+#load "core/Losses.cs"
 #load "core/Training.cs"
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
@@ -63,10 +65,23 @@
 #load "plots/RegressionPlots.cs"
 #load "plots/ClassifierPlots.cs"
 
-// lightning: a Lightning-style trainer, its callbacks and data modules
+// lightning: a Lightning-style trainer, one callback per file, its console text and data modules
 #load "lightning/DataModules.cs"
+#load "lightning/LitTask.cs"
+#load "lightning/TrainerConfig.cs"
+#load "lightning/FitResult.cs"
+#load "lightning/Devices.cs"
 #load "lightning/Trainer.cs"
-#load "lightning/Callbacks.cs"
+#load "lightning/TrainerText.cs"
+#load "lightning/Trainers.cs"
+#load "lightning/LightningLogs.cs"
+#load "lightning/Callback.cs"
+#load "lightning/ModelCheckpoint.cs"
+#load "lightning/EarlyStopping.cs"
+#load "lightning/LearningRateMonitor.cs"
+#load "lightning/ModelSummary.cs"
+#load "lightning/CsvLogger.cs"
+#load "lightning/TrainerProgressBar.cs"
 #load "lightning/LightningCheckpoints.cs"
 
 // run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)
@@ -77,6 +92,7 @@
 #load "run/Signals.cs"
 #load "run/NativeRuntime.cs"
 #load "run/Runs.cs"
+#load "run/Print.cs"
 #load "run/Progress.cs"
 #load "run/NotebookLog.cs"
 #load "run/ModelWeights.cs"

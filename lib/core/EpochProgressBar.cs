@@ -59,8 +59,8 @@ public sealed class EpochProgressBar(ProgressMode mode, string label, int epochs
     // (this epoch's once it has finished).
     BarState State(BatchEnd b, EpochMetrics? epoch)
     {
-        var fields = new List<(string, string)> { ("train_loss", Numbers.Short(b.TrainLoss)) };
-        if (b.TrainAccuracy is { } acc) fields.Add(("train_acc", Numbers.Short(acc)));
+        var fields = new List<(string, string)> { (HistoryColumns.TrainLossName, Numbers.Short(b.TrainLoss)) };
+        if (b.TrainAccuracy is { } acc) fields.Add((HistoryColumns.TrainAccuracyName, Numbers.Short(acc)));
         if (epoch?.ValidLoss is { } vl) fields.Add(("val_loss", Numbers.Short(vl)));
         if (epoch?.ValidAccuracy is { } va) fields.Add(("val_acc", Numbers.Short(va)));
         return new BarState($"{label} · Epoch {b.Epoch}/{epochs}", b.Batch, b.Batches, epochClock.Elapsed, fields);

@@ -1,6 +1,8 @@
 #nullable enable
 using System.Text.Json.Serialization;
 
+// The record's two words of judgement: how a run ended (RunStatus) and which way a value improves (Better).
+
 /// <summary>How a run, or one series in it, ended. Written as <c>completed</c>, <c>early_stopped</c>, <c>diverged</c>, <c>interrupted</c>, <c>evaluated</c>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
 public enum RunStatus
@@ -46,4 +48,12 @@ public static class RunStatuses
         RunStatus.Evaluated => 4,
         _ => 3,
     };
+}
+
+/// <summary>Which way a value improves, for comparisons and colours. Written as <c>higher</c> or <c>lower</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Better>))]
+public enum Better
+{
+    [JsonStringEnumMemberName("higher")] Higher,
+    [JsonStringEnumMemberName("lower")] Lower,
 }

@@ -221,11 +221,8 @@ public static class Runs
         return signals.Token;
     }
 
-    /// <summary>Prints a line unless the run is quiet.</summary>
-    public static void Log(Run run, string line)
-    {
-        if (!run.Quiet) Out.WriteLine(line);
-    }
+    /// <summary><see cref="Print.UnlessQuiet"/>, where scripts call it until they switch.</summary>
+    public static void Log(Run run, string line) => Print.UnlessQuiet(run, line);
 
     /// <summary>A metric for a results line: <see cref="Numbers.Fixed"/> (forwards until the scripts call that).</summary>
     public static string Number(double? value, string format = "F4") => Numbers.Fixed(value, format);
