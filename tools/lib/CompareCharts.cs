@@ -13,7 +13,7 @@ public static class CompareCharts
         // Every series name in any run, A's first.
         var seriesNames = folders.SelectMany(f => f.Record?.Series ?? []).Select(s => s.Name).Distinct().ToList();
         var charts = new List<HistoryChart>();
-        foreach (var column in RunFolders.HistoryColumns)
+        foreach (var column in HistoryColumns.All)
         {
             var lines = new List<ChartLine>();
             for (var s = 0; s < seriesNames.Count; s++)
@@ -32,14 +32,14 @@ public static class CompareCharts
     sealed record ChartLine(string Series, int SeriesIndex, string Run, int RunIndex, IReadOnlyList<(double Epoch, double Value)> Points);
 
     // A history column's finite values by epoch.
-    static IReadOnlyList<(double Epoch, double Value)> Points(Series series, HistoryColumn column) =>
+    static IReadOnlyList<(double Epoch, double Value)> Points(Series series, EpochColumn column) =>
         series.History.Select(e => (Epoch: (double)e.Epoch, Value: column.Read(e))).Where(p => p.Value is double v && double.IsFinite(v))
             .Select(p => (p.Epoch, p.Value!.Value)).ToList();
 
     static readonly LinePattern[] RunPatterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
 
     // One chart of a column: with one series, a colour per run; with several, a colour per series and a line pattern per run.
-    static void OverlayChart(string path, string script, HistoryColumn column, IReadOnlyList<ChartLine> lines, int runs)
+    static void OverlayChart(string path, string script, EpochColumn column, IReadOnlyList<ChartLine> lines, int runs)
     {
         var plot = new Plot();
         var oneSeries = lines.Select(l => l.Series).Distinct().Count() == 1;

@@ -33,17 +33,11 @@ public sealed record MetricDelta(string Metric, IReadOnlyList<RunValue?> Runs, s
     public bool Integers => Runs[0]?.Number is { } i && Runs[^1]?.Number is { } j && i == Math.Round(i) && j == Math.Round(j);
 
     string? Show(RunValue? value) => value is null ? null
-        : Decimals is { } decimals && value.Text is null ? Decimal(value, decimals)
+        : Decimals is { } decimals && value.Text is null ? References.NumbersText(value.Number is { } x ? [x] : value.Numbers ?? [], decimals)
         : RunFolders.Display(value);
-
-    // At the notebook's precision; full precision (Python repr) when the notebook printed more than 6 decimals.
-    static string Decimal(RunValue value, int decimals)
-    {
-        string One(double x) => decimals > 6 ? x.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : x.ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);
-        return value.Number is { } x ? One(x) : "[" + string.Join(", ", (value.Numbers ?? []).Select(One)) + "]";
-    }
 }
 
+/// <summary>A same-named image in the runs: compact copies beside the page (relative to the comparison folder; one when every run's file is the same, else one per run), the image of where A and B differ (null when identical) and the difference.</summary>
 public sealed record ImagePair(string Image, IReadOnlyList<string> Sources, string? Difference, ImageDiff Diff);
 
 /// <summary>One chart per history column of a script: every series of every run overlaid on shared axes.</summary>

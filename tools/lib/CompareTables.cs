@@ -1,16 +1,15 @@
 #nullable enable
-using System.Globalization;
 
 /// <summary>A comparison as tables and words: what differs, the overview, the metrics with their deltas, and how numbers and verdicts read.</summary>
 public static class CompareTables
 {
     /// <summary>A delta as tables show it: integers as integers (+38), tiny ones in scientific notation (+1.6e-7), others to about 4 significant digits.</summary>
     public static string Delta(double? value, bool integers = false) =>
-        value is not { } d ? "" : d == 0 ? "0" : (d > 0 ? "+" : "−") + (integers && d == Math.Round(d) ? Math.Abs(d).ToString("F0", CultureInfo.InvariantCulture) : RunFolders.Display(Math.Abs(d), significant: true));
+        value is not { } d ? "" : d == 0 ? "0" : (d > 0 ? "+" : "−") + (integers && d == Math.Round(d) ? Numbers.Fixed(Math.Abs(d), "F0") : RunFolders.Display(Math.Abs(d), significant: true));
 
     static string Percent(double? value) => value is 0 ? "0%" : value is { } r ? (r > 0 ? "+" : "−") + Pct(Math.Abs(r)) : "";
 
-    static string Pct(double share) => share * 100 is var p && p != 0 && p < 0.01 ? RunFolders.Display(p, significant: true) + "%" : (share * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+    static string Pct(double share) => share * 100 is var p && p != 0 && p < 0.01 ? RunFolders.Display(p, significant: true) + "%" : Numbers.Fixed(share * 100, "F2") + "%";
 
     public static string ImageNote(ImageDiff d) =>
         d.Identical ? "identical"
