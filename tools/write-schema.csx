@@ -1,4 +1,5 @@
-#load "tools.csx"
+#load "../lib/ch13.csx"
+#load "lib/RunRecordSchema.cs"
 // Writes reference/metrics.schema.json from the run record types (lib/run/RunRecord.cs): run it after changing a record
 // (tests/Ch13.Tools.Tests/RunRecordFilesTests fails while the committed schema is stale).
 // Usage: ./csx tools/write-schema.csx

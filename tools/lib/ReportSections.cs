@@ -38,9 +38,9 @@ public static class ReportSections
                     record.Epochs.ToString(CultureInfo.InvariantCulture),
                     record.Quick ? "true" : "false",
                     new TextCell(string.Join(' ', record.Arguments), Code: true),
-                    F2(record.Timings.TrainSeconds),
-                    F2(record.Timings.WallSeconds),
-                    F1(result.WallSeconds),
+                    Numbers.Fixed(record.Timings.TrainSeconds, "F2"),
+                    Numbers.Fixed(record.Timings.WallSeconds, "F2"),
+                    Numbers.Fixed(result.WallSeconds, "F1"),
                     BatchHeadline.Timestamp(record.Timings.StartedAt),
                 ]]), "timings"));
         }
@@ -96,7 +96,7 @@ public static class ReportSections
             s.Name,
             new TextCell(RunStatuses.Text(s.Status), Style: s.Status is RunStatus.Completed or RunStatus.EarlyStopped ? CellStyle.Ok : CellStyle.Bad),
             s.Final is { } last ? last.Epoch.ToString(CultureInfo.InvariantCulture) : "",
-            record.Timings.SeriesTrainSeconds.TryGetValue(s.Name, out var seconds) ? F2(seconds) : "",
+            record.Timings.SeriesTrainSeconds.TryGetValue(s.Name, out var seconds) ? Numbers.Fixed(seconds, "F2") : "",
             .. HistoryColumns.All.Select(c => (TextCell)(s.Final is { } f && c.Read(f) is { } x ? RunFolders.Display(x) : "")),
         ]));
 
@@ -111,10 +111,6 @@ public static class ReportSections
 
     /// <summary>The id of a script's section (its name, with anything but letters, digits, _ and - as '-').</summary>
     public static string Anchor(string script) => "script-" + Regex.Replace(script, "[^A-Za-z0-9_-]", "-");
-
-    public static string F1(double value) => Numbers.Fixed(value, "F1");
-
-    static string F2(double value) => Numbers.Fixed(value, "F2");
 
     // Config strings that span lines (a model's printed structure), to show as printed rather than JSON-escaped.
     static IEnumerable<(string Path, string Text)> MultilineStrings(JsonElement node, string path)

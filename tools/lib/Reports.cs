@@ -54,8 +54,8 @@ public static class Reports
                 s.KeyMetric?.Value is { } value ? RunFolders.Display(value) : "",
                 Fidelity.NotebookFor(references.GetValueOrDefault(s.Script), s.KeyMetric),
                 f is null ? new TextCell("no notebook figures", Style: CellStyle.Muted) : new TextCell(f.Quick ? $"{f.Counts} ({Fidelity.QuickNote})" : f.Counts, Style: f.Style),
-                s.Status == ScriptResults.Skipped ? "" : ReportSections.F1(s.WallSeconds),
-                s.TrainSeconds is { } t ? ReportSections.F1(t) : "",
+                s.Status == ScriptResults.Skipped ? "" : Numbers.Fixed(s.WallSeconds, "F1"),
+                s.TrainSeconds is { } t ? Numbers.Fixed(t, "F1") : "",
                 new TextCell(s.Log, Link: s.Log.Length == 0 ? null : Html.Url(s.Log)),
                 ReportSections.Description(folders[s.Script], chapter),
             ];
