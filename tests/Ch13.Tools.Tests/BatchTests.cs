@@ -28,6 +28,17 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
+    public void Help_lists_every_option_as_its_handle_declares_it()
+    {
+        var usage = BatchArgs.Usage;
+
+        foreach (var synopsis in new[] { "--quick", "--tag NAME", "--out DIR", "--only a,b", "--runner csx|dotnet-script", "--args S=\"A B\"", "--jobs N", "--scripts DIR", "--help" })
+            usage.Should().Contain("\n  " + synopsis + " ", "each option has its line");
+        usage.Should().Contain("(default csx)").And.Contain("1 to 64)", "defaults and ranges come from the handles");
+        Compare.Usage.Should().Contain("\n  --out DIR ").And.Contain("\n  --help ");
+    }
+
+    [Fact]
     public void A_second_run_in_the_same_second_gets_its_own_folder()
     {
         Directory.CreateDirectory(Path.Combine(temp.Path, "out", "runs", "20260304-050607"));

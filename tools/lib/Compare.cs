@@ -10,7 +10,8 @@ using System.Text.RegularExpressions;
 /// A run compared with itself shows zero deltas and identical images.
 public static class Compare
 {
-    public const string Usage = """
+    /// <summary>compare's --help: what it takes and does, its options generated from their handles.</summary>
+    public static string Usage => $"""
         compare: compares runs: ./csx tools/compare.csx -- A B [C …] [--out DIR]   or   -- SCRIPT
 
         A, B … are run folders (out/runs/<name>, from ./run-all), run tags (a → out/runs/a), or single script
@@ -20,6 +21,9 @@ public static class Compare
         one chart per metric with every model of every run overlaid, and each plot of A and B side by side with a
         difference image. Writes compare.md and compare.html into DIR (default: out/compare/<A>-vs-<B>).
         Scripts, models or files on one side only are listed.
+
+        Options:
+        {ArgParser.OptionLines([OutOption, HelpOption]).TrimEnd('\n')}
         """;
 
     /// <summary>Compares <paramref name="pathA"/> with <paramref name="pathB"/>, writing charts, difference images, compare.md and compare.html into <paramref name="outDir"/>.</summary>
@@ -146,7 +150,7 @@ public static class Compare
 
 
     // compare's options besides the runs (its --help is the Usage text above, which also says what the runs may be).
-    static readonly TextOption OutOption = new("out", null, "write the reports into DIR", Placeholder: "DIR");
+    static readonly TextOption OutOption = new("out", null, "write the reports into DIR (default: out/compare/<A>-vs-<B>)", Placeholder: "DIR");
     static readonly FlagOption HelpOption = new("help", "show this help");
 
     /// <summary>The tool: <c>A B [C …] [--out DIR]</c> or <c>SCRIPT</c>; prints what differs, a line per script, and where the reports are. Exit 0, or 2 on bad usage.</summary>
