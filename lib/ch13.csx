@@ -5,7 +5,6 @@
 #r "nuget: TorchSharp.PyBridge, 1.4.4"
 #r "nuget: ScottPlot, 5.1.59"
 #r "nuget: Deedle, 8.1.0"
-#r "nuget: Spectre.Console, 0.57.2"
 
 // ground: what every floor needs (errors, atomic files and the folder lock, run statuses, numbers as text, the
 // progress display, the chapter manifest)
@@ -88,7 +87,6 @@
 // run: a script's lifecycle, options, the record, run sets, signals (the only floor that ends the process or hooks signals)
 #load "run/UserErrors.cs"
 #load "run/RunSets.cs"
-#load "run/TextTables.cs"
 #load "run/RunRecord.cs"
 #load "run/RunConfig.cs"
 #load "run/Options.cs"

@@ -1,6 +1,6 @@
 #load "tools.csx"
 // Compares two runs (./run-all folders) or two script folders: histories overlaid, plots side by side with a
-// difference score, metrics with deltas and the notebook's values. All the logic is in tools/lib/Compare.cs.
+// difference score, metrics with deltas and the notebook's values. The logic is in tools/lib/Compare*.cs.
 // Usage: ./csx tools/compare.csx -- A B [--out DIR]
 
 UserErrors.ReportOnEscape(); // a Ch13Exception outside RunTool (no repository found…) is one line too
