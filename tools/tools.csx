@@ -11,3 +11,7 @@
 #load "lib/Compare.cs"
 #load "lib/BatchRuns.cs"
 #load "lib/RunHistory.cs"
+#load "lib/SlurmJobScript.cs"
+#load "lib/SlurmStates.cs"
+#load "lib/SlurmCommands.cs"
+#load "lib/SlurmExecutor.cs"
