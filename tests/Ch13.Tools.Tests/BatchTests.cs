@@ -12,7 +12,7 @@ public sealed class BatchTests : IDisposable
     static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
     readonly TempDir temp = new();
 
-    static BatchOptions Parse(string root, params string[] args) => BatchRuns.Parse(args, root, Now);
+    static BatchOptions Parse(string root, params string[] args) => BatchArgs.Parse(args, root, Now);
 
     [Fact]
     public void Defaults_put_the_run_in_a_timestamped_folder_under_out_runs_and_run_every_script_with_csx()
@@ -91,10 +91,10 @@ public sealed class BatchTests : IDisposable
     [Fact]
     public void The_csx_runner_runs_each_script_through_the_repos_csx_and_dotnet_script_through_dotnet()
     {
-        var csx = BatchRuns.Command(ScriptRunner.Csx, "/repo", "/repo/scripts/xor.csx", ["--out", "/o", "--quick"]);
+        var csx = ScriptCommands.Command(ScriptRunner.Csx, "/repo", "/repo/scripts/xor.csx", ["--out", "/o", "--quick"]);
         csx.FileName.Should().Be(OperatingSystem.IsWindows() ? Path.Combine("/repo", "csx.cmd") : Path.Combine("/repo", "csx"));
         csx.ArgumentList.Should().Equal("/repo/scripts/xor.csx", "--", "--out", "/o", "--quick");
-        var dotnetScript = BatchRuns.Command(ScriptRunner.DotnetScript, "/repo", "/repo/scripts/xor.csx", ["--quick"]);
+        var dotnetScript = ScriptCommands.Command(ScriptRunner.DotnetScript, "/repo", "/repo/scripts/xor.csx", ["--quick"]);
         dotnetScript.FileName.Should().Be("dotnet");
         dotnetScript.ArgumentList.Should().Equal("script", "/repo/scripts/xor.csx", "--", "--quick");
     }
@@ -103,7 +103,7 @@ public sealed class BatchTests : IDisposable
     public void A_missing_dotnet_script_is_a_clear_error_naming_the_install_command()
     {
         if (IsDotnetScriptInstalled()) return; // nothing to check on a machine that has it
-        var error = FluentActions.Invoking(() => BatchRuns.CheckRunner(ScriptRunner.DotnetScript, temp.Path)).Should().Throw<Ch13Exception>().Which;
+        var error = FluentActions.Invoking(() => ScriptCommands.CheckRunner(ScriptRunner.DotnetScript, temp.Path)).Should().Throw<Ch13Exception>().Which;
         error.Message.Should().Contain("dotnet tool install -g dotnet-script").And.Contain("--runner csx");
     }
 
@@ -155,12 +155,14 @@ public sealed class BatchTests : IDisposable
         return start;
     }
 
+    static IReadOnlyList<ScriptTask> Tasks(BatchOptions options, IReadOnlyList<string> scripts) => BatchRuns.Tasks(options, scripts, Bash);
+
     (BatchOptions Options, BatchSummary Summary, List<BatchEvent> Events) RunFakes(string scriptsDir, params string[] args)
     {
         // One job unless a test asks for more: events and results then come in a fixed order.
         var options = Parse(temp.Path, ["--scripts", scriptsDir, "--tag", "t", .. args.Contains("--jobs") ? [] : new[] { "--jobs", "1" }, .. args]);
         var events = new List<BatchEvent>();
-        var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Select(BatchRuns.Discover(options.ScriptsDir), options.Only), events.Add, launch: Bash);
+        var summary = BatchRuns.Run(options, Tasks(options, BatchRuns.Select(BatchRuns.Discover(options.ScriptsDir), options.Only)), new LocalExecutor(options.Jobs), events.Add);
         return (options, summary, events);
     }
 
@@ -189,7 +191,7 @@ public sealed class BatchTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(earlier)!);
         File.WriteAllText(earlier, "an earlier run's good results");
 
-        BatchRuns.Run(options, temp.Path, BatchRuns.Discover(options.ScriptsDir), _ => { }, launch: Bash);
+        BatchRuns.Run(options, Tasks(options, BatchRuns.Discover(options.ScriptsDir)), new LocalExecutor(options.Jobs), _ => { });
 
         File.ReadAllText(earlier).Should().Be("an earlier run's good results", "a rerun that fails keeps what the last one wrote");
     }
@@ -286,7 +288,7 @@ public sealed class BatchTests : IDisposable
         var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9)));
         var options = Parse(temp.Path, "--scripts", scripts, "--tag", "t", "--jobs", "1");
         using var cancel = new CancellationTokenSource();
-        var summary = BatchRuns.Run(options, temp.Path, BatchRuns.Discover(scripts), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token, Bash);
+        var summary = BatchRuns.Run(options, Tasks(options, BatchRuns.Discover(scripts)), new LocalExecutor(options.Jobs), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token);
         summary.Scripts.Select(s => s.Status).Should().Equal("completed", "skipped");
         summary.Failed.Should().BeTrue();
     }
@@ -299,7 +301,7 @@ public sealed class BatchTests : IDisposable
     [InlineData(2, "failed")]
     public void Exit_codes_without_metrics_map_to_statuses(int exitCode, string status)
     {
-        var result = BatchRuns.ReadResult(temp.Path, "xor", exitCode, 1.0);
+        var result = ScriptResults.Read(temp.Path, "xor", exitCode, 1.0);
         result.Status.Should().Be(status);
         result.Ok.Should().BeFalse();
         result.Note.Should().NotBeNullOrEmpty();
@@ -311,7 +313,7 @@ public sealed class BatchTests : IDisposable
         Directory.CreateDirectory(Path.Combine(temp.Path, "xor"));
         File.WriteAllText(Path.Combine(temp.Path, "xor", "metrics.json"), """{"script": "xor", "status": "completed"}""");
 
-        var result = BatchRuns.ReadResult(temp.Path, "xor", 0, 1.0);
+        var result = ScriptResults.Read(temp.Path, "xor", 0, 1.0);
 
         result.Status.Should().Be("failed");
         result.Note.Should().Contain("not a ch13 run record");
@@ -327,7 +329,7 @@ public sealed class BatchTests : IDisposable
         {
             ["autograd"] = new("autograd", "section", null, [new ReferenceValue("acc", null, "acc", null, [0.75], "0.75", 2)]),
         };
-        BatchRuns.WriteSummary(options.RunDir, summary, references);
+        BatchSummaries.Write(options.RunDir, summary, references);
 
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(options.RunDir, "summary.json")))!;
         json["name"]!.GetValue<string>().Should().Be("t");
@@ -345,7 +347,7 @@ public sealed class BatchTests : IDisposable
         md.Should().Contain(l => l.StartsWith("| [autograd](autograd/) | ✅ completed |") && l.Contains("| acc | 0.5000 | 0.75 | [autograd.log](autograd.log) |"));
         md.Should().Contain(l => l.StartsWith("| [broken](broken/) | ❌ failed (exit code 1: boom: something went wrong) |"));
 
-        var plain = TextTables.ToText(BatchRuns.SummaryTable(summary, references)).Split('\n');
+        var plain = TextTables.ToText(BatchSummaries.Table(summary, references)).Split('\n');
         plain[0].Should().StartWith("script").And.Contain("key metric");
         plain.Should().Contain(l => l.StartsWith("broken") && l.Contains("failed"));
     }

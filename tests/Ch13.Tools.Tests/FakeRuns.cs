@@ -87,10 +87,10 @@ public static class FakeRuns
         {
             WriteScript(System.IO.Path.Combine(runDir, script), Record(script), "history.png", "decision_regions.png");
             File.WriteAllText(System.IO.Path.Combine(runDir, script + ".log"), $"{script} log line\n");
-            results.Add(BatchRuns.ReadResult(runDir, script, 0, 3.0));
+            results.Add(ScriptResults.Read(runDir, script, 0, 3.0));
         }
         var summary = new BatchSummary(System.IO.Path.GetFileName(runDir), "2026-01-01T00:00:00+00:00", 6.0, true, "csx", [], results);
-        BatchRuns.WriteSummary(runDir, summary, new Dictionary<string, ScriptReference>());
+        BatchSummaries.Write(runDir, summary, new Dictionary<string, ScriptReference>());
         return summary;
     }
 }

@@ -37,6 +37,7 @@ public sealed class ReportTests : IDisposable
         var mlp = mnist.Series[1];
         mnist = mnist with { Series = [mnist.Series[0], mlp with { History = mlp.History.Select(e => e.Epoch > 2 ? e with { LearningRate = 0.0015 } : e).ToList() }] };
         File.WriteAllText(Path.Combine(runDir, "mnist", "metrics.json"), RunRecords.ToJson(mnist));
+        summary = summary with { Scripts = [summary.Scripts[0], ScriptResults.Read(runDir, "mnist", 0, 3.0)] }; // the report reads what the batch read
 
         var html = Reports.RunReport(runDir, summary, XorReference);
 
@@ -82,14 +83,14 @@ public sealed class ReportTests : IDisposable
             new("MLP valid loss, epoch 2", "0.5000", "0.4600", 0.04, Agreement.Differs),
             new("NoisyLinear demo", "[0.1, 0.2]", null, null, null),
         ];
-        var html = Reports.Fidelity(Xor, rows, quick: true);
+        var html = Fidelity.SectionHtml(Xor, rows, quick: true);
 
         html.Should().Contain("Of 3 printed values: 1 equal as printed (=), 0 equal to float32 rounding (≈, within 1E-05 relative), 1 differ (≠), 1 not recorded by the script.");
         html.Should().MatchRegex("MLP valid loss, epoch 1</td><td><code>0.9100</code></td><td><code>0.9100</code></td><td class=\"num\">[^<]*</td><td><span class=\"ok\">=</span>");
         html.Should().MatchRegex("MLP valid loss, epoch 2</td><td><code>0.5000</code></td><td><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
         html.Should().Contain("NoisyLinear demo</td><td><code>[0.1, 0.2]</code></td><td><span class=\"muted\">not recorded</span>");
-        html.Should().Contain(Reports.QuickNote, "a quick run is flagged as not comparable with the notebook");
-        Reports.Fidelity(Xor, rows, quick: false).Should().NotContain("--quick").And.NotContain(Reports.QuickNote);
+        html.Should().Contain(Fidelity.QuickNote, "a quick run is flagged as not comparable with the notebook");
+        Fidelity.SectionHtml(Xor, rows, quick: false).Should().NotContain("--quick").And.NotContain(Fidelity.QuickNote);
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class ReportTests : IDisposable
         var runDir = temp.Sub("runs", "failed");
         Directory.CreateDirectory(Path.Combine(runDir, "broken"));
         File.WriteAllText(Path.Combine(runDir, "broken.log"), "line 1\nUnhandled exception: boom\n");
-        var summary = new BatchSummary("failed", "2026-01-01T00:00:00+00:00", 1, false, "csx", [], [BatchRuns.ReadResult(runDir, "broken", 1, 0.5)]);
+        var summary = new BatchSummary("failed", "2026-01-01T00:00:00+00:00", 1, false, "csx", [], [ScriptResults.Read(runDir, "broken", 1, 0.5)]);
 
         var html = Reports.RunReport(runDir, summary, new Dictionary<string, ScriptReference>());
 
@@ -121,30 +122,16 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
-    public void Without_a_recorded_description_the_one_given_to_Runs_Start_is_read_from_the_script()
+    public void Headings_and_descriptions_come_from_the_chapter_manifest_when_the_record_has_none()
     {
-        var scripts = temp.Sub("scripts");
-        File.WriteAllText(Path.Combine(scripts, "xor.csx"), """
-            #load "../lib/ch13.csx"
-            // Chapter 13 · Solving an XOR classification problem: a linear model cannot, an MLP can,
-            var run = Runs.Start("xor", Args, "a linear model cannot solve \"XOR\"; the MLP can", epochs: 100);
-            """);
+        var (runDir, summary) = FakeRun("xor");
+        ChapterManifest chapter = new("Chapter 13", [new("xor", "Solving an XOR classification problem", "a linear model cannot solve XOR; the MLP can", ["metrics.json"])]);
         var folder = new ScriptFolder("xor", temp.Path, null, []);
 
-        Reports.Description(folder, scripts).Should().Be("a linear model cannot solve \"XOR\"; the MLP can");
-        Reports.SectionHeading("xor", scripts).Should().Be("Solving an XOR classification problem");
-        File.WriteAllText(Path.Combine(scripts, "mnist.csx"), """
-            // Chapter 13 · "Project two: classifying MNIST hand-written digits" (the notebook's version): an MLP on the first
-            // 1000 training images.
-            """);
-        Reports.SectionHeading("mnist", scripts).Should().Be("\"Project two: classifying MNIST hand-written digits\" (the notebook's version)");
-        File.WriteAllText(Path.Combine(scripts, "autograd.csx"), """
-            // Chapter 13 · PyTorch's computation graphs, and "Computing gradients via
-            // automatic differentiation". More text.
-            // Writes out/autograd/.
-            """);
-        Reports.SectionHeading("autograd", scripts).Should().Be("PyTorch's computation graphs, and \"Computing gradients via automatic differentiation\"");
-        Reports.Description(folder with { Script = "other" }, scripts).Should().BeEmpty();
+        ReportSections.Description(folder, chapter).Should().Be("a linear model cannot solve XOR; the MLP can");
+        ReportSections.Description(folder with { Script = "other" }, chapter).Should().BeEmpty();
+        ReportSections.Description(folder, null).Should().BeEmpty();
+        Reports.RunReport(runDir, summary, XorReference, chapter).Should().Contain("<h2>xor <small>Solving an XOR classification problem</small></h2>");
     }
 
     [Fact]
@@ -156,10 +143,10 @@ public sealed class ReportTests : IDisposable
         // The fake xor's MLP valid_loss is 0.9 + 0.01 at epoch 1 (0.9100: identical) and 0.45 + 0.01 at epoch 2 (≠ 0.5000); its demo is [0.1, 0.2].
         html.IndexOf("Against the notebook").Should().BeLessThan(html.IndexOf("<table class=\"summary\">"), "fidelity comes first");
         html.Should().Contain("2 identical, 0 ≈ float32, 1 differ");
-        html.Should().Contain(Reports.QuickNote, "FakeRuns records are --quick runs");
+        html.Should().Contain(Fidelity.QuickNote, "FakeRuns records are --quick runs");
         var md = File.ReadAllText(Path.Combine(runDir, "summary.md"));
         md.Should().NotContain("Against the notebook", "FakeRuns wrote it without references");
-        BatchRuns.WriteSummary(runDir, summary, XorReference);
+        BatchSummaries.Write(runDir, summary, XorReference);
         md = File.ReadAllText(Path.Combine(runDir, "summary.md"));
         md.Should().Contain("## Against the notebook").And.Contain("| xor | 2 identical, 0 ≈ float32, 1 differ | quick settings — not comparable with the notebook | MLP valid loss, epoch 2 | `0.5000` | `0.4600` |");
     }
@@ -175,7 +162,7 @@ public sealed class ReportTests : IDisposable
         ]);
         var references = new Dictionary<string, ScriptReference> { ["xor"] = longer };
 
-        var table = TextTables.ToMarkdown(Reports.FidelityTable(Reports.FidelityOf(runDir, summary, references), references));
+        var table = TextTables.ToMarkdown(Fidelity.Table(Fidelity.Of(summary.Scripts.Select(s => ScriptResults.FolderOf(runDir, s)).ToList(), summary, references), references));
 
         table.Should().Contain("| xor | 1 identical, 0 ≈ float32, 0 differ, 1 not recorded | quick settings — not comparable with the notebook | MLP valid loss, epoch 1 | `0.9100` | `0.9100` |",
             "the 3-epoch run never reached epoch 100");
@@ -187,13 +174,13 @@ public sealed class ReportTests : IDisposable
         var (runDir, summary) = FakeRun("xor");
         var record = FakeRuns.Record("xor") with { Quick = false, KeyMetric = new KeyMetric("grad_check_max_rel_error", 1.6e-7, Better.Lower, null) };
         FakeRuns.WriteScript(Path.Combine(runDir, "xor"), record);
-        summary = summary with { Quick = false, Scripts = [BatchRuns.ReadResult(runDir, "xor", 0, 3.0)] };
+        summary = summary with { Quick = false, Scripts = [ScriptResults.Read(runDir, "xor", 0, 3.0)] };
 
         var html = Reports.RunReport(runDir, summary, XorReference);
 
-        html.Should().NotContain(Reports.QuickNote);
+        html.Should().NotContain(Fidelity.QuickNote);
         html.Should().Contain("<td class=\"num\">1.6e-7</td>").And.NotContain(">0.0000<");
-        Reports.NotebookFor(Xor, summary.Scripts[0].KeyMetric).Should().Be("0.5000 (MLP valid loss, epoch 2)", "without the key metric's own, the headline value");
+        Fidelity.NotebookFor(Xor, summary.Scripts[0].KeyMetric).Should().Be("0.5000 (MLP valid loss, epoch 2)", "without the key metric's own, the headline value");
     }
 
     [Fact]

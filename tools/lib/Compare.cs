@@ -134,7 +134,7 @@ public static class Compare
     {
         var (sideA, sideB) = (sides[0], sides[^1]);
         var scripts = new List<ScriptComparison>();
-        foreach (var a in BatchRuns.InOutlineOrder(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
+        foreach (var a in ChapterOrder.Sort(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
             if (sides.Skip(1).All(side => side.Any(b => b.Script == a.Script)))
                 scripts.Add(CompareScript(sides.Select(side => side.First(f => f.Script == a.Script)).ToList(), names, outDir, references.GetValueOrDefault(a.Script)));
         var comparison = new Comparison(names[0], names[^1], Path.GetFullPath(paths[0]), Path.GetFullPath(paths[^1]), scripts,

@@ -1,0 +1,84 @@
+#nullable enable
+using System.Text.Json.Serialization;
+
+/// <summary>How one script of a batch ended. Paths are relative to the run folder.</summary>
+public sealed record ScriptResult(
+    string Script,
+    string Status,
+    int? ExitCode,
+    double WallSeconds,
+    double? TrainSeconds,
+    KeyMetric? KeyMetric,
+    string Log,
+    string Out,
+    string? Note = null)
+{
+    /// <summary>Completed or stopped early: everything else fails the batch.</summary>
+    [JsonIgnore] public bool Ok => Status == RunStatuses.Text(RunStatus.Completed) || Status == RunStatuses.Text(RunStatus.EarlyStopped);
+
+    /// <summary>The script's folder as read when it ended (its run record and plots), so nothing reads a record twice; not written to summary.json.</summary>
+    [JsonIgnore] public ScriptFolder? Folder { get; init; }
+}
+
+/// <summary>A whole batch: summary.json holds exactly this.</summary>
+public sealed record BatchSummary(
+    string Name,
+    string StartedAt,
+    double WallSeconds,
+    bool Quick,
+    string Runner,
+    IReadOnlyList<string> ScriptArgs,
+    IReadOnlyList<ScriptResult> Scripts)
+{
+    [JsonIgnore] public bool Failed => Scripts.Any(s => !s.Ok);
+}
+
+/// <summary>What a running batch reports, for its live summary.</summary>
+public abstract record BatchEvent(string Script, int Index, int Count);
+public sealed record ScriptStarted(string Script, int Index, int Count) : BatchEvent(Script, Index, Count);
+/// <summary>Sent about twice a second while a script runs, with its last non-empty output line.</summary>
+public sealed record ScriptRunning(string Script, int Index, int Count, double Seconds, string? LastLine) : BatchEvent(Script, Index, Count);
+public sealed record ScriptFinished(ScriptResult Result, int Index, int Count) : BatchEvent(Result.Script, Index, Count);
+
+/// <summary>A script's result from how its task ended and the run record it left (read once, here).</summary>
+public static class ScriptResults
+{
+    /// <summary>Statuses a batch gives scripts that did not end normally.</summary>
+    public const string Failed = "failed", Skipped = "skipped";
+
+    /// <summary>A script's folder as its result read it when the script ended, else read now (a summary from summary.json).</summary>
+    public static ScriptFolder FolderOf(string runDir, ScriptResult result) => result.Folder ?? RunFolders.Read(Path.Combine(runDir, result.Script), result.Script);
+
+    /// <summary>A script the batch never started (it was interrupted first).</summary>
+    public static ScriptResult NotRun(string script) => new(script, Skipped, null, 0, null, null, "", "", "not run: the batch was interrupted");
+
+    /// <summary>The result of a task that ran (or could not start): its status from its exit code and its run record.</summary>
+    public static ScriptResult Of(ScriptTask task, TaskOutcome outcome)
+    {
+        if (outcome.ExitCode is not { } exitCode)
+            return new ScriptResult(task.Script, Failed, null, Math.Round(outcome.WallSeconds, 2), null, null, task.LogName, task.Script + "/", outcome.Cause);
+        return Read(task.RunDir, task.Script, exitCode, outcome.WallSeconds, outcome.Interrupted, outcome.Cause);
+    }
+
+    /// <summary>A script's result from its exit code and the run record it left (status, key metric, training time).</summary>
+    public static ScriptResult Read(string runDir, string script, int exitCode, double wallSeconds, bool interrupted = false, string? cause = null)
+    {
+        var dir = Path.Combine(runDir, script);
+        var folder = RunFolders.Read(dir, script);
+        var record = folder.Record;
+        var (diverged, stopped) = (RunStatuses.Text(RunStatus.Diverged), RunStatuses.Text(RunStatus.Interrupted));
+        var (status, note) = exitCode switch
+        {
+            0 when record is not null => (RunStatuses.Text(record.Status), (string?)null),
+            0 when File.Exists(RunFolders.MetricsPath(dir)) => (Failed, "exited 0, but its metrics.json is not a ch13 run record"),
+            0 => (Failed, "exited 0 without writing metrics.json"),
+            3 => (diverged, "exit code 3"),
+            130 => (stopped, "exit code 130"),
+            143 => (stopped, "ended by SIGTERM (exit code 143)"), // killed by a signal before it could hook it: still a stop, not a failure
+            _ when interrupted => (stopped, $"exit code {exitCode} after the batch was interrupted"),
+            _ => (Failed, cause is null ? $"exit code {exitCode}" : $"exit code {exitCode}: {cause}"),
+        };
+        return new ScriptResult(script, status, exitCode, Math.Round(wallSeconds, 2), record is null ? null : Math.Round(record.Timings.TrainSeconds, 2),
+            record?.KeyMetric, script + ".log", script + "/", note) { Folder = folder };
+    }
+}
