@@ -19,18 +19,20 @@
 #load "lib/Reports.cs"
 #load "lib/BatchSummaries.cs"
 
-// run-all: options, commands, the local executor, the console, the batch
+// run-all: options, commands, the local and Slurm executors, the console, the batch
 #load "lib/BatchOptions.cs"
 #load "lib/ScriptCommands.cs"
 #load "lib/LocalExecutor.cs"
+#load "lib/SlurmJobScript.cs"
+#load "lib/SlurmStates.cs"
+#load "lib/SlurmCommands.cs"
+#load "lib/SlurmJobs.cs"
+#load "lib/SlurmExecutor.cs"
 #load "lib/BatchConsole.cs"
+#load "lib/SlurmBatches.cs"
 #load "lib/BatchRuns.cs"
 
 // compare and runs
 #load "lib/RunSources.cs"
 #load "lib/Compare.cs"
 #load "lib/RunHistory.cs"
-#load "lib/SlurmJobScript.cs"
-#load "lib/SlurmStates.cs"
-#load "lib/SlurmCommands.cs"
-#load "lib/SlurmExecutor.cs"

@@ -10,13 +10,20 @@ public sealed class SlurmJobScriptTests : IDisposable
 {
     readonly TempDir temp = new();
 
-    static SlurmTask Bash(string name, string body, params string[] args) => new(name, "bash", ["-c", body, "task", .. args], "/");
+    static ScriptTask Bash(string name, string body, params string[] args) => Task(name, "/", "bash", ["-c", body, "task", .. args]);
+
+    static ScriptTask Task(string name, string dir, string file, string[] args)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = dir };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return new ScriptTask(0, name, start, "unused");
+    }
 
     [Fact]
     public void Each_task_runs_its_command_word_for_word_from_its_folder()
     {
         var run = temp.Sub("run");
-        var text = SlurmJobScript.Text([new SlurmTask("xor", "/usr/bin/dotnet", ["/r/ch13-csx.dll", "/r/scripts/xor.csx", "--", "--out", "/o/x y", "--title", "it's"], "/r")], run, "ch13-test");
+        var text = SlurmJobScript.Text([Task("xor", "/r", "/usr/bin/dotnet", ["/r/ch13-csx.dll", "/r/scripts/xor.csx", "--", "--out", "/o/x y", "--title", "it's"])], run, "ch13-test");
         text.Should().StartWith("#!/usr/bin/env bash\n#SBATCH --job-name='ch13-test'\n");
         text.Should().Contain($"#SBATCH --output='{run}/.slurm/task-%a.out'");
         text.Should().Contain("  0) name='xor'; dir='/r'; cmd=('/usr/bin/dotnet' '/r/ch13-csx.dll' '/r/scripts/xor.csx' '--' '--out' '/o/x y' '--title' 'it'\\''s') ;;");

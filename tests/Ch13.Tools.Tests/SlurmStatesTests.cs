@@ -83,12 +83,12 @@ public sealed class SlurmStatesTests
     [Fact]
     public void A_node_local_run_folder_is_refused_only_on_a_cluster_of_several_nodes()
     {
-        SlurmExecutor.CheckShared("/tmp/runs/a", 1);
-        SlurmExecutor.CheckShared("/home/me/out/runs/a", 8);
-        SlurmExecutor.CheckShared("/tmpfiles/a", 8);
+        SlurmJobs.CheckShared("/tmp/runs/a", 1);
+        SlurmJobs.CheckShared("/home/me/out/runs/a", 8);
+        SlurmJobs.CheckShared("/tmpfiles/a", 8);
         foreach (var local in new[] { "/tmp/runs/a", "/var/tmp/x", "/dev/shm/x/../y" })
         {
-            var error = FluentActions.Invoking(() => SlurmExecutor.CheckShared(local, 3)).Should().Throw<Ch13Exception>().Which;
+            var error = FluentActions.Invoking(() => SlurmJobs.CheckShared(local, 3)).Should().Throw<Ch13Exception>().Which;
             error.ExitCode.Should().Be(1);
             error.Message.Should().StartWith("run-all: the run folder ").And.Contain("3 nodes").And.Contain("--out").And.NotContain("\n");
         }

@@ -2,17 +2,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-/// <summary>
-/// One task of a Slurm job array: a run of the batch (<see cref="Name"/>: its folder and log in the run folder) and
-/// exactly the command a local batch would start for it.
-/// </summary>
-public sealed record SlurmTask(string Name, string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory)
-{
-    /// <summary>The task that runs what <paramref name="start"/> would start locally.</summary>
-    public static SlurmTask Of(string name, ProcessStartInfo start) =>
-        new(name, start.FileName, start.ArgumentList.ToList(), start.WorkingDirectory);
-}
-
 /// <summary>How a task ended, as its job script recorded it: the command's exit code and when it started and ended.</summary>
 public sealed record SlurmTaskEnd(int ExitCode, double StartedUnix, double EndedUnix)
 {
@@ -35,11 +24,11 @@ public static class SlurmJobScript
     public static string StderrPath(string runDir, string name) => Path.Combine(StateDir(runDir), name + ".stderr");
 
     /// <summary>The script's text. Task names must be plain folder names (they name files in the run folder).</summary>
-    public static string Text(IReadOnlyList<SlurmTask> tasks, string runDir, string jobName)
+    public static string Text(IReadOnlyList<ScriptTask> tasks, string runDir, string jobName)
     {
         if (tasks.Count == 0) throw new ArgumentException("a job array needs at least one task", nameof(tasks));
         foreach (var task in tasks)
-            if (!PlainName.IsMatch(task.Name)) throw new ArgumentException($"task name '{task.Name}' is not a plain folder name", nameof(tasks));
+            if (!PlainName.IsMatch(task.Script)) throw new ArgumentException($"task name '{task.Script}' is not a plain folder name", nameof(tasks));
         var state = StateDir(runDir);
         var text = new StringBuilder();
         text.Append("#!/usr/bin/env bash\n");
@@ -53,9 +42,9 @@ public static class SlurmJobScript
         text.Append("case \"${SLURM_ARRAY_TASK_ID:-}\" in\n");
         for (var i = 0; i < tasks.Count; i++)
         {
-            var t = tasks[i];
-            text.Append($"  {i.ToString(CultureInfo.InvariantCulture)}) name={Quote(t.Name)}; dir={Quote(t.WorkingDirectory)}; ");
-            text.Append($"cmd=({string.Join(' ', new[] { t.FileName }.Concat(t.Arguments).Select(Quote))}) ;;\n");
+            var command = tasks[i].Command;
+            text.Append($"  {i.ToString(CultureInfo.InvariantCulture)}) name={Quote(tasks[i].Script)}; dir={Quote(command.WorkingDirectory is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory())}; ");
+            text.Append($"cmd=({string.Join(' ', new[] { command.FileName }.Concat(command.ArgumentList).Select(Quote))}) ;;\n");
         }
         text.Append("  *) echo \"run-all: this job has no task ${SLURM_ARRAY_TASK_ID:-(not an array task)}\" >&2; exit 2 ;;\n");
         text.Append("esac\n");
