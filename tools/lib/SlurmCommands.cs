@@ -102,6 +102,7 @@ public sealed record SlurmJob(string JobId, IReadOnlyList<string> Tasks, string 
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset Submitted =>
         DateTimeOffset.TryParse(SubmittedAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : DateTimeOffset.Now;
 }
