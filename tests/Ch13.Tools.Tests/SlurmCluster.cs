@@ -16,7 +16,7 @@ public static class SlurmCluster
     static string? Start()
     {
         if (!OperatingSystem.IsLinux()) return "Slurm tests need Linux (tools/slurm-cluster.sh starts a cluster there)";
-        var script = Path.Combine(TestPaths.RepoRoot, "tools", "slurm-cluster.sh");
+        var script = Path.Combine(Ch13.Tests.TestPaths.RepoRoot, "tools", "slurm-cluster.sh");
         var start = new ProcessStartInfo("bash", [script, "start"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -42,7 +42,7 @@ public static class SlurmCommands
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            return new SlurmAnswer(-1, "", $"{tool} is not on PATH ({e.Message})", Started: false);
+            return new SlurmAnswer(-1, "", $"{tool} could not be started ({e.Message})", Started: false);
         }
     }
 

@@ -77,7 +77,7 @@ public static class SlurmJobs
 
     static Ch13Exception Refused(SlurmAnswer answer) => new(answer.Started
         ? $"run-all: Slurm did not take the job: {answer.Problem()}"
-        : $"run-all: --executor slurm needs Slurm's sbatch: {answer.Problem()} (on this machine: sudo tools/slurm-cluster.sh start)");
+        : $"run-all: --executor slurm needs Slurm's client commands, and {answer.Problem()}; to try Slurm on this machine: sudo tools/slurm-cluster.sh start");
 
     // A previous batch's job script and exit files would pass for this one's: they go before the new job is written.
     static void ClearState(string state)
