@@ -26,6 +26,7 @@
 #load "lib/SlurmJobScript.cs"
 #load "lib/SlurmStates.cs"
 #load "lib/SlurmCommands.cs"
+#load "lib/SlurmStateFiles.cs"
 #load "lib/SlurmJobs.cs"
 #load "lib/SlurmExecutor.cs"
 #load "lib/BatchConsole.cs"

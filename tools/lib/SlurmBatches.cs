@@ -1,26 +1,4 @@
 #nullable enable
-using System.Text.Json;
-
-/// <summary>What run-all needs to finish a Slurm batch later (<c>--collect</c>), kept as <c>&lt;run&gt;/.slurm/batch.json</c>.</summary>
-public sealed record SlurmBatch(string Name, bool Quick, string Runner, IReadOnlyList<string> ScriptArgs)
-{
-    public static string PathIn(string runDir) => Path.Combine(SlurmJobScript.StateDir(runDir), "batch.json");
-
-    public void Save(string runDir) => Files.WriteAllTextAtomic(PathIn(runDir), JsonSerializer.Serialize(this, RunRecords.Json) + "\n");
-
-    /// <summary>The batch a run folder holds, or null (at most 1 MB is read; a symlink is not followed).</summary>
-    public static SlurmBatch? Read(string runDir)
-    {
-        var path = PathIn(runDir);
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.LinkTarget is not null || info.Length > 1 << 20) return null;
-            return JsonSerializer.Deserialize<SlurmBatch>(File.ReadAllText(path), RunRecords.Json) is { Name: not null, ScriptArgs: not null } batch ? batch : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
-    }
-}
 
 /// <summary>
 /// run-all's Slurm side (<c>--executor slurm</c>, <c>--no-wait</c>, <c>--collect</c>): the checks before anything is

@@ -1,6 +1,4 @@
 #nullable enable
-using System.Globalization;
-using System.Text.Json;
 
 /// <summary>What one Slurm client command answered: its exit code and output, or that it could not be started.</summary>
 public sealed record SlurmAnswer(int ExitCode, string Output, string Errors, bool Started = true)
@@ -79,30 +77,4 @@ public static class SlurmCommands
         var id = first?.Split(';')[0];
         return id is not null && id.Length > 0 && id.All(char.IsAsciiDigit) ? id : null;
     }
-}
-
-/// <summary>A submitted batch as <c>&lt;run&gt;/.slurm/job.json</c> keeps it: the job id and the task names, in array order.</summary>
-public sealed record SlurmJob(string JobId, IReadOnlyList<string> Tasks, string SubmittedAt)
-{
-    public static string PathIn(string runDir) => Path.Combine(SlurmJobScript.StateDir(runDir), "job.json");
-
-    public void Save(string runDir) => Files.WriteAllTextAtomic(PathIn(runDir), JsonSerializer.Serialize(this, RunRecords.Json) + "\n");
-
-    /// <summary>The job a run folder holds, or null when it holds none (or not a readable one; at most 1 MB is read).</summary>
-    public static SlurmJob? Read(string runDir)
-    {
-        var path = PathIn(runDir);
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.LinkTarget is not null || info.Length > 1 << 20) return null;
-            var job = JsonSerializer.Deserialize<SlurmJob>(File.ReadAllText(path), RunRecords.Json);
-            return job is { JobId.Length: > 0, Tasks.Count: > 0 } ? job : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
-    }
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public DateTimeOffset Submitted =>
-        DateTimeOffset.TryParse(SubmittedAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : DateTimeOffset.Now;
 }
