@@ -22,7 +22,7 @@ public sealed record BatchOptions(
     /// <summary>Where the scripts run (<c>--executor</c>): "local" processes or a "slurm" job array.</summary>
     public string Executor { get; init; } = "local";
 
-    /// <summary>sbatch options for <c>--executor slurm</c> (<c>--slurm-args "--partition gpu --time 30"</c>), passed unchanged.</summary>
+    /// <summary>sbatch options for <c>--executor slurm</c> (<c>--slurm-args="--partition gpu --time 30"</c>), passed unchanged.</summary>
     public IReadOnlyList<string> SlurmArgs { get; init; } = [];
 
     /// <summary>With Slurm: submit and return (<c>--no-wait</c>); <c>--collect</c> finishes the batch later.</summary>
@@ -46,7 +46,7 @@ public static class BatchArgs
     static readonly RepeatedTextOption ArgsOption = new("args", "arguments for script S only (repeatable), e.g. --args mnist=\"--full --epochs 3\"", Placeholder: "S=\"A B\"");
     static readonly IntOption JobsOption = new("jobs", Environment.ProcessorCount, "run N scripts at once, by default one per core (metrics are the same as with 1)", Max: 64);
     static readonly ChoiceOption ExecutorOption = new("executor", ["local", "slurm"], "local", "run the scripts as local processes, or as one Slurm job array (sbatch; the run folder must be on a file system every node shares)");
-    static readonly TextOption SlurmArgsOption = new("slurm-args", null, "options for sbatch with --executor slurm, passed unchanged, e.g. --slurm-args \"--partition main --time 30\"", Placeholder: "\"A B\"");
+    static readonly TextOption SlurmArgsOption = new("slurm-args", null, "options for sbatch with --executor slurm, passed unchanged, e.g. --slurm-args=\"--partition main --time 30\" (with '=': the value starts with --)", Placeholder: "\"A B\"");
     static readonly FlagOption NoWaitOption = new("no-wait", "with --executor slurm: submit, print the job id and the command that finishes the batch, and return");
     static readonly TextOption CollectOption = new("collect", null, "wait for the Slurm job of run folder DIR (submitted with --no-wait), then write its summary and report", Placeholder: "DIR");
     static readonly TextOption ScriptsOption = new("scripts", null, "run the .csx files of another folder (default: scripts/)", Placeholder: "DIR");
