@@ -1,8 +1,14 @@
-// The hub the tools (run-all.csx, compare.csx, runs.csx) #load: the scripts' lib, then the tools' own modules in
-// dependency order. Tools/Ch13.Tools.csproj compiles exactly these files.
+// The hub the tools (run-all.csx, compare.csx, runs.csx, write-schema.csx) #load: the tools' one package, the scripts'
+// lib, then the tools' own modules in dependency order. Tools/Ch13.Tools.csproj compiles exactly these files.
+#r "nuget: Spectre.Console, 0.57.2"
 #load "../lib/ch13.csx"
 
-// reading runs: script folders, the notebook's numbers, images, the chapter's manifest
+// one table model, rendered as text, a terminal table, Markdown and HTML
+#load "lib/TextTables.cs"
+
+// reading runs: run records, script folders, the notebook's numbers, images, the chapter's manifest
+#load "lib/RunRecordFiles.cs"
+#load "lib/RunRecordSchema.cs"
 #load "lib/RunFolders.cs"
 #load "lib/References.cs"
 #load "lib/Images.cs"
@@ -33,7 +39,14 @@
 #load "lib/SlurmBatches.cs"
 #load "lib/BatchRuns.cs"
 
-// compare and runs
+// compare: what it compares, the numbers, the settings, the charts, then compare.md and compare.html; and runs
 #load "lib/RunSources.cs"
+#load "lib/CompareModel.cs"
+#load "lib/MetricDeltas.cs"
+#load "lib/SettingDifferences.cs"
+#load "lib/CompareCharts.cs"
+#load "lib/CompareTables.cs"
+#load "lib/CompareMarkdown.cs"
+#load "lib/CompareHtml.cs"
 #load "lib/Compare.cs"
 #load "lib/RunHistory.cs"

@@ -1,10 +1,10 @@
-#load "../lib/ch13.csx"
+#load "tools.csx"
 // Writes reference/metrics.schema.json from the run record types (lib/run/RunRecord.cs): run it after changing a record
-// (tests/Ch13.Tests/RunRecordTests fails while the committed schema is stale).
+// (tests/Ch13.Tools.Tests/RunRecordFilesTests fails while the committed schema is stale).
 // Usage: ./csx tools/write-schema.csx
 
 var root = Runs.RepoRoot(ScriptPath());
-RunRecords.WriteSchema(root);
-Console.WriteLine($"Wrote {RunRecords.SchemaPath(root)}");
+RunRecordSchema.Write(root);
+Console.WriteLine($"Wrote {RunRecordSchema.PathIn(root)}");
 
 static string ScriptPath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;

@@ -22,6 +22,13 @@ using static TorchSharp.torch;
 /// </remarks>
 public sealed class FlatParameters : IDisposable
 {
+    /// <summary>Zeroes the one gradient buffer of <paramref name="flat"/>; false (nothing done) when there is none to use.</summary>
+    public static bool ZeroGrads(FlatParameters? flat)
+    {
+        flat?.Grads.zero_();
+        return flat is not null;
+    }
+
     const long Align = 16; // float32 elements per 64 bytes
 
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -132,8 +139,7 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
 
     public override void zero_grad()
     {
-        if (Usable()) flat!.Grads.zero_();
-        else base.zero_grad();
+        if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad();
     }
 
     public override Tensor step(Func<Tensor>? closure = null)
@@ -233,8 +239,7 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
 
     public override void zero_grad()
     {
-        if (Usable()) flat!.Grads.zero_();
-        else base.zero_grad();
+        if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad();
     }
 
     public override Tensor step(Func<Tensor>? closure = null)

@@ -24,6 +24,20 @@ public static class Metrics
         return predictions;
     }
 
+    /// <summary>Predicted classes for rows of float features (a decision-region grid), in one batch.</summary>
+    public static long[] PredictClasses(nn.Module<Tensor, Tensor> model, float[,] points)
+    {
+        using var x = Tensors.Of(points);
+        return PredictClasses(model, x, batchSize: Math.Max(1, points.GetLength(0)));
+    }
+
+    /// <summary>Share of rows whose argmax matches the label.</summary>
+    public static double AccuracyOfLogits(Tensor logits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        return logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
+    }
+
     /// <summary>Share of positions where <paramref name="predicted"/> equals <paramref name="actual"/>.</summary>
     public static double Accuracy(IReadOnlyList<long> actual, IReadOnlyList<long> predicted)
     {

@@ -46,14 +46,14 @@ public sealed record TensorData(Tensor X, Tensor Y) : IDisposable
 }
 
 /// <summary>One epoch of training: mean train loss over batches, and validation numbers when there is a validation set.</summary>
-/// <remarks>Epochs count from 1, as the notebook prints them. JSON keys follow Lightning (<c>train_acc</c>, <c>valid_loss</c>…).</remarks>
+/// <remarks>Epochs count from 1, as the notebook prints them. JSON keys are <see cref="HistoryColumns"/>' names (Lightning's: <c>train_acc</c>, <c>valid_loss</c>…).</remarks>
 public sealed record EpochMetrics(
     int Epoch,
-    [property: JsonPropertyName("train_loss")] double TrainLoss,
-    [property: JsonPropertyName("train_acc")] double? TrainAccuracy,
-    [property: JsonPropertyName("valid_loss")] double? ValidLoss,
-    [property: JsonPropertyName("valid_acc")] double? ValidAccuracy,
-    [property: JsonPropertyName("lr")] double LearningRate);
+    [property: JsonPropertyName(HistoryColumns.TrainLossName)] double TrainLoss,
+    [property: JsonPropertyName(HistoryColumns.TrainAccuracyName)] double? TrainAccuracy,
+    [property: JsonPropertyName(HistoryColumns.ValidLossName)] double? ValidLoss,
+    [property: JsonPropertyName(HistoryColumns.ValidAccuracyName)] double? ValidAccuracy,
+    [property: JsonPropertyName(HistoryColumns.LearningRateName)] double LearningRate);
 
 /// <summary>
 /// Per-epoch metrics of one training run, in order (deterministic for a seed), how it ended and how long the loop

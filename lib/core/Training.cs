@@ -3,40 +3,6 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-/// <summary>Turns an <see cref="OptimizerSpec"/> into an optimiser (one switch, so choices stay closed).</summary>
-public static class Optimizers
-{
-    /// <summary>
-    /// The flat versions of TorchSharp's SGD and Adam (<see cref="FlatSgd"/>, <see cref="FlatAdam"/>): the same updates
-    /// bit for bit, as a handful of ops per step instead of a handful per parameter tensor. Every script trains through
-    /// these. An effect to know about: they move the parameters' storage (and their gradients') into one buffer each, so
-    /// each parameter becomes a view of it (<see cref="FlatParameters"/>); the module keeps its parameter objects.
-    /// </summary>
-    public static optim.Optimizer Flat(OptimizerSpec spec, IEnumerable<Parameter> parameters) => spec switch
-    {
-        Sgd sgd => new FlatSgd(parameters, sgd.LearningRate, momentum: sgd.Momentum, weightDecay: sgd.WeightDecay),
-        Adam adam => new FlatAdam(parameters, adam.LearningRate, weightDecay: adam.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "unknown optimizer spec"),
-    };
-
-    /// <summary>The current learning rate of the first parameter group.</summary>
-    public static double LearningRate(optim.Optimizer optimizer) => optimizer.ParamGroups.First().LearningRate;
-}
-
-/// <summary>Loss functions from a <see cref="LossSpec"/>, and whether accuracy means anything for them.</summary>
-public static class Losses
-{
-    public static Func<Tensor, Tensor, Tensor> Create(LossSpec spec) => spec switch
-    {
-        CrossEntropy => (logits, labels) => nn.functional.cross_entropy(logits, labels),
-        // The notebook squeezes the single output column before comparing with the targets.
-        MeanSquaredError => (pred, target) => nn.functional.mse_loss(pred.dim() == 2 ? pred[.., 0] : pred, target),
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "unknown loss spec"),
-    };
-
-    public static bool IsClassification(LossSpec spec) => spec is CrossEntropy;
-}
-
 /// <summary>
 /// The chapter's training loop, once: mini-batches in PyTorch's DataLoader order, then a validation pass
 /// per epoch. Pure apart from the model's weights (which it trains) and torch's random generator (which
@@ -119,7 +85,7 @@ public static class Training
                 if (penalty is not null) loss = loss + penalty(model);
                 var lossValue = loss.item<float>();
                 lossSum += lossValue;
-                if (classification) accuracySum += labels is null ? Accuracy(pred, y) : BatchAccuracy(pred, labels, order, start, count);
+                if (classification) accuracySum += labels is null ? Metrics.AccuracyOfLogits(pred, y) : BatchAccuracy(pred, labels, order, start, count);
                 batches++;
                 // A NaN/∞ loss only spreads: stop here, with the weights of the last finite step.
                 if (!float.IsFinite(lossValue) || !TryStep(loss, optimizer)) { status = RunStatus.Diverged; break; }
@@ -173,27 +139,17 @@ public static class Training
         model.eval();
         var pred = model.call(data.X);
         var loss = Losses.Create(lossSpec)(pred, data.Y).item<float>();
-        return (loss, Losses.IsClassification(lossSpec) ? Accuracy(pred, data.Y) : null);
+        return (loss, Losses.IsClassification(lossSpec) ? Metrics.AccuracyOfLogits(pred, data.Y) : null);
     }
 
-    /// <summary>Predicted classes (argmax of the logits) for rows of float features, in eval mode.</summary>
-    public static long[] PredictClasses(nn.Module<Tensor, Tensor> model, float[,] points)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        model.eval();
-        return model.call(Tensors.Of(points)).argmax(1).data<long>().ToArray();
-    }
+    /// <summary><see cref="Metrics.PredictClasses(nn.Module{Tensor, Tensor}, float[,])"/>, where scripts call it until they switch.</summary>
+    public static long[] PredictClasses(nn.Module<Tensor, Tensor> model, float[,] points) => Metrics.PredictClasses(model, points);
 
-    /// <summary>Share of rows whose argmax matches the label.</summary>
-    public static double Accuracy(Tensor logits, Tensor labels)
-    {
-        using var scope = NewDisposeScope();
-        return logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
-    }
+    /// <summary><see cref="Metrics.AccuracyOfLogits(Tensor, Tensor)"/>, where scripts call it until they switch.</summary>
+    public static double Accuracy(Tensor logits, Tensor labels) => Metrics.AccuracyOfLogits(logits, labels);
 
     /// <summary>
-    /// <see cref="Accuracy"/> of a training batch (rows <c>order[start..start+count)</c>) with the labels read from a
+    /// <see cref="Metrics.AccuracyOfLogits(Tensor, Tensor)"/> of a training batch (rows <c>order[start..start+count)</c>) with the labels read from a
     /// managed copy: one argmax instead of five tensor ops. The same float32 number (count / n, correctly rounded).
     /// </summary>
     public static double BatchAccuracy(Tensor logits, long[] labels, long[] order, long start, long count)

@@ -9,51 +9,6 @@ using static TorchSharp.torch;
 // aggregation of logged values, device); Callbacks observe and decide, and also show the progress (TrainerProgressBar)
 // and write metrics.csv (CsvLogger), which the config switches on as Lightning's Trainer does.
 
-/// <summary>What a step sees: the model, the batch (already on the trainer's device) and its index in the epoch.</summary>
-public sealed record StepInput(nn.Module<Tensor, Tensor> Model, Batch Batch, int BatchIndex);
-
-/// <summary>
-/// What a step returns: its loss (backpropagated by the trainer in training) and the values it logs, Lightning's
-/// <c>self.log(name, value)</c>. Every logged value is averaged over the epoch, weighted by batch size.
-/// </summary>
-public sealed record StepOutput(Tensor Loss, IReadOnlyDictionary<string, double> Logged);
-
-/// <summary>
-/// The user's part, a <c>LightningModule</c> as a record of functions: <c>Build</c> (<c>__init__</c>),
-/// <c>TrainingStep</c>, <c>ValidationStep</c>, <c>TestStep</c> and <c>ConfigureOptimizers</c>; <c>Hparams</c> are what
-/// <c>self.save_hyperparameters()</c> would record (numbers, text, lists of numbers), written to hparams.yaml.
-/// </summary>
-public sealed record LitTask(
-    Func<nn.Module<Tensor, Tensor>> Build,
-    Func<StepInput, StepOutput> TrainingStep,
-    Func<StepInput, StepOutput> ValidationStep,
-    Func<StepInput, StepOutput> TestStep,
-    Func<nn.Module<Tensor, Tensor>, optim.Optimizer> ConfigureOptimizers,
-    IReadOnlyDictionary<string, object>? Hparams = null);
-
-/// <summary>
-/// <c>pl.Trainer(max_epochs, limit_train_batches, limit_val_batches, limit_test_batches, accelerator)</c>; a limit of 0
-/// means all batches. <c>LogDir</c> is the CSVLogger's <c>save_dir</c>: a <see cref="CsvLogger"/> writes metrics.csv and
-/// hparams.yaml into <c>LogDir/lightning_logs/version_N/</c> (none when null), N being <c>LogVersion</c> or, when that is
-/// null, the next free number there (Lightning's). <c>ProgressBar</c> adds a <see cref="TrainerProgressBar"/>
-/// (Lightning's <c>enable_progress_bar</c>).
-/// </summary>
-public sealed record TrainerConfig(
-    int MaxEpochs = 10,
-    int LimitTrainBatches = 0,
-    int LimitValBatches = 0,
-    int LimitTestBatches = 0,
-    string Device = "cpu",
-    string? LogDir = null,
-    bool ProgressBar = true,
-    int? LogVersion = null);
-
-/// <summary>One epoch's aggregated metrics, keyed like Lightning's CSVLogger rows (epoch from 0, step = optimiser steps so far).</summary>
-public sealed record EpochLog(int Epoch, long Step, IReadOnlyDictionary<string, double> Metrics);
-
-/// <summary>How <see cref="Trainer.Fit"/> ended: per-epoch logs, status and the best checkpoint, if one was kept.</summary>
-public sealed record FitResult(IReadOnlyList<EpochLog> Epochs, RunStatus Status, string? BestModelPath, double? BestModelScore, double Seconds);
-
 /// <summary>
 /// Lightning's <c>Trainer</c>: <see cref="Fit"/> then <see cref="Test"/>. Holds the run's state for callbacks
 /// (<see cref="CurrentEpoch"/>, <see cref="GlobalStep"/>, <see cref="CallbackMetrics"/>, <see cref="ShouldStop"/>).
@@ -158,9 +113,6 @@ public sealed class Trainer : IDisposable
         return checkpoint.Epoch + 1;
     }
 
-    /// <summary>Lightning's <c>trainer.save_checkpoint(path)</c>: this trainer's state after its current epoch (<see cref="LightningCheckpoints"/>).</summary>
-    public void SaveCheckpoint(string path) => LightningCheckpoints.Save(this, path);
-
     FitResult FitLoop(LitTask task, DataModule data, Stopwatch clock, int firstEpoch)
     {
         var status = RunStatus.Completed;
@@ -177,13 +129,13 @@ public sealed class Trainer : IDisposable
             var train = Reduce("train");
             Each(c => c.OnTrainEpochEnd(this));
             FinishEpoch();
-            if (train.TryGetValue("train_loss", out var loss) && !double.IsFinite(loss)) { status = RunStatus.Diverged; break; }
+            if (train.TryGetValue(HistoryColumns.TrainLossName, out var loss) && !double.IsFinite(loss)) { status = RunStatus.Diverged; break; }
             if (ShouldStop) { status = RunStatus.EarlyStopped; break; }
             if (Cancel.IsCancellationRequested) { status = RunStatus.Interrupted; break; }
         }
         Each(c => c.OnTrainEnd(this));
         Each(c => c.OnFitEnd(this));
-        if (status == RunStatus.Completed && Config.ProgressBar) Out.WriteLine(Trainers.FitStopped(Config.MaxEpochs));
+        if (status == RunStatus.Completed && Config.ProgressBar) Out.WriteLine(TrainerText.FitStopped(Config.MaxEpochs));
         var best = Callbacks.OfType<ModelCheckpoint>().FirstOrDefault();
         return new FitResult(epochs.ToList(), status, best?.BestModelPath, best?.BestModelScore, clock.Elapsed.TotalSeconds);
     }
@@ -215,7 +167,7 @@ public sealed class Trainer : IDisposable
         Each(c => c.OnTestEpochEnd(this));
         Each(c => c.OnTestEnd(this));
         FinishEpoch(training: false);
-        if (Config.ProgressBar) Out.WriteLine(Trainers.TestTable(metrics, batches));
+        if (Config.ProgressBar) Out.WriteLine(TrainerText.TestTable(metrics, batches));
         return metrics;
     }
 
@@ -335,192 +287,5 @@ public sealed class Trainer : IDisposable
     {
         Optimizer?.Dispose();
         Model?.Dispose();
-    }
-}
-
-/// <summary>Formatting and files for the trainer: the progress line, Lightning's test table, metrics.csv, result histories.</summary>
-public static class Trainers
-{
-    /// <summary><c>Epoch 3/10: 860 batches, 2.1 s, 410 it/s, train_acc=0.912 train_loss=0.301 valid_acc=0.925 …</c></summary>
-    public static string ProgressLine(int epoch, int maxEpochs, int batches, double seconds, IReadOnlyDictionary<string, double> metrics) =>
-        $"Epoch {epoch}/{maxEpochs - 1}: {batches} batches, {seconds:F1} s, {(seconds > 0 ? batches / seconds : 0):F0} it/s, " +
-        string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Short(kv.Value)}"));
-
-    static string Short(double value) => Math.Abs(value) < 1e-3 && value != 0
-        ? value.ToString("0.00e+00", CultureInfo.InvariantCulture)
-        : value.ToString("0.000", CultureInfo.InvariantCulture);
-
-    /// <summary>Lightning's line when a fit ran all its epochs: <c>`Trainer.fit` stopped: `max_epochs=10` reached.</c></summary>
-    public static string FitStopped(int maxEpochs) => $"`Trainer.fit` stopped: `max_epochs={maxEpochs}` reached.";
-
-    /// <summary>
-    /// Lightning's ModelSummary table for <paramref name="model"/> (depth 1: its children): <c> | Name | Type | Params | Mode</c>,
-    /// then the trainable, non-trainable and total parameter counts, the estimated size in MB (float32: 4 bytes a
-    /// parameter) and how many modules are in train and eval mode.
-    /// </summary>
-    public static string ModelSummaryTable(nn.Module model)
-    {
-        var rows = model.named_children().Select((child, i) => new[]
-        {
-            i.ToString(CultureInfo.InvariantCulture), child.name, child.module.GetType().Name,
-            HumanCount(child.module.parameters().Sum(p => p.numel())), child.module.training ? "train" : "eval",
-        }).ToList();
-        string[] header = [" ", "Name", "Type", "Params", "Mode"];
-        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
-        string Row(string[] cells) => string.Join(" | ", cells.Select((cell, c) => cell.PadRight(widths[c])));
-        var headerLine = Row(header);
-        var rule = new string('-', headerLine.Length);
-        var text = new StringBuilder().AppendLine(headerLine).AppendLine(rule);
-        foreach (var row in rows) text.AppendLine(Row(row));
-        var trainable = Nets.CountParameters(model, trainableOnly: true);
-        var total = Nets.CountParameters(model);
-        var modules = model.modules().Prepend(model).ToList();
-        text.AppendLine(rule)
-            .AppendLine($"{HumanCount(trainable),-10} Trainable params")
-            .AppendLine($"{HumanCount(total - trainable),-10} Non-trainable params")
-            .AppendLine($"{HumanCount(total),-10} Total params")
-            .AppendLine($"{(total * 4 / 1e6).ToString("N3", CultureInfo.InvariantCulture),-10} Total estimated model params size (MB)")
-            .AppendLine($"{modules.Count(m => m.training),-10} Modules in train mode")
-            .Append($"{modules.Count(m => !m.training),-10} Modules in eval mode");
-        return text.ToString();
-    }
-
-    /// <summary>Lightning's <c>get_human_readable_count</c>: <c>330</c>, <c>25.8 K</c>, <c>100 K</c>, <c>1.2 M</c>.</summary>
-    public static string HumanCount(long number)
-    {
-        string[] labels = ["", "K", "M", "B", "T"];
-        var digits = number > 0 ? (int)Math.Floor(Math.Log10(number)) + 1 : 1;
-        var groups = Math.Min((int)Math.Ceiling(digits / 3.0), labels.Length);
-        var scaled = number * Math.Pow(10, -3 * (groups - 1));
-        var index = groups - 1;
-        return index < 1 || scaled >= 100
-            ? $"{((long)scaled).ToString("N0", CultureInfo.InvariantCulture)} {labels[index]}".TrimEnd()
-            : $"{scaled.ToString("N1", CultureInfo.InvariantCulture)} {labels[index]}";
-    }
-
-    /// <summary>Lightning's test metrics as the table shows them: one format, four decimals.</summary>
-    public static string TestValue(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
-
-    /// <summary>The box Lightning prints after <c>trainer.test</c>: one row per test metric.</summary>
-    public static string TestTable(IReadOnlyDictionary<string, double> metrics, int batches)
-    {
-        var rule = new string('─', 60);
-        var text = new StringBuilder().AppendLine(rule).AppendLine($"{"Test metric",-25}{"DataLoader 0",-35}").AppendLine(rule);
-        foreach (var (name, value) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            text.AppendLine($"{name,-25}{TestValue(value),-35}");
-        return text.Append(rule).Append($"\n({batches} test batches)").ToString();
-    }
-
-    /// <summary>
-    /// Writes the epoch logs as Lightning's CSVLogger lays out metrics.csv: <c>epoch,step</c> then every metric name in
-    /// sorted order, blank where an epoch did not log it. Written atomically, so it is whole after every epoch.
-    /// </summary>
-    public static void WriteCsv(string path, IReadOnlyList<EpochLog> rows)
-    {
-        var names = rows.SelectMany(r => r.Metrics.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
-        var text = new StringBuilder(string.Join(",", new[] { "epoch", "step" }.Concat(names))).Append('\n');
-        foreach (var row in rows)
-        {
-            var cells = names.Select(n => row.Metrics.TryGetValue(n, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "");
-            text.Append(string.Join(",", new[] { row.Epoch.ToString(CultureInfo.InvariantCulture), row.Step.ToString(CultureInfo.InvariantCulture) }.Concat(cells))).Append('\n');
-        }
-        Files.WriteAllTextAtomic(path, text.ToString());
-    }
-
-    /// <summary>
-    /// hparams.yaml as Lightning's <c>save_hparams_to_yaml</c> (PyYAML's default dump) writes it: keys sorted, one
-    /// <c>key: value</c> line each, a list as <c>- item</c> lines under its key, and <c>{}</c> when there are none.
-    /// </summary>
-    public static string HparamsYaml(IReadOnlyDictionary<string, object>? hparams)
-    {
-        if (hparams is null || hparams.Count == 0) return "{}\n";
-        static string Scalar(object? value) => value switch
-        {
-            null => "null",
-            bool b => b ? "true" : "false",
-            string text => text.Length == 0 || text.Any(c => ":#{}[],&*?|<>=!%@`'\"\n".Contains(c)) || text.Trim() != text
-                ? "'" + text.Replace("'", "''") + "'" : text,
-            double d => d.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
-            float f => f.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
-            IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "null",
-        };
-        var text = new StringBuilder();
-        foreach (var (name, value) in hparams.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            if (value is System.Collections.IEnumerable items and not string)
-            {
-                var list = items.Cast<object?>().ToList();
-                if (list.Count == 0) { text.Append(name).Append(": []\n"); continue; }
-                text.Append(name).Append(":\n");
-                foreach (var item in list) text.Append("- ").Append(Scalar(item)).Append('\n');
-            }
-            else text.Append(name).Append(": ").Append(Scalar(value)).Append('\n');
-        }
-        return text.ToString();
-    }
-
-    /// <summary>
-    /// The CSVLogger's next version under <paramref name="logsDir"/> (a <c>lightning_logs</c> folder, or several — a run
-    /// folder's and its kept sets'): one more than the highest <c>version_N</c> in any of them, 0 when there is none.
-    /// </summary>
-    public static int NextVersion(params string[] logsDirs) =>
-        logsDirs.Where(Directory.Exists)
-            .SelectMany(dir => Directory.GetDirectories(dir, "version_*"))
-            .Select(dir => int.TryParse(Path.GetFileName(dir)["version_".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
-            .DefaultIfEmpty(-1).Max() + 1;
-
-    /// <summary>
-    /// The fit as the chapter's <see cref="History"/> (epochs from 1) for <see cref="Plots.History"/>: train_loss,
-    /// train_acc, valid_loss, valid_acc and the first <c>lr-*</c> value the LearningRateMonitor logged.
-    /// </summary>
-    public static History ToHistory(FitResult fit) => ToHistory(fit, firstEpoch: 1);
-
-    /// <summary>As <see cref="ToHistory(FitResult)"/> with epochs counted from <paramref name="firstEpoch"/> (0: Lightning's numbers, for plots).</summary>
-    public static History ToHistory(FitResult fit, int firstEpoch) => new(
-        fit.Epochs.Select(e => new EpochMetrics(e.Epoch + firstEpoch,
-            Get(e, "train_loss") ?? double.NaN, Get(e, "train_acc"), Get(e, "valid_loss"), Get(e, "valid_acc"),
-            e.Metrics.Where(kv => kv.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(kv => (double?)kv.Value).FirstOrDefault() ?? double.NaN))
-           .ToList(),
-        fit.Status, fit.Seconds);
-
-    /// <summary>
-    /// The fit and its best checkpoint for <see cref="Plots.History"/>, in Lightning's epoch numbers (from 0, as the console,
-    /// the checkpoint names and metrics.csv count them): the marker for <c>epoch=8</c> sits at the epoch 8 point.
-    /// </summary>
-    public static (History History, CurveMark[] Marks) ForPlot(FitResult fit, ModelCheckpoint? checkpoint) =>
-        (ToHistory(fit, firstEpoch: 0),
-         checkpoint?.BestEpoch is int best
-             ? [new CurveMark(best, $"best {checkpoint.Monitor} {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])]
-             : []);
-
-    static double? Get(EpochLog e, string name) => e.Metrics.TryGetValue(name, out var v) ? v : null;
-}
-
-/// <summary>Devices by name, as <c>--device</c> takes them.</summary>
-public static class Devices
-{
-    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>; a CUDA device on a machine without one is a usage error.</summary>
-    public static Device Parse(string name)
-    {
-        var lower = name.Trim().ToLowerInvariant();
-        if (lower == "cpu") return CPU;
-        if (lower.StartsWith("cuda", StringComparison.Ordinal))
-        {
-            if (!cuda.is_available())
-                throw Ch13Exception.Usage($"--device {name}: CUDA is not available here (this pack uses TorchSharp-cpu). Use --device cpu.");
-            return device(lower);
-        }
-        throw Ch13Exception.Usage($"--device {name}: expected cpu, cuda or cuda:N.");
-    }
-
-    /// <summary>
-    /// Moves a module's parameters to <paramref name="device"/> unless they are all there already (TorchSharp's
-    /// <c>Module.to</c> leaves a handle per gradient behind even when nothing moves).
-    /// </summary>
-    public static void Move(nn.Module module, Device device)
-    {
-        if (module.parameters().All(p => p.device_type == device.type && p.device_index == device.index)) return;
-        module.to(device);
     }
 }

@@ -175,7 +175,7 @@ public static class RunSets
     /// </summary>
     public static bool IsReplaceable(string folder) =>
         !Directory.Exists(folder) || IsMissingOrEmpty(folder) || IsOurs(folder) || File.Exists(Path.Combine(folder, "metrics.json"))
-        || Directory.EnumerateFileSystemEntries(folder).All(e => Path.GetFileName(e) == Files.LockName || Files.IsTemp(Path.GetFileName(e)));
+        || Directory.EnumerateFileSystemEntries(folder).All(e => Path.GetFileName(e) == FolderLocks.LockName || Files.IsTemp(Path.GetFileName(e)));
 
     static bool IsMissingOrEmpty(string folder) => !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
 

@@ -221,15 +221,11 @@ public static class Runs
         return signals.Token;
     }
 
-    /// <summary>Prints a line unless the run is quiet.</summary>
-    public static void Log(Run run, string line)
-    {
-        if (!run.Quiet) Out.WriteLine(line);
-    }
+    /// <summary><see cref="Print.UnlessQuiet"/>, where scripts call it until they switch.</summary>
+    public static void Log(Run run, string line) => Print.UnlessQuiet(run, line);
 
-    /// <summary>A metric for a results line: fixed decimals, or "n/a" when the run never got that far.</summary>
-    public static string Number(double? value, string format = "F4") =>
-        value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+    /// <summary>A metric for a results line: <see cref="Numbers.Fixed"/> (forwards until the scripts call that).</summary>
+    public static string Number(double? value, string format = "F4") => Numbers.Fixed(value, format);
 
     /// <summary>What ran, where and how (all but the timings are the same for the same inputs).</summary>
     public static RunEnvironment EnvironmentInfo() => new(
@@ -309,7 +305,7 @@ public static class Runs
         if (record.Status != RunStatus.Diverged) return null;
         var where = Divergence(record.Series) is { } d ? $" at epoch {d.Epoch} ({d.What})" : " (the loss became NaN or infinite)";
         var hint = run.Options.Values.TryGetValue("lr", out var lr) && lr is double rate
-            ? $"try a smaller learning rate, e.g. --lr {Number(rate / 10)} (now {Number(rate)})"
+            ? $"try a smaller learning rate, e.g. --lr {Numbers.RoundTrip(rate / 10)} (now {Numbers.RoundTrip(rate)})"
             : "try a smaller learning rate";
         return $"Training diverged{where}: {hint}. The history up to there is in {metrics} (status \"diverged\").";
     }
@@ -333,8 +329,6 @@ public static class Runs
         !double.IsFinite(epoch.TrainLoss) ? epoch.TrainLoss.ToString(CultureInfo.InvariantCulture)
         : epoch.ValidLoss is double valid && !double.IsFinite(valid) ? valid.ToString(CultureInfo.InvariantCulture)
         : null;
-
-    static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();
 
     static string Relative(string path)
     {

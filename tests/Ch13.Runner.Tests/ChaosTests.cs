@@ -69,7 +69,7 @@ public sealed class ChaosTests(SharedRunner shared, ITestOutputHelper log) : ICl
             Clean(target, 1000 + trial);
             foreach (var folder in target.Folders)
             {
-                RunRecords.Read(Path.Combine(folder, "metrics.json")).Seed.Should().Be(1000 + trial, $"trial {trial}: the rerun's set is in {folder}");
+                RunRecordFiles.Read(Path.Combine(folder, "metrics.json")).Seed.Should().Be(1000 + trial, $"trial {trial}: the rerun's set is in {folder}");
                 CheckSet(folder, afterSignal[folder], [1000 + trial], $"trial {trial} rerun");
             }
             CheckNothingLeft(target, $"trial {trial} after the rerun");
@@ -104,7 +104,7 @@ public sealed class ChaosTests(SharedRunner shared, ITestOutputHelper log) : ICl
             before.Should().BeNull($"{because}: {folder} held a set, and it is gone");
             return;
         }
-        var record = RunRecords.Read(Path.Combine(folder, "metrics.json"));
+        var record = RunRecordFiles.Read(Path.Combine(folder, "metrics.json"));
         foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories)) CheckWhole(file, because);
         if (before is not null && Same(now, before)) return;
         record.Seed.Should().BeOneOf(newSeeds, $"{because}: {folder} changed, so it holds a new run's record");

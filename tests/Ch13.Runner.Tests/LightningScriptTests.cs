@@ -23,7 +23,7 @@ public sealed class LightningScriptTests(SharedRunner shared, Xunit.Abstractions
         return RunnerProcess.Complete(start, TimeSpan.FromMinutes(10), "lightning.csx " + string.Join(' ', args));
     }
 
-    static RunRecord Record(string outDir) => RunRecords.Read(Path.Combine(outDir, "metrics.json"));
+    static RunRecord Record(string outDir) => RunRecordFiles.Read(Path.Combine(outDir, "metrics.json"));
 
     static double Value(string outDir, string name) =>
         Record(outDir).SeriesNamed(ModelName)!.Values.Single(v => v.Name == name).Number!.Value;

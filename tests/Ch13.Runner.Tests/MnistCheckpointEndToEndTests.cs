@@ -30,7 +30,7 @@ public sealed class MnistCheckpointEndToEndTests(SharedRunner shared) : IClassFi
         var result = rerun.WaitForExit(Long);
 
         result.ExitCode.Should().Be(130, rerun.Describe());
-        var record = RunRecords.Read(Path.Combine(outDir, "metrics.json"));
+        var record = RunRecordFiles.Read(Path.Combine(outDir, "metrics.json"));
         record.Seed.Should().Be(9);
         record.Status.Should().Be(RunStatus.Interrupted);
         var values = record.Series.Single().Values;

@@ -35,9 +35,9 @@ public sealed class PackageReferenceTests : IDisposable
     }
 
     [Fact]
-    public void Every_nuget_reference_in_lib_and_scripts_is_provided_at_its_exact_version()
+    public void Every_nuget_reference_in_lib_scripts_and_tools_is_provided_at_its_exact_version()
     {
-        var references = new[] { "lib", "scripts" }
+        var references = new[] { "lib", "scripts", "tools" }
             .Select(folder => Path.Combine(Repo.Root, folder))
             .Where(Directory.Exists)
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*.csx", SearchOption.AllDirectories))

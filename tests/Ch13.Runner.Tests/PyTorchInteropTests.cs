@@ -103,7 +103,7 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
     }
 
     static double Value(string outDir, string series, string name) =>
-        RunRecords.Read(Path.Combine(outDir, "metrics.json")).SeriesNamed(series)!.Values.Single(v => v.Name == name).Number!.Value;
+        RunRecordFiles.Read(Path.Combine(outDir, "metrics.json")).SeriesNamed(series)!.Values.Single(v => v.Name == name).Number!.Value;
 
     [Fact]
     public void Eval_only_without_weights_is_a_usage_error_and_help_says_so()
@@ -138,7 +138,7 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
 
         csharp.ExitCode.Should().Be(0, csharp.Errors);
         csharp.Output.Should().Contain("(PyTorch state_dict); evaluating only, no training").And.NotContain("Epoch [");
-        RunRecords.Read(Path.Combine(outDir, "metrics.json")).Status.Should().Be(RunStatus.Evaluated);
+        RunRecordFiles.Read(Path.Combine(outDir, "metrics.json")).Status.Should().Be(RunStatus.Evaluated);
         Value(outDir, "MLP 784-32-16-10", "test_acc").Should().Be(TestAccuracy(python.Output));
         var (absolute, relative) = PyTorch.MaxDifference(PyTorch.ReadCsv(scratch.PathFor("notebook/logits.csv")),
                                                          PyTorch.ReadCsv(Path.Combine(outDir, "test_logits.csv")));
@@ -186,7 +186,7 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
         var evalDir = scratch.PathFor("eval");
         var evaluated = Script("auto_mpg", "--weights", pth, "--eval-only", "--quiet", "--out", evalDir);
         evaluated.ExitCode.Should().Be(0, evaluated.Errors);
-        RunRecords.Read(Path.Combine(evalDir, "metrics.json")).Status.Should().Be(RunStatus.Evaluated);
+        RunRecordFiles.Read(Path.Combine(evalDir, "metrics.json")).Status.Should().Be(RunStatus.Evaluated);
         var pythonMse = Printed(trained.Output, "Test MSE");
         var csharpMse = Value(evalDir, "MLP 9-10-6-4-1", "test_mse");
 
@@ -221,7 +221,7 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
         Script("xor", "--epochs", "20", "--quiet", "--out", trainDir).ExitCode.Should().Be(0);
         var loaded = PyTorch.RunScript("xor.py", "eval", Path.Combine(trainDir, "my_module.pth"));
         loaded.ExitCode.Should().Be(0, loaded.Errors);
-        var scriptAcc = RunRecords.Read(Path.Combine(trainDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!.Final!.ValidAccuracy;
+        var scriptAcc = RunRecordFiles.Read(Path.Combine(trainDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!.Final!.ValidAccuracy;
         var reloadedAcc = TestAccuracy(loaded.Output.Replace("valid accuracy", "test accuracy"));
 
         log.WriteLine($"xor Python → C#: valid acc {pythonAcc:F4} vs {csharpAcc:F4}; C# → Python: {scriptAcc:F4} vs {reloadedAcc:F4}");

@@ -75,7 +75,7 @@ public sealed class ScriptSmokeTests(SharedRunner shared, FewEpochRuns fewEpochs
         var references = References.Load(References.DefaultPath(Repo.Root));
         if (!references.TryGetValue(name, out var reference)) return; // init: the notebook printed nothing to compare
         var (_, outDir) = FewEpochRun(name);
-        var record = RunRecords.Read(Path.Combine(outDir, "metrics.json"));
+        var record = RunRecordFiles.Read(Path.Combine(outDir, "metrics.json"));
 
         reference.Values.Where(v => !References.Records(v, record))
             .Select(v => $"{v.Label}: {(v.Series is null ? "results" : $"series '{v.Series}'")} → {(v.IsHistory ? "history column " : "value ")}{v.Name}")
@@ -96,7 +96,7 @@ public sealed class ScriptSmokeTests(SharedRunner shared, FewEpochRuns fewEpochs
         Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["metrics.json", "history.png", "decision_regions.png", "my_module.pth"]);
         Png.Size(Path.Combine(outDir, "history.png")).Should().Be((1400, 500));
         Png.Size(Path.Combine(outDir, "decision_regions.png")).Should().Be((1400, 620));
-        var mlp = RunRecords.Read(Path.Combine(outDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!;
+        var mlp = RunRecordFiles.Read(Path.Combine(outDir, "metrics.json")).SeriesNamed("MLP 2-10-6-2")!;
         mlp.History.Should().HaveCount(11);
         mlp.Final!.ValidAccuracy.Should().BeInRange(0, 1);
     }

@@ -172,8 +172,8 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
         var ran = tools.Tool("run-all", "--quick", "--only", "xor,sequential", "--out", perScript, "--args", "xor=--epochs 3");
 
         ran.ExitCode.Should().Be(0, ran.Output + ran.Errors);
-        RunRecords.Read(Path.Combine(perScript, "xor", "metrics.json")).Epochs.Should().Be(3);
-        RunRecords.Read(Path.Combine(perScript, "sequential", "metrics.json")).Epochs.Should().NotBe(3);
+        RunRecordFiles.Read(Path.Combine(perScript, "xor", "metrics.json")).Epochs.Should().Be(3);
+        RunRecordFiles.Read(Path.Combine(perScript, "sequential", "metrics.json")).Epochs.Should().NotBe(3);
     }
 
     [Fact]

@@ -89,8 +89,8 @@ public sealed class FileErrorsTests : IDisposable
     [Fact]
     public void A_lock_path_that_is_a_folder_is_one_line()
     {
-        Directory.CreateDirectory(Path.Combine(temp.Path, Files.LockName));
-        FluentActions.Invoking(() => Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor")).Should().Throw<Ch13Exception>()
+        Directory.CreateDirectory(Path.Combine(temp.Path, FolderLocks.LockName));
+        FluentActions.Invoking(() => FolderLocks.Take(temp.Path, "xor", DateTimeOffset.Now, "out/xor")).Should().Throw<Ch13Exception>()
             .WithMessage("cannot lock out/xor: *.lock is a folder*rmdir*");
     }
 

@@ -24,7 +24,7 @@ public sealed class LightningParityTests : IDisposable
     {
         var logits = s.Model.call(s.Batch.X);
         var loss = nn.functional.cross_entropy(logits, s.Batch.Y);
-        return new StepOutput(loss, new Dictionary<string, double> { [$"{stage}_loss"] = loss.item<float>(), [$"{stage}_acc"] = Training.Accuracy(logits, s.Batch.Y) });
+        return new StepOutput(loss, new Dictionary<string, double> { [$"{stage}_loss"] = loss.item<float>(), [$"{stage}_acc"] = Metrics.AccuracyOfLogits(logits, s.Batch.Y) });
     }
 
     static LitTask Task() => new(
@@ -36,7 +36,7 @@ public sealed class LightningParityTests : IDisposable
     public void The_model_summary_is_lightnings_table()
     {
         using var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
-        Trainers.ModelSummaryTable(model).ReplaceLineEndings("\n").Should().Be(
+        TrainerText.ModelSummaryTable(model).ReplaceLineEndings("\n").Should().Be(
             "  | Name | Type    | Params | Mode \n" +
             "-----------------------------------\n" +
             "0 | 0    | Flatten | 0      | train\n" +
@@ -61,7 +61,7 @@ public sealed class LightningParityTests : IDisposable
     [InlineData(100480, "100 K")]
     [InlineData(1_234_567, "1.2 M")]
     public void Parameter_counts_read_as_lightning_prints_them(long count, string expected) =>
-        Trainers.HumanCount(count).Should().Be(expected);
+        TrainerText.HumanCount(count).Should().Be(expected);
 
     [Fact]
     public void A_fit_that_runs_all_its_epochs_says_so_and_test_metrics_share_one_format()

@@ -37,7 +37,7 @@ public sealed class ProgressTests
             foreach (var m in Epochs)
             {
                 log?.Invoke(m);
-                display.Update(m.Epoch, Progress.Describe("MLP", m, 3));
+                display.Update(m.Epoch, EpochProgressBar.Describe("MLP", m, 3));
             }
         return "history";
     }
@@ -52,13 +52,13 @@ public sealed class ProgressTests
     [InlineData(false, false, "plain", ProgressMode.Plain)]
     [InlineData(false, true, "live", ProgressMode.Live)]
     public void A_live_bar_is_shown_only_on_a_terminal_and_never_when_quiet(bool quiet, bool redirected, string? setting, ProgressMode expected) =>
-        Progress.ModeFor(quiet, redirected, setting).Should().Be(expected);
+        ProgressModes.For(quiet, redirected, setting).Should().Be(expected);
 
     [Fact]
     public void The_progress_line_shows_epoch_loss_and_accuracy_train_then_valid()
     {
-        Progress.Describe("MLP", Epochs[1], 3).Should().Be("MLP · epoch 2/3 · loss 0.4000/0.4200 · acc 0.800/0.790");
-        Progress.Describe("Regression", new EpochMetrics(5, 8.2171, null, null, null, 0.001), 200).Should().Be("Regression · epoch 5/200 · loss 8.2171");
+        EpochProgressBar.Describe("MLP", Epochs[1], 3).Should().Be("MLP · epoch 2/3 · loss 0.4000/0.4200 · acc 0.800/0.790");
+        EpochProgressBar.Describe("Regression", new EpochMetrics(5, 8.2171, null, null, null, 0.001), 200).Should().Be("Regression · epoch 5/200 · loss 8.2171");
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public static class RecordSchema
         lock (Loaded)
         {
             if (!Loaded.TryGetValue(repoRoot, out schema!))
-                Loaded[repoRoot] = schema = JsonSchema.FromText(File.ReadAllText(RunRecords.SchemaPath(repoRoot)));
+                Loaded[repoRoot] = schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(repoRoot, "reference", "metrics.schema.json")));
         }
         using var document = JsonDocument.Parse(json);
         var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });

@@ -100,14 +100,14 @@ public sealed class RobustnessTests : IDisposable
     public void Taking_the_lock_writes_the_pid_first_and_releasing_it_removes_the_file()
     {
         var started = DateTimeOffset.Now;
-        var held = Files.TakeLock(temp.Path, "xor", started, "out/xor");
+        var held = FolderLocks.Take(temp.Path, "xor", started, "out/xor");
         var lockPath = Path.Combine(temp.Path, ".lock");
 
         File.ReadLines(lockPath).First().Should().Be(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        Files.ReadLock(lockPath).Should().BeEquivalentTo(held);
-        Files.TakeLock(temp.Path, "xor", started, "out/xor").Pid.Should().Be(held.Pid, "the same process may take it again");
+        FolderLocks.Read(lockPath).Should().BeEquivalentTo(held);
+        FolderLocks.Take(temp.Path, "xor", started, "out/xor").Pid.Should().Be(held.Pid, "the same process may take it again");
 
-        Files.ReleaseLock(held);
+        FolderLocks.Release(held);
         File.Exists(lockPath).Should().BeFalse();
     }
 
@@ -119,7 +119,7 @@ public sealed class RobustnessTests : IDisposable
         var started = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
         WriteLock(holder.Id, holder.StartTime.ToUniversalTime(), started);
 
-        var error = FluentActions.Invoking(() => Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor"))
+        var error = FluentActions.Invoking(() => FolderLocks.Take(temp.Path, "xor", DateTimeOffset.Now, "out/xor"))
             .Should().Throw<Ch13Exception>().Which;
 
         error.ExitCode.Should().Be(1);
@@ -133,7 +133,7 @@ public sealed class RobustnessTests : IDisposable
         if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
         WriteLock(DeadPid(), DateTime.UtcNow.AddMinutes(-1), DateTimeOffset.Now.AddMinutes(-1));
 
-        Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
+        FolderLocks.Take(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
         Directory.GetFiles(temp.Path).Select(Path.GetFileName).Should().Equal(".lock");
     }
 
@@ -144,7 +144,7 @@ public sealed class RobustnessTests : IDisposable
         var stranger = StartSleeper();
         WriteLock(stranger.Id, stranger.StartTime.ToUniversalTime().AddHours(-3), DateTimeOffset.Now.AddHours(-3));
 
-        Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
+        FolderLocks.Take(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
     }
 
     [Fact]
@@ -152,20 +152,20 @@ public sealed class RobustnessTests : IDisposable
     {
         File.WriteAllText(Path.Combine(temp.Path, ".lock"), "not a lock\n");
 
-        Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
+        FolderLocks.Take(temp.Path, "xor", DateTimeOffset.Now, "out/xor").Pid.Should().Be(Environment.ProcessId);
     }
 
     [Fact]
     public void Releasing_never_removes_a_lock_another_run_has_taken_since()
     {
         if (OperatingSystem.IsWindows()) return; // the helper processes are `sleep` and `true`
-        var held = Files.TakeLock(temp.Path, "xor", DateTimeOffset.Now, "out/xor");
+        var held = FolderLocks.Take(temp.Path, "xor", DateTimeOffset.Now, "out/xor");
         var other = StartSleeper();
         WriteLock(other.Id, other.StartTime.ToUniversalTime(), DateTimeOffset.Now);
 
-        Files.ReleaseLock(held);
+        FolderLocks.Release(held);
 
-        Files.ReadLock(Path.Combine(temp.Path, ".lock"))!.Pid.Should().Be(other.Id);
+        FolderLocks.Read(Path.Combine(temp.Path, ".lock"))!.Pid.Should().Be(other.Id);
     }
 
     // --- How a run ends

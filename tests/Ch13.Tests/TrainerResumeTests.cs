@@ -34,7 +34,7 @@ public class TrainerResumeTests : IDisposable
     {
         var logits = s.Model.call(s.Batch.X);
         var loss = nn.functional.cross_entropy(logits, s.Batch.Y);
-        return new StepOutput(loss, new Dictionary<string, double> { [$"{stage}_loss"] = loss.item<float>(), [$"{stage}_acc"] = Training.Accuracy(logits, s.Batch.Y) });
+        return new StepOutput(loss, new Dictionary<string, double> { [$"{stage}_loss"] = loss.item<float>(), [$"{stage}_acc"] = Metrics.AccuracyOfLogits(logits, s.Batch.Y) });
     }
 
     sealed record Outcome(IReadOnlyList<EpochLog> Epochs, float[] Weights, float[] Moments, ModelCheckpoint Checkpoint, EarlyStopping EarlyStopping,

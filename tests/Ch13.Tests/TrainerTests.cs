@@ -55,7 +55,7 @@ public class TrainerTests : IDisposable
         calls?.Add($"{stage}_step {s.BatchIndex}");
         var logits = s.Model.call(s.Batch.X);
         var loss = nn.functional.cross_entropy(logits, s.Batch.Y);
-        return new StepOutput(loss, new Dictionary<string, double> { [$"{stage}_loss"] = loss.item<float>(), [$"{stage}_acc"] = Training.Accuracy(logits, s.Batch.Y) });
+        return new StepOutput(loss, new Dictionary<string, double> { [$"{stage}_loss"] = loss.item<float>(), [$"{stage}_acc"] = Metrics.AccuracyOfLogits(logits, s.Batch.Y) });
     }
 
     static LitTask RecordingTask(List<string> calls) => new(
@@ -294,8 +294,8 @@ public class TrainerTests : IDisposable
         given.Test(Task(), data); // no hparams: Lightning's "{}"
         File.ReadAllText(Path.Combine(logs, "version_7", "hparams.yaml")).Should().Be("{}\n");
         File.ReadAllLines(Path.Combine(logs, "version_7", "metrics.csv")).Should().HaveCount(2);
-        Trainers.NextVersion(logs, Path.Combine(temp.Path, "missing")).Should().Be(8);
-        Trainers.NextVersion(Path.Combine(temp.Path, "missing")).Should().Be(0);
+        LightningLogs.NextVersion(logs, Path.Combine(temp.Path, "missing")).Should().Be(8);
+        LightningLogs.NextVersion(Path.Combine(temp.Path, "missing")).Should().Be(0);
     }
 
     [Fact]

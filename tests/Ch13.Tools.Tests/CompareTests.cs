@@ -123,10 +123,10 @@ public sealed class CompareTests : IDisposable
 
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences).Scripts.Single();
 
-        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc")).Should().BeFalse("accuracy went down");
-        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_loss")).Should().BeTrue("loss went down");
-        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · test_acc")).Should().BeNull("unchanged");
-        Compare.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · epochs")).Should().BeNull("epochs have no better direction");
+        MetricDeltas.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc")).Should().BeFalse("accuracy went down");
+        MetricDeltas.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_loss")).Should().BeTrue("loss went down");
+        MetricDeltas.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · test_acc")).Should().BeNull("unchanged");
+        MetricDeltas.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · epochs")).Should().BeNull("epochs have no better direction");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.Should().Contain("<td class=\"num\"><span class=\"bad\">−0.1000</span></td>").And.Contain("<td class=\"num\"><span class=\"ok\">−0.0500</span></td>");
         html.Should().Contain("<td><span class=\"bad\">worse</span></td>").And.Contain("<td><span class=\"ok\">better</span></td>");
@@ -275,13 +275,17 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void Notebook_rows_show_the_printed_value_beside_both_runs_and_their_delta()
     {
-        var a = new FidelityRow[] { new("valid loss, epoch 1", "0.6938", "0.6938", 0, Agreement.Equal), new("demo", "[0.1, 0.2]", null, null, null) };
-        var b = new FidelityRow[] { new("valid loss, epoch 1", "0.6938", "0.7000", 0.0062, Agreement.Differs), new("demo", "[0.1, 0.2]", null, null, null) };
+        // The fake MLP's valid_loss at epoch 1 is 0.91 (+ the shift); "missing" names a value no run recorded.
+        ScriptReference reference = new("xor", "XOR", null,
+        [
+            new ReferenceValue("valid loss, epoch 1", FakeRuns.Mlp, "valid_loss", 1, [0.91], "0.9100", 4),
+            new ReferenceValue("missing", null, "missing", null, [0.1, 0.2], "[0.1, 0.2]", 1),
+        ]);
 
-        var rows = Compare.NotebookRows(a, b);
+        var rows = MetricDeltas.NotebookRows(reference, [FakeRuns.Record("xor"), FakeRuns.Record("xor", lossShift: 0.00621)]);
 
-        rows.Select(r => (r.Metric, r.A, r.B, r.Notebook)).Should().Equal(("valid loss, epoch 1", "0.6938", "0.7000", "0.6938"), ("demo", null, null, "[0.1, 0.2]"));
-        rows[0].Delta.Should().BeApproximately(0.0062, 1e-12);
+        rows.Select(r => (r.Metric, r.A, r.B, r.Notebook)).Should().Equal(("valid loss, epoch 1", "0.9100", "0.9162", "0.9100"), ("missing", null, null, "[0.1, 0.2]"));
+        rows[0].Delta.Should().BeApproximately(0.0062, 1e-12, "compared at the notebook's precision");
         rows[0].Changed.Should().BeTrue();
         rows[1].Changed.Should().BeFalse("neither run recorded it");
     }
@@ -421,7 +425,7 @@ public sealed class CompareTests : IDisposable
         comparison.Differences.Select(d => $"{d.Setting}: {string.Join(" | ", d.Values)}").Should().Equal(
             "arguments: --quick | --lr 0.02", "settings: quick | full", "seed: 1 | 7", "runner: test | dotnet-script", "TorchSharp: 0.107.0 | 0.105.0",
             "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
-        Compare.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
+        SettingDifferences.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.IndexOf("## What differs").Should().BeLessThan(md.IndexOf("## xor"));
         md.Should().Contain("| arguments | `--quick` | `--lr 0.02` |");
@@ -491,13 +495,13 @@ public sealed class RunFoldersTests : IDisposable
     [Fact]
     public void Deltas_are_formatted_by_type_and_magnitude()
     {
-        Compare.Delta(-38, integers: true).Should().Be("−38");
-        Compare.Delta(1.6e-7).Should().Be("+1.6e-7");
-        Compare.Delta(-0.759).Should().Be("−0.7590");
-        Compare.Delta(6.7312).Should().Be("+6.731");
-        Compare.Delta(120.56).Should().Be("+120.6");
-        Compare.Delta(0).Should().Be("0");
-        Compare.Delta(null).Should().Be("");
+        CompareTables.Delta(-38, integers: true).Should().Be("−38");
+        CompareTables.Delta(1.6e-7).Should().Be("+1.6e-7");
+        CompareTables.Delta(-0.759).Should().Be("−0.7590");
+        CompareTables.Delta(6.7312).Should().Be("+6.731");
+        CompareTables.Delta(120.56).Should().Be("+120.6");
+        CompareTables.Delta(0).Should().Be("0");
+        CompareTables.Delta(null).Should().Be("");
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class RunHistoryTests : IDisposable
     {
         var folder = ThreeRuns();
 
-        RunHistory.KeptRuns(folder).Select(d => RunRecords.Read(Path.Combine(d, "metrics.json")).Arguments[1]).Should().Equal("2", "1");
+        RunHistory.KeptRuns(folder).Select(d => RunRecordFiles.Read(Path.Combine(d, "metrics.json")).Arguments[1]).Should().Equal("2", "1");
         RunHistory.Runs(folder).Select(r => (r.Latest, r.Record!.Arguments[1])).Should().Equal((true, "3"), (false, "2"), (false, "1"));
     }
 

@@ -1,5 +1,4 @@
 #nullable enable
-using System.Globalization;
 using Spectre.Console;
 
 /// <summary>
@@ -18,9 +17,9 @@ public static class BatchConsole
             {
                 ScriptWaiting w => (new TextCell("pending"), "", Shorten(w.State, 70)),
                 ScriptStarted => (new TextCell("running", Style: CellStyle.Highlight), "0 s", ""),
-                ScriptRunning r => (new TextCell("running", Style: CellStyle.Highlight), $"{r.Seconds:F0} s", Shorten(r.LastLine ?? "", 70)),
+                ScriptRunning r => (new TextCell("running", Style: CellStyle.Highlight), $"{Numbers.Fixed(r.Seconds, "F0")} s", Shorten(r.LastLine ?? "", 70)),
                 ScriptFinished f => (new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
-                                     $"{f.Result.WallSeconds:F1} s",
+                                     $"{Numbers.Fixed(f.Result.WallSeconds, "F1")} s",
                                      f.Result.KeyMetric is { Value: { } value } k ? $"{RunFolders.Label(k)} {BatchSummaries.Number(value)}" : f.Result.Note ?? ""),
                 _ => rows[e.Index],
             };
@@ -50,7 +49,7 @@ public static class BatchConsole
                     break;
                 case ScriptRunning r when r.Seconds - lastPrinted >= 30:
                     lastPrinted = r.Seconds;
-                    Out.WriteLine($"{prefix}: still running after {r.Seconds:F0} s{(r.LastLine is null ? "" : $" · {Shorten(r.LastLine, 100)}")}");
+                    Out.WriteLine($"{prefix}: still running after {Numbers.Fixed(r.Seconds, "F0")} s{(r.LastLine is null ? "" : $" · {Shorten(r.LastLine, 100)}")}");
                     break;
                 case ScriptFinished f:
                     Out.WriteLine($"{prefix}: {Describe(f.Result)}{(f.Result.Ok ? "" : $"; log: {Relative(Path.Combine(runDir, f.Result.Log))}")}");
@@ -61,8 +60,8 @@ public static class BatchConsole
     }
 
     static string Describe(ScriptResult r) =>
-        $"{r.Status}{(r.Ok || r.Note is null ? "" : $" ({r.Note})")} in {r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s"
-        + (r.TrainSeconds is { } t ? $" (train {t.ToString("F1", CultureInfo.InvariantCulture)} s)" : "")
+        $"{r.Status}{(r.Ok || r.Note is null ? "" : $" ({r.Note})")} in {Numbers.Fixed(r.WallSeconds, "F1")} s"
+        + (r.TrainSeconds is { } t ? $" (train {Numbers.Fixed(t, "F1")} s)" : "")
         + (r.KeyMetric is { Value: { } value } k ? $" · {RunFolders.Label(k)} {BatchSummaries.Number(value)}" : "");
 
     static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

@@ -14,7 +14,7 @@ public static class BatchHeadline
         var skipped = summary.Scripts.Count(s => s.Status == ScriptResults.Skipped);
         var args = summary.ScriptArgs.Count > 0 ? $" · script arguments `{string.Join(' ', summary.ScriptArgs)}`" : "";
         return $"Started {Timestamp(summary.StartedAt)} · {summary.Scripts.Count} script{(summary.Scripts.Count == 1 ? "" : "s")}{(summary.Quick ? " (--quick)" : "")} · runner {summary.Runner}{args} · "
-            + $"wall {summary.WallSeconds.ToString("F1", CultureInfo.InvariantCulture)} s · **{ok} ok, {failed} failed{(interrupted > 0 ? $", {interrupted} interrupted" : "")}{(skipped > 0 ? $", {skipped} skipped" : "")}**";
+            + $"wall {Numbers.Fixed(summary.WallSeconds, "F1")} s · **{ok} ok, {failed} failed{(interrupted > 0 ? $", {interrupted} interrupted" : "")}{(skipped > 0 ? $", {skipped} skipped" : "")}**";
     }
 
     /// <summary>An ISO timestamp to the second: <c>2026-11-26 08:55:30</c>.</summary>

@@ -1,5 +1,4 @@
 #nullable enable
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -36,8 +35,8 @@ public static class BatchSummaries
         [
             s.Script,
             new TextCell(s.Note is null || s.Ok ? s.Status : $"{s.Status} ({s.Note})", Style: s.Ok ? CellStyle.Ok : s.Status == ScriptResults.Skipped ? CellStyle.Muted : CellStyle.Bad),
-            s.Status == ScriptResults.Skipped ? "" : s.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
-            s.TrainSeconds?.ToString("F1", CultureInfo.InvariantCulture),
+            s.Status == ScriptResults.Skipped ? "" : Numbers.Fixed(s.WallSeconds, "F1"),
+            s.TrainSeconds is { } train ? Numbers.Fixed(train, "F1") : "",
             s.KeyMetric is { } key ? RunFolders.Label(key) : "",
             s.KeyMetric?.Value is { } value ? Number(value) : "",
             References.ForKeyMetric(references.GetValueOrDefault(s.Script), s.KeyMetric)?.NotebookText,
@@ -67,8 +66,5 @@ public static class BatchSummaries
 
     /// <summary>A metric as tables show it: 4 decimals for small numbers, fewer for large ones, tiny ones in scientific notation (1.6e-7, not 0.0000).</summary>
     public static string Number(double value) =>
-        !double.IsFinite(value) ? value.ToString(CultureInfo.InvariantCulture)
-        : value != 0 && Math.Abs(value) < 1e-3 ? RunFolders.Display(value)
-        : Math.Abs(value) >= 1000 ? value.ToString("F1", CultureInfo.InvariantCulture)
-        : value.ToString("F4", CultureInfo.InvariantCulture);
+        !double.IsFinite(value) || (value != 0 && Math.Abs(value) < 1e-3) ? RunFolders.Display(value) : Numbers.Fixed(value, Math.Abs(value) >= 1000 ? "F1" : "F4");
 }

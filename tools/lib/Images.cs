@@ -1,5 +1,4 @@
 #nullable enable
-using System.Globalization;
 using SkiaSharp;
 
 /// <summary>
@@ -12,7 +11,7 @@ public sealed record ImageDiff(double Score, double ChangedPixels, bool SameSize
     public bool Identical => Score == 0 && SameSize;
 }
 
-/// <summary>Image comparison for run comparisons: a difference score and an A | B | difference composite (SkiaSharp, via ScottPlot).</summary>
+/// <summary>Image comparison for run comparisons: a difference score, an image of where two differ, compact WebP copies (SkiaSharp, via ScottPlot).</summary>
 public static class Images
 {
     static readonly SKColor Changed = new(214, 39, 40);
@@ -24,46 +23,6 @@ public static class Images
         using var b = Decode(pathB);
         var (score, changed, _) = Compare(a, b);
         return new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
-    }
-
-    /// <summary>
-    /// Writes a PNG with A and B side by side and a third panel showing A faded with the changed pixels in red,
-    /// each labelled; panels are scaled to at most <paramref name="panelWidth"/> pixels wide. Returns the difference.
-    /// </summary>
-    public static ImageDiff SideBySide(string pathA, string pathB, string labelA, string labelB, string outPath, int panelWidth = 640)
-    {
-        using var a = Decode(pathA);
-        using var b = Decode(pathB);
-        var (score, changed, mask) = Compare(a, b);
-        var diff = new ImageDiff(score, changed, a.Width == b.Width && a.Height == b.Height, a.Width, a.Height, b.Width, b.Height);
-        using var difference = DifferencePanel(a, mask);
-
-        var scale = Math.Min(1.0, panelWidth / (double)Math.Max(a.Width, b.Width));
-        var (w, h) = ((int)Math.Round(Math.Max(a.Width, b.Width) * scale), (int)Math.Round(Math.Max(a.Height, b.Height) * scale));
-        const int header = 34, gap = 12;
-        using var surface = SKSurface.Create(new SKImageInfo(3 * w + 2 * gap, h + header));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 17);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
-        var panels = new (SKBitmap Image, string Label)[]
-        {
-            (a, labelA),
-            (b, labelB),
-            (difference, diff.Identical ? "difference: identical" : $"difference: {(diff.ChangedPixels * 100).ToString("F2", CultureInfo.InvariantCulture)}% of pixels, score {diff.Score.ToString("F4", CultureInfo.InvariantCulture)}" + (diff.SameSize ? "" : " (size changed)")),
-        };
-        for (var i = 0; i < panels.Length; i++)
-        {
-            var x = i * (w + gap);
-            canvas.DrawText(panels[i].Label, x + 4, header - 11, SKTextAlign.Left, font, ink);
-            using var image = SKImage.FromBitmap(panels[i].Image);
-            canvas.DrawImage(image, SKRect.Create(x, header, (float)(panels[i].Image.Width * scale), (float)(panels[i].Image.Height * scale)), sampling);
-        }
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        Files.WriteAtomic(outPath, temp => File.WriteAllBytes(temp, png.ToArray()));
-        return diff;
     }
 
     /// <summary>

@@ -150,8 +150,8 @@ public static class References
         if (value.Epoch is int epoch)
         {
             var metrics = series!.History.FirstOrDefault(e => e.Epoch == epoch);
-            return metrics is null || !HistoryColumns.TryGetValue(value.Name, out var column) ? null
-                : column(metrics) is double x ? new Recorded([x], null) : new Recorded([], null);
+            return metrics is null || HistoryColumns.Named(value.Name) is not { } column ? null
+                : column.Read(metrics) is double x ? new Recorded([x], null) : new Recorded([], null);
         }
         var recorded = series is null ? record.Result(value.Name) : series.Value(value.Name);
         return recorded is null ? null
@@ -166,7 +166,7 @@ public static class References
         var series = value.Series is null ? null : record.SeriesNamed(value.Series);
         if (value.Series is not null && series is null) return false;
         if (value.IsHistory)
-            return HistoryColumns.TryGetValue(value.Name, out var column) && series!.History.Any(e => column(e) is not null);
+            return HistoryColumns.Named(value.Name) is { } column && series!.History.Any(e => column.Read(e) is not null);
         return (series is null ? record.Result(value.Name) : series.Value(value.Name)) is not null;
     }
 
@@ -184,20 +184,11 @@ public static class References
         reference.Values.LastOrDefault(v => !v.IsHistory && v.Notebook.Count == 1)
         ?? reference.Values.Where(v => v.IsHistory && v.Notebook.Count == 1).OrderBy(v => v.Epoch).LastOrDefault();
 
-    /// <summary>The history columns a reference can name, as metrics.json writes them.</summary>
-    public static readonly IReadOnlyDictionary<string, Func<EpochMetrics, double?>> HistoryColumns = new Dictionary<string, Func<EpochMetrics, double?>>
-    {
-        ["train_loss"] = e => e.TrainLoss,
-        ["train_acc"] = e => e.TrainAccuracy,
-        ["valid_loss"] = e => e.ValidLoss,
-        ["valid_acc"] = e => e.ValidAccuracy,
-        ["lr"] = e => e.LearningRate,
-    };
-
-    static string NumbersText(IReadOnlyList<double> numbers, int decimals) =>
+    /// <summary>Numbers at the notebook's precision: one as a number, several as a list (<c>[0.1000, 0.2000]</c>).</summary>
+    public static string NumbersText(IReadOnlyList<double> numbers, int decimals) =>
         numbers.Count == 1 ? Format(numbers[0], decimals) : "[" + string.Join(", ", numbers.Select(x => Format(x, decimals))) + "]";
 
     // Ours at the notebook's precision; full precision (Python repr) when the notebook printed more than 6 decimals.
     static string Format(double value, int decimals) =>
-        decimals > 6 ? value.ToString("R", CultureInfo.InvariantCulture) : value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+        decimals > 6 ? value.ToString("R", CultureInfo.InvariantCulture) : Numbers.Fixed(value, "F" + decimals);
 }

@@ -90,14 +90,14 @@ public static class ReportSections
 
     /// <summary>One row per model: how its training ended, its last epoch and training time, and its last epoch's metrics.</summary>
     public static TextTable SeriesTable(RunRecord record) => TextTable.Of(
-        [new("model"), new("status"), TextColumn.Number("epochs"), TextColumn.Number("train (s)"), .. RunFolders.HistoryColumns.Select(c => TextColumn.Number(c.Name))],
+        [new("model"), new("status"), TextColumn.Number("epochs"), TextColumn.Number("train (s)"), .. HistoryColumns.All.Select(c => TextColumn.Number(c.Name))],
         record.Series.Select(s => (IReadOnlyList<TextCell>)
         [
             s.Name,
             new TextCell(RunStatuses.Text(s.Status), Style: s.Status is RunStatus.Completed or RunStatus.EarlyStopped ? CellStyle.Ok : CellStyle.Bad),
             s.Final is { } last ? last.Epoch.ToString(CultureInfo.InvariantCulture) : "",
             record.Timings.SeriesTrainSeconds.TryGetValue(s.Name, out var seconds) ? F2(seconds) : "",
-            .. RunFolders.HistoryColumns.Select(c => (TextCell)(s.Final is { } f && c.Read(f) is { } x ? RunFolders.Display(x) : "")),
+            .. HistoryColumns.All.Select(c => (TextCell)(s.Final is { } f && c.Read(f) is { } x ? RunFolders.Display(x) : "")),
         ]));
 
     public static TextCell Status(ScriptResult r) =>
@@ -112,9 +112,9 @@ public static class ReportSections
     /// <summary>The id of a script's section (its name, with anything but letters, digits, _ and - as '-').</summary>
     public static string Anchor(string script) => "script-" + Regex.Replace(script, "[^A-Za-z0-9_-]", "-");
 
-    public static string F1(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+    public static string F1(double value) => Numbers.Fixed(value, "F1");
 
-    static string F2(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+    static string F2(double value) => Numbers.Fixed(value, "F2");
 
     // Config strings that span lines (a model's printed structure), to show as printed rather than JSON-escaped.
     static IEnumerable<(string Path, string Text)> MultilineStrings(JsonElement node, string path)

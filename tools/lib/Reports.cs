@@ -1,5 +1,4 @@
 #nullable enable
-using System.Globalization;
 
 /// <summary>
 /// report.html for a run folder: one page, a summary table at the top linking to a section per script (what it

@@ -7,9 +7,6 @@ using System.Globalization;
 /// </summary>
 public sealed record ScriptFolder(string Script, string Dir, RunRecord? Record, IReadOnlyList<string> Images);
 
-/// <summary>One column of a training history: its name as metrics.json writes it, which way it improves, and how to read it from an epoch.</summary>
-public sealed record HistoryColumn(string Name, Better? Better, Func<EpochMetrics, double?> Read);
-
 /// <summary>
 /// Reading run outputs: script folders, their run records (<see cref="RunRecords"/>) and PNGs, and the values a record
 /// holds under the names users see: a series' name and the value's ("MLP 2-10-6-2 · valid_acc"), or a run value's own name.
@@ -42,7 +39,7 @@ public static class RunFolders
     /// <summary>Reads one script folder; its name is <paramref name="name"/>, else the record's script, else the folder's name.</summary>
     public static ScriptFolder Read(string dir, string? name)
     {
-        var record = RunRecords.TryRead(MetricsPath(dir));
+        var record = RunRecordFiles.TryRead(MetricsPath(dir));
         var script = name ?? record?.Script ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
         return new ScriptFolder(script, Path.GetFullPath(dir), record, Images(dir));
     }
@@ -55,16 +52,6 @@ public static class RunFolders
             .Where(f => !f.Split('/').Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal)
             .ToList();
-
-    /// <summary>The columns of a history, in the order tables and charts show them.</summary>
-    public static readonly IReadOnlyList<HistoryColumn> HistoryColumns =
-    [
-        new("train_loss", Better.Lower, e => e.TrainLoss),
-        new("train_acc", Better.Higher, e => e.TrainAccuracy),
-        new("valid_loss", Better.Lower, e => e.ValidLoss),
-        new("valid_acc", Better.Higher, e => e.ValidAccuracy),
-        new("lr", null, e => e.LearningRate),
-    ];
 
     /// <summary>A value's name as users see it: <c>series · name</c>, or just the name for a run value.</summary>
     public static string Label(string? series, string name) => series is null ? name : $"{series} · {name}";
@@ -80,7 +67,7 @@ public static class RunFolders
     {
         if (series.Final is not { } final) return [];
         var values = new List<RunValue> { RunValue.Of("epochs", final.Epoch) };
-        foreach (var column in HistoryColumns)
+        foreach (var column in HistoryColumns.All)
             if (column.Read(final) is { } x) values.Add(RunValue.Of(column.Name, x, column.Better));
         return values;
     }
@@ -122,10 +109,10 @@ public static class RunFolders
     {
         if (!double.IsFinite(x)) return x.ToString(CultureInfo.InvariantCulture);
         if (x == 0) return "0";
-        if (!significant && x == Math.Round(x) && Math.Abs(x) < 1e15) return x.ToString("F0", CultureInfo.InvariantCulture);
+        if (!significant && x == Math.Round(x) && Math.Abs(x) < 1e15) return Numbers.Fixed(x, "F0");
         if (Math.Abs(x) < 1e-3 || Math.Abs(x) >= 1e15) return x.ToString("0.###e-0", CultureInfo.InvariantCulture);
-        if (significant) return x.ToString("F" + Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(x))), 0, 4), CultureInfo.InvariantCulture);
-        return Math.Abs(x) >= 1000 ? x.ToString("F1", CultureInfo.InvariantCulture) : x.ToString("F4", CultureInfo.InvariantCulture);
+        if (significant) return Numbers.Fixed(x, "F" + Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(x))), 0, 4));
+        return Numbers.Fixed(x, Math.Abs(x) >= 1000 ? "F1" : "F4");
     }
 
     /// <summary>Whether two values hold the same number, list (and shape) and text: NaN equals NaN, a missing value only a missing one.</summary>

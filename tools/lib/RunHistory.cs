@@ -34,8 +34,8 @@ public static class RunHistory
     public static IReadOnlyList<PastRun> Runs(string folder)
     {
         var runs = new List<PastRun>();
-        if (Directory.Exists(folder)) runs.Add(new PastRun(Path.GetFullPath(folder), true, RunRecords.TryRead(RunFolders.MetricsPath(folder))));
-        runs.AddRange(KeptRuns(folder).Select(d => new PastRun(d, false, RunRecords.TryRead(RunFolders.MetricsPath(d)))));
+        if (Directory.Exists(folder)) runs.Add(new PastRun(Path.GetFullPath(folder), true, RunRecordFiles.TryRead(RunFolders.MetricsPath(folder))));
+        runs.AddRange(KeptRuns(folder).Select(d => new PastRun(d, false, RunRecordFiles.TryRead(RunFolders.MetricsPath(d)))));
         return runs;
     }
 

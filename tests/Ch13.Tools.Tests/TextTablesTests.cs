@@ -1,8 +1,8 @@
 using Spectre.Console;
 
-namespace Ch13.Tests;
+namespace Ch13.Tools.Tests;
 
-/// <summary>The one table model (lib/run/TextTables.cs) and its four renderings.</summary>
+/// <summary>The one table model (tools/lib/TextTables.cs) and its four renderings.</summary>
 public class TextTablesTests
 {
     static readonly TextTable Sample = TextTable.Of(

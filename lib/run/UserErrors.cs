@@ -1,20 +1,6 @@
 #nullable enable
-// User errors (Ch13Exception) and how they reach the user. Process-level effects: UserErrors.ReportWhenEscaping
+// How a user error (Ch13Exception, lib/ground/Errors.cs) reaches the user. Process-level effects: UserErrors.ReportWhenEscaping
 // (and ReportOnEscape): an AppDomain.FirstChanceException handler that calls Environment.Exit.
-
-/// <summary>
-/// A problem the user can fix (a bad argument, a missing or corrupt data file, an unwritable folder).
-/// The message says what was wrong and how to fix it; scripts print it without a stack trace and exit
-/// with <see cref="ExitCode"/> (2 for bad usage, 1 otherwise).
-/// </summary>
-public sealed class Ch13Exception : Exception
-{
-    public int ExitCode { get; }
-    public Ch13Exception(string message, int exitCode = 1, Exception? inner = null) : base(message, inner) => ExitCode = exitCode;
-
-    /// <summary>Bad command-line usage: exit code 2, like most Unix tools.</summary>
-    public static Ch13Exception Usage(string message) => new(message, 2);
-}
 
 /// <summary>
 /// Makes a <see cref="Ch13Exception"/> that escapes a script print as one line under any host. Process-level effects

@@ -2,7 +2,7 @@
 using System.Net;
 using Spectre.Console;
 
-// One table model for every table the tools (and, later, scripts) print or write: columns with an alignment, rows of
+// One table model for every table the tools print or write: columns with an alignment, rows of
 // cells with optional emphasis, link and code marking; rendered to aligned console text, a Spectre terminal table,
 // Markdown and HTML. (The pandas-style frames of lib/data/Tables.cs are a different thing.)
 
@@ -99,15 +99,7 @@ public static class TextTables
         if (cell.Text.Length == 0) return "";
         var html = Encode(cell.Text);
         if (cell.Code) html = $"<code>{html}</code>";
-        html = cell.Style switch
-        {
-            CellStyle.Ok => $"<span class=\"ok\">{html}</span>",
-            CellStyle.Bad => $"<span class=\"bad\">{html}</span>",
-            CellStyle.Muted => $"<span class=\"muted\">{html}</span>",
-            CellStyle.Strong => $"<strong>{html}</strong>",
-            CellStyle.Highlight => $"<mark>{html}</mark>",
-            _ => html,
-        };
+        if (Mark(cell.Style) is { } mark) html = mark.Open + html + mark.Close;
         return cell.Link is null ? html : $"<a href=\"{Encode(cell.Link)}\">{html}</a>";
     }
 
@@ -128,16 +120,19 @@ public static class TextTables
     {
         var text = Markup.Escape(OneLine(cell.Text));
         if (text.Length == 0) return "";
-        return cell.Style switch
-        {
-            CellStyle.Ok => $"[green]{text}[/]",
-            CellStyle.Bad => $"[red]{text}[/]",
-            CellStyle.Muted => $"[grey]{text}[/]",
-            CellStyle.Strong => $"[bold]{text}[/]",
-            CellStyle.Highlight => $"[yellow]{text}[/]",
-            _ => text,
-        };
+        return Mark(cell.Style) is { } mark ? $"[{mark.Colour}]{text}[/]" : text;
     }
+
+    // Each emphasis as an HTML element around the text and as a Spectre style; none for plain text.
+    static (string Open, string Close, string Colour)? Mark(CellStyle style) => style switch
+    {
+        CellStyle.Ok => ("<span class=\"ok\">", "</span>", "green"),
+        CellStyle.Bad => ("<span class=\"bad\">", "</span>", "red"),
+        CellStyle.Muted => ("<span class=\"muted\">", "</span>", "grey"),
+        CellStyle.Strong => ("<strong>", "</strong>", "bold"),
+        CellStyle.Highlight => ("<mark>", "</mark>", "yellow"),
+        _ => null,
+    };
 
     static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }
