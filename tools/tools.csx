@@ -25,11 +25,18 @@
 #load "lib/Reports.cs"
 #load "lib/BatchSummaries.cs"
 
-// run-all: options, commands, the local executor, the console, the batch
+// run-all: options, commands, the local and Slurm executors, the console, the batch
 #load "lib/BatchOptions.cs"
 #load "lib/ScriptCommands.cs"
 #load "lib/LocalExecutor.cs"
+#load "lib/SlurmJobScript.cs"
+#load "lib/SlurmStates.cs"
+#load "lib/SlurmCommands.cs"
+#load "lib/SlurmStateFiles.cs"
+#load "lib/SlurmJobs.cs"
+#load "lib/SlurmExecutor.cs"
 #load "lib/BatchConsole.cs"
+#load "lib/SlurmBatches.cs"
 #load "lib/BatchRuns.cs"
 
 // compare: what it compares, the numbers, the settings, the charts, then compare.md and compare.html; and runs

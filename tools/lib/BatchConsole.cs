@@ -15,6 +15,7 @@ public static class BatchConsole
         {
             rows[e.Index] = e switch
             {
+                ScriptWaiting w => (new TextCell("pending"), "", Shorten(w.State, 70)),
                 ScriptStarted => (new TextCell("running", Style: CellStyle.Highlight), "0 s", ""),
                 ScriptRunning r => (new TextCell("running", Style: CellStyle.Highlight), $"{Numbers.Fixed(r.Seconds, "F0")} s", Shorten(r.LastLine ?? "", 70)),
                 ScriptFinished f => (new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
@@ -39,6 +40,9 @@ public static class BatchConsole
             var prefix = $"[{e.Index + 1}/{e.Count}] {e.Script}";
             switch (e)
             {
+                case ScriptWaiting w:
+                    Out.WriteLine($"{prefix}: queued · {w.State}");
+                    break;
                 case ScriptStarted:
                     lastPrinted = 0;
                     Out.WriteLine($"{prefix}: running");

@@ -18,6 +18,21 @@ public sealed record BatchOptions(
 
     /// <summary>How many scripts run at once (<c>--jobs</c>); each uses one torch thread.</summary>
     public int Jobs { get; init; } = 1;
+
+    /// <summary>Where the scripts run (<c>--executor</c>): "local" processes or a "slurm" job array.</summary>
+    public string Executor { get; init; } = "local";
+
+    /// <summary>sbatch options for <c>--executor slurm</c> (<c>--slurm-args="--partition gpu --time 30"</c>), passed unchanged.</summary>
+    public IReadOnlyList<string> SlurmArgs { get; init; } = [];
+
+    /// <summary>With Slurm: submit and return (<c>--no-wait</c>); <c>--collect</c> finishes the batch later.</summary>
+    public bool NoWait { get; init; }
+
+    /// <summary>A run folder whose Slurm job to wait for and summarise (<c>--collect DIR</c>), instead of a new batch.</summary>
+    public string? Collect { get; init; }
+
+    /// <summary>When the batch started, when that was before this run-all (a Slurm job collected later); null: now.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 /// <summary>run-all's command line: its option handles, the parser over them, and the --help text generated from them.</summary>
@@ -30,11 +45,15 @@ public static class BatchArgs
     static readonly ChoiceOption RunnerOption = new("runner", ["csx", "dotnet-script"], "csx", "the bundled ./csx, or dotnet-script (dotnet script <file>)");
     static readonly RepeatedTextOption ArgsOption = new("args", "arguments for script S only (repeatable), e.g. --args mnist=\"--full --epochs 3\"", Placeholder: "S=\"A B\"");
     static readonly IntOption JobsOption = new("jobs", Environment.ProcessorCount, "run N scripts at once, by default one per core (metrics are the same as with 1)", Max: 64);
+    static readonly ChoiceOption ExecutorOption = new("executor", ["local", "slurm"], "local", "run the scripts as local processes, or as one Slurm job array (sbatch; the run folder must be on a file system every node shares)");
+    static readonly TextOption SlurmArgsOption = new("slurm-args", null, "options for sbatch with --executor slurm, passed unchanged, e.g. --slurm-args=\"--partition main --time 30\" (with '=': the value starts with --)", Placeholder: "\"A B\"");
+    static readonly FlagOption NoWaitOption = new("no-wait", "with --executor slurm: submit, print the job id and the command that finishes the batch, and return");
+    static readonly TextOption CollectOption = new("collect", null, "wait for the Slurm job of run folder DIR (submitted with --no-wait), then write its summary and report", Placeholder: "DIR");
     static readonly TextOption ScriptsOption = new("scripts", null, "run the .csx files of another folder (default: scripts/)", Placeholder: "DIR");
     static readonly FlagOption HelpOption = new("help", "show this help");
 
     // In the order --help lists them.
-    static readonly IReadOnlyList<OptionSpec> All = [QuickOption, TagOption, OutOption, OnlyOption, RunnerOption, ArgsOption, JobsOption, ScriptsOption, HelpOption];
+    static readonly IReadOnlyList<OptionSpec> All = [QuickOption, TagOption, OutOption, OnlyOption, RunnerOption, ArgsOption, JobsOption, ExecutorOption, SlurmArgsOption, NoWaitOption, CollectOption, ScriptsOption, HelpOption];
 
     /// <summary>run-all's --help: what it does, then one line per option (from the handles above), then what it writes.</summary>
     public static string Usage => $"""
@@ -60,6 +79,8 @@ public static class BatchArgs
         var scriptsDir = parsed.Get(ScriptsOption);
         var only = parsed.Get(OnlyOption).Select(Path.GetFileNameWithoutExtension).Select(n => n!).ToList();
         var runner = parsed.Get(RunnerOption) == "dotnet-script" ? ScriptRunner.DotnetScript : ScriptRunner.Csx;
+        if (parsed.Get(ExecutorOption) != "slurm" && (parsed.Get(NoWaitOption) || parsed.Get(SlurmArgsOption) is not null))
+            throw UsageError("--no-wait and --slurm-args go with --executor slurm");
 
         string runDir, name;
         if (outDir is not null)
@@ -79,6 +100,10 @@ public static class BatchArgs
         {
             PerScriptArgs = PerScript(parsed.Get(ArgsOption)),
             Jobs = parsed.Get(JobsOption),
+            Executor = parsed.Get(ExecutorOption),
+            SlurmArgs = parsed.Get(SlurmArgsOption) is { } slurmArgs ? SplitWords(slurmArgs) : [],
+            NoWait = parsed.Get(NoWaitOption),
+            Collect = parsed.Get(CollectOption) is { } collect ? Path.GetFullPath(collect) : null,
         };
     }
 

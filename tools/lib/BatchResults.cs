@@ -36,6 +36,8 @@ public sealed record BatchSummary(
 /// <summary>What a running batch reports, for its live summary.</summary>
 public abstract record BatchEvent(string Script, int Index, int Count);
 public sealed record ScriptStarted(string Script, int Index, int Count) : BatchEvent(Script, Index, Count);
+/// <summary>Sent when a script waits in a scheduler's queue (Slurm), with the scheduler's state: "PENDING (Resources)".</summary>
+public sealed record ScriptWaiting(string Script, int Index, int Count, string State) : BatchEvent(Script, Index, Count);
 /// <summary>Sent about twice a second while a script runs, with its last non-empty output line.</summary>
 public sealed record ScriptRunning(string Script, int Index, int Count, double Seconds, string? LastLine) : BatchEvent(Script, Index, Count);
 public sealed record ScriptFinished(ScriptResult Result, int Index, int Count) : BatchEvent(Result.Script, Index, Count);

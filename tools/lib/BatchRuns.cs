@@ -70,8 +70,7 @@ public static class BatchRuns
         Action<BatchEvent>? observe = null, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(options.RunDir);
-        var started = DateTimeOffset.Now;
-        var clock = Stopwatch.StartNew();
+        var started = options.StartedAt ?? DateTimeOffset.Now;
         var results = new ScriptResult?[tasks.Count];
         var gate = new object();
         void Observe(BatchEvent e) { lock (gate) observe?.Invoke(e); }
@@ -82,9 +81,10 @@ public static class BatchRuns
             {
                 var result = results[task.Index] = ScriptResults.Of(task, outcome);
                 Observe(new ScriptFinished(result, task.Index, tasks.Count));
-            });
+            },
+            (task, state) => Observe(new ScriptWaiting(task.Script, task.Index, tasks.Count, state)));
         executor.Run(tasks, progress, cancel);
-        return new BatchSummary(options.Name, started.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), Math.Round(clock.Elapsed.TotalSeconds, 2),
+        return new BatchSummary(options.Name, started.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), Math.Round((DateTimeOffset.Now - started).TotalSeconds, 2),
             options.Quick, options.Runner == ScriptRunner.Csx ? "csx" : "dotnet-script", options.ScriptArgs,
             tasks.Select(t => results[t.Index] ?? ScriptResults.NotRun(t.Script)).ToList());
     }
@@ -101,16 +101,28 @@ public static class BatchRuns
         {
             var options = BatchArgs.Parse(args, repoRoot, DateTimeOffset.Now);
             if (options.Help) { Out.WriteLine(BatchArgs.Usage); return 0; }
-            var scripts = Select(Discover(options.ScriptsDir), options.Only);
-            if (scripts.Count == 0) throw new Ch13Exception($"run-all: no .csx scripts in {options.ScriptsDir}", 2);
-            ScriptCommands.CheckRunner(options.Runner, repoRoot);
-            Func<string, IReadOnlyList<string>, ProcessStartInfo> launch = (path, scriptArgs) => ScriptCommands.Command(options.Runner, repoRoot, path, scriptArgs);
-            CheckArguments(options, scripts, launch);
+            IReadOnlyList<ScriptTask> tasks;
+            IScriptExecutor executor;
+            if (options.Collect is { } collect) (options, tasks, executor) = SlurmBatches.Resume(collect, options);
+            else
+            {
+                var scripts = Select(Discover(options.ScriptsDir), options.Only);
+                if (scripts.Count == 0) throw new Ch13Exception($"run-all: no .csx scripts in {options.ScriptsDir}", 2);
+                ScriptCommands.CheckRunner(options.Runner, repoRoot);
+                Func<string, IReadOnlyList<string>, ProcessStartInfo> launch = (path, scriptArgs) => ScriptCommands.Command(options.Runner, repoRoot, path, scriptArgs);
+                CheckArguments(options, scripts, launch);
+                tasks = Tasks(options, scripts, launch);
+                executor = options.Executor == "slurm" ? SlurmBatches.Prepare(options, tasks) : new LocalExecutor(options.Jobs);
+            }
             var references = References.Load(References.DefaultPath(repoRoot));
             // One writer per run folder: a second run-all into it stops with the "in use by PID …" line.
             Runs.EnsureWritable(options.RunDir);
             var runLock = Files.TakeLock(options.RunDir, "run-all", DateTimeOffset.Now, BatchConsole.Relative(options.RunDir));
-            try { return RunLocked(options, Tasks(options, scripts, launch), new LocalExecutor(options.Jobs), references); }
+            try
+            {
+                if (executor is SlurmExecutor slurm && SlurmBatches.Submit(options, tasks, slurm)) return 0; // --no-wait: Slurm has it
+                return RunLocked(executor is SlurmExecutor submitted ? SlurmBatches.Started(options, submitted) : options, tasks, executor, references);
+            }
             finally { Files.ReleaseLock(runLock); }
         }
         catch (Ch13Exception e)

@@ -21,11 +21,15 @@ public sealed record ScriptTask(int Index, string Script, ProcessStartInfo Comma
 /// </summary>
 public sealed record TaskOutcome(int? ExitCode, double WallSeconds, bool Interrupted = false, string? Cause = null);
 
-/// <summary>What an executor reports while it works; it may call from several threads, one call per event.</summary>
+/// <summary>
+/// What an executor reports while it works; it may call from several threads, one call per event. A scheduler's
+/// executor also reports a task that waits in its queue (<see cref="Waiting"/>, with the scheduler's word for why).
+/// </summary>
 public sealed record TaskProgress(
     Action<ScriptTask> Started,
     Action<ScriptTask, double, string?> Running,
-    Action<ScriptTask, TaskOutcome> Ended);
+    Action<ScriptTask, TaskOutcome> Ended,
+    Action<ScriptTask, string>? Waiting = null);
 
 /// <summary>Runs a batch's tasks.</summary>
 public interface IScriptExecutor
