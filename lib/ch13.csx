@@ -84,7 +84,7 @@
 #load "lightning/TrainerProgressBar.cs"
 #load "lightning/LightningCheckpoints.cs"
 
-// run: a script's lifecycle, options, console, files and errors (the only layer with process-level effects)
+// run: a script's lifecycle, options, the record, run sets, signals (the only floor that ends the process or hooks signals)
 #load "run/UserErrors.cs"
 #load "run/RunSets.cs"
 #load "run/RunRecord.cs"

@@ -137,15 +137,15 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
     /// <summary>The packed parameters, or null when they could not be packed (then this is plain SGD).</summary>
     public FlatParameters? Flat => flat;
 
-    public override void zero_grad()
-    {
-        if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad();
-    }
+    public override void zero_grad() { if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad(); }
 
-    public override Tensor step(Func<Tensor>? closure = null)
+    // A closure, or parameters the flat buffers no longer hold, go to TorchSharp's own step.
+    public override Tensor step(Func<Tensor>? closure = null) =>
+        closure is null && Usable() ? FlatStep((Options)_parameter_groups[0].Options) : base.step(closure!);
+
+    // SGD with momentum, dampening, Nesterov and weight decay, as torch.optim.SGD computes it, on the one buffer.
+    Tensor FlatStep(Options options)
     {
-        if (closure is not null || !Usable()) return base.step(closure!);
-        var options = (Options)_parameter_groups[0].Options;
         var (momentum, dampening, weightDecay) = (options.momentum!.Value, options.dampening!.Value, options.weight_decay!.Value);
         var lr = options.LearningRate!.Value;
         using var noGrad = no_grad();
@@ -237,15 +237,15 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     /// <summary>The packed parameters, or null when they could not be packed (then this is plain Adam).</summary>
     public FlatParameters? Flat => flat;
 
-    public override void zero_grad()
-    {
-        if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad();
-    }
+    public override void zero_grad() { if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad(); }
 
-    public override Tensor step(Func<Tensor>? closure = null)
+    // A closure, or parameters the flat buffers no longer hold, go to TorchSharp's own step.
+    public override Tensor step(Func<Tensor>? closure = null) =>
+        closure is null && Usable() ? FlatStep((Options)_parameter_groups[0].Options) : base.step(closure!);
+
+    // Adam with bias correction and weight decay, as torch.optim.Adam computes it, on the one buffer.
+    Tensor FlatStep(Options options)
     {
-        if (closure is not null || !Usable()) return base.step(closure!);
-        var options = (Options)_parameter_groups[0].Options;
         var (beta1, beta2, eps) = (options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
         var weightDecay = options.weight_decay!.Value;
         var lr = options.LearningRate!.Value;

@@ -176,7 +176,7 @@ public static class DataFiles
         var total = response.Content.Headers.ContentLength;
         using var source = response.Content.ReadAsStream();
         using var sink = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
-        var progress = new Progress(log, terminal, total);
+        using var progress = new Progress(log, terminal, total, Path.GetFileName(url.AbsolutePath));
         var buffer = new byte[1 << 16];
         long done = 0;
         int n;
@@ -226,33 +226,52 @@ public static class DataFiles
         return text.ToString();
     }
 
-    /// <summary>A progress bar on a terminal; otherwise a line every 10%, so logs stay short.</summary>
-    sealed class Progress(TextWriter log, bool terminal, long? total)
+    /// <summary>
+    /// A download's progress: on a terminal the shared live bar (<see cref="ProgressDisplay"/>, counting kB, on
+    /// <c>log</c>); otherwise a line every 10%, so logs stay short.
+    /// </summary>
+    sealed class Progress : IDisposable
     {
+        readonly TextWriter log;
+        readonly long? total;
+        readonly string name;
+        readonly Stopwatch clock = Stopwatch.StartNew();
+        readonly ProgressDisplay? bar;
         int lastShown = -1;
+        bool disposed;
+
+        public Progress(TextWriter log, bool terminal, long? total, string name)
+        {
+            (this.log, this.total, this.name) = (log, total, name);
+            if (terminal && total is long all && all > 0) bar = ProgressDisplay.Live(log, ProgressDisplay.TerminalWidth, $"  {name}", all / 1000);
+        }
 
         public void Report(long done)
         {
             if (total is not long all || all <= 0) return;
+            if (bar is not null)
+            {
+                if (bar.WantsFrame(force: done == all)) bar.Show(new BarState($"  {name}", done / 1000, all / 1000, clock.Elapsed, [], "kB"));
+                return;
+            }
             var percent = (int)(100 * done / all);
-            if (terminal)
-            {
-                if (percent == lastShown) return;
-                var bar = new string('#', percent / 4).PadRight(25);
-                log.Write($"\r  [{bar}] {percent,3}%  {done / 1e6:F1}/{all / 1e6:F1} MB");
-            }
-            else
-            {
-                if (percent / 10 == lastShown / 10 && lastShown >= 0) return;
-                log.WriteLine($"  {percent}% of {all / 1e6:F1} MB");
-            }
+            if (percent / 10 == lastShown / 10 && lastShown >= 0) return;
+            log.WriteLine($"  {percent}% of {all / 1e6:F1} MB");
             lastShown = percent;
         }
 
         public void Finish(long done)
         {
-            if (terminal && lastShown >= 0) log.WriteLine();
+            Dispose();
             if (total is null) log.WriteLine($"  {done / 1e6:F1} MB");
+        }
+
+        // Leaves the bar's last frame on screen and gives the console back (also when the download fails midway).
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            bar?.Dispose();
         }
     }
 }

@@ -1,8 +1,8 @@
 #nullable enable
 using System.Globalization;
 
-/// <summary>One frame of a progress bar: what it counts, how far it is, for how long, and its labelled values.</summary>
-public sealed record BarState(string Prefix, long Done, long Total, TimeSpan Elapsed, IReadOnlyList<(string Name, string Value)> Fields);
+/// <summary>One frame of a progress bar: what it counts (in <paramref name="Unit"/>s: batches are <c>it</c>), how far it is, for how long, and its labelled values.</summary>
+public sealed record BarState(string Prefix, long Done, long Total, TimeSpan Elapsed, IReadOnlyList<(string Name, string Value)> Fields, string Unit = "it");
 
 /// <summary>The bar's one line as a pure function of its state and the terminal's width (tqdm's layout).</summary>
 public static class ProgressBars
@@ -24,7 +24,7 @@ public static class ProgressBars
         var rate = seconds > 0 && state.Done > 0 ? state.Done / seconds : (double?)null;
         var eta = rate is { } r && r > 0 ? Clock((state.Total - state.Done) / r) : "?";
         var times = $"{Clock(seconds)}<{eta}";
-        var rateText = rate is { } v ? (v >= 10 ? $"{v.ToString("F0", CultureInfo.InvariantCulture)} it/s" : $"{v.ToString("F2", CultureInfo.InvariantCulture)} it/s") : "? it/s";
+        var rateText = rate is { } v ? $"{v.ToString(v >= 10 ? "F0" : "F2", CultureInfo.InvariantCulture)} {state.Unit}/s" : $"? {state.Unit}/s";
 
         for (var fields = state.Fields.Count; fields >= 0; fields--)
         {

@@ -44,7 +44,8 @@ public static class LightningCheckpoints
             {
                 ["epoch_logs"] = trainer.Epochs.Select(e => (object)new Dictionary<object, object?>
                 {
-                    ["epoch"] = e.Epoch, ["step"] = e.Step,
+                    ["epoch"] = e.Epoch,
+                    ["step"] = e.Step,
                     ["metrics"] = e.Metrics.ToDictionary(kv => (object)kv.Key, kv => (object?)kv.Value),
                 }).ToList(),
                 ["rng_state"] = torch.get_rng_state(),

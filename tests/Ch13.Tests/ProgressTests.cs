@@ -171,6 +171,13 @@ public sealed class ProgressTests
     }
 
     [Fact]
+    public void A_download_bar_counts_in_its_own_unit()
+    {
+        var state = new BarState("  train-images", 4460, 9912, TimeSpan.FromSeconds(2), [], "kB");
+        ProgressBars.Line(state, 80).Should().StartWith("  train-images   44% ").And.EndWith(" 4460/9912 [00:02<00:02, 2230 kB/s]");
+    }
+
+    [Fact]
     public void The_bar_fills_in_eighths()
     {
         ProgressBars.Bar(0, 4).Should().Be("    ");
