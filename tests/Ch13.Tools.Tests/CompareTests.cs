@@ -412,7 +412,9 @@ public sealed class CompareTests : IDisposable
         var a = FakeRuns.Record("xor");
         var b = a with
         {
-            Arguments = ["--out", "/elsewhere/xor", "--lr", "0.02"], Quick = false, Seed = 7,
+            Arguments = ["--out", "/elsewhere/xor", "--lr", "0.02"],
+            Quick = false,
+            Seed = 7,
             Config = System.Text.Json.JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.02, optimizer = new { name = "adam", learning_rate = 0.02 } }),
             Environment = a.Environment with { Host = "dotnet-script", Torchsharp = "0.105.0" },
         };

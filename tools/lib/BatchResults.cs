@@ -81,6 +81,7 @@ public static class ScriptResults
             _ => (Failed, cause is null ? $"exit code {exitCode}" : $"exit code {exitCode}: {cause}"),
         };
         return new ScriptResult(script, status, exitCode, Math.Round(wallSeconds, 2), record is null ? null : Math.Round(record.Timings.TrainSeconds, 2),
-            record?.KeyMetric, script + ".log", script + "/", note) { Folder = folder };
+            record?.KeyMetric, script + ".log", script + "/", note)
+        { Folder = folder };
     }
 }
