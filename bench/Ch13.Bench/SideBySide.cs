@@ -20,7 +20,7 @@ public sealed record RatioRow(string Id, string Workload, string Metric, string 
 
 /// <summary>The side-by-side part of bench.json: whether the peer ran, the rounds, the order things ran in, the rows.</summary>
 public sealed record PeerReport(bool Present, string? Absent, string? PeerTorch, int Rounds, IReadOnlyList<string> Order,
-    IReadOnlyList<string> LoadAverages, IReadOnlyList<RatioRow> Rows);
+    IReadOnlyList<string> LoadAverages, IReadOnlyList<RatioRow> Rows, IReadOnlyList<string> Failures);
 
 /// <summary>
 /// Runs contests on both sides in alternating rounds (round 0 pack first, round 1 peer first, …; every contest of a
@@ -44,7 +44,7 @@ public static class SideBySide
         Func<Contest, IReadOnlyDictionary<string, double?>>? peer, string? absent, string? peerTorch,
         Func<string>? loadAverage = null, TextWriter? log = null)
     {
-        var order = new List<string>();
+        var (order, failures) = (new List<string>(), new List<string>());
         var loads = new List<string>();
         var samples = new Dictionary<(string Contest, Side Side), List<IReadOnlyDictionary<string, double?>>>();
         for (var round = 0; round < rounds; round++)
@@ -56,7 +56,13 @@ public static class SideBySide
                 foreach (var side in sides)
                 {
                     order.Add($"{round}:{contest.Id}:{side.ToString().ToLowerInvariant()}");
-                    var sample = side == Side.Pack ? pack(contest) : peer!(contest);
+                    IReadOnlyDictionary<string, double?> sample;
+                    try { sample = side == Side.Pack ? pack(contest) : peer!(contest); }
+                    catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+                    {
+                        failures.Add($"round {round + 1} {contest.Id} {side.ToString().ToLowerInvariant()}: {e.Message}");
+                        sample = new Dictionary<string, double?>(); // no figures: this contest's median on that side is unknown
+                    }
                     if (!samples.TryGetValue((contest.Id, side), out var list)) samples[(contest.Id, side)] = list = [];
                     list.Add(sample);
                     log?.WriteLine($"  round {round + 1} {contest.Id} {side.ToString().ToLowerInvariant()}: " +
@@ -75,7 +81,7 @@ public static class SideBySide
             var (a, b) = (Median(packRuns), peer is null ? null : Median(peerRuns));
             return new RatioRow(f.Id, c.Workload, f.Metric, f.Unit, a, b, Ratio(a, b), f.Target, packRuns, peerRuns);
         })).ToList();
-        return new PeerReport(peer is not null, absent, peerTorch, rounds, order, loads, rows);
+        return new PeerReport(peer is not null, absent, peerTorch, rounds, order, loads, rows, failures);
     }
 
     /// <summary>The ratio table as Markdown (the absolute figures beside the ratios).</summary>

@@ -36,6 +36,10 @@ public static class SideBySideCheck
         Expect(whole.Ratio is { } w && Math.Abs(w - 0.4) < 1e-12 && whole.Met == true, $"whole row should be 4 ÷ 10 = 0.4 (≤ 0.4 is met): {whole}");
         var step = report.Rows.Single(r => r.Id == "b_step");
         Expect(step is { Pack: null, Ratio: null, Met: null } && step.Peer == 20.0, $"a side missing a figure once has no median or ratio: {step}");
+        var failing = SideBySide.Compare(contests[1..], 1, _ => throw new InvalidOperationException("exited 1"),
+            _ => new Dictionary<string, double?> { ["b_step"] = 20.0 }, null, null);
+        Expect(failing.Failures.SequenceEqual(["round 1 b pack: exited 1"]) && failing.Rows[0] is { Pack: null, Peer: 20.0 },
+            $"a side that fails is one failure line and no figure, and the other side still runs: {string.Join("; ", failing.Failures)}");
         Expect(SideBySide.Ratio(1, 0) is null && SideBySide.Ratio(3, 2) == 1.5, "ratio of a zero peer figure must be unknown, 3 ÷ 2 = 1.5");
         Expect(new RatioRow("x", "X", "loop", "s", 0.6, 1, 0.6, 0.5, [], []).Met == false, "0.6 over a 0.5 target must not be met");
 

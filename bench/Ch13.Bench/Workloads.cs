@@ -56,6 +56,7 @@ public static class Workloads
         if (options.Smoke) failures.AddRange(SideBySideCheck.Run().Select(f => $"side-by-side self-check: {f}"));
         PeerReport? peer = null;
         if (options.Peer) Try(failures, log, "peer", () => peer = RunPeer(repo, options, log));
+        failures.AddRange(peer?.Failures.Select(f => $"peer: {f}") ?? []);
 
         var scripts = new List<ScriptSummary>();
         if (options.Scripts)
