@@ -31,7 +31,8 @@ public static class Program
 
 /// <summary>Command-line options of the workload benchmark.</summary>
 public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Repeat, string? OutFile, bool Scripts, string? Repo, bool Help,
-    string? Baseline = null, string? Data = null, bool Peer = false, string PeerRoot = Ch13.Bench.Peer.DefaultRoot, int Rounds = 3)
+    string? Baseline = null, string? Data = null, bool Peer = false, string PeerRoot = Ch13.Bench.Peer.DefaultRoot, int Rounds = 3,
+    bool Where = false)
 {
     public const string Usage = """
         ch13-bench [options]          the whole-workload benchmark: writes out/bench/bench.json and prints the table
@@ -47,6 +48,8 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
                                       that part unless --only names others (peer absent: the pack's figures alone)
           --peer-root DIR             the peer's chroot (default /tmp/trixie; ../shared/tools/peer/make-peer.sh builds it)
           --rounds N                  alternating rounds of the side-by-side comparison (default 3; 1 with --smoke)
+          --where                     where the time goes: per-call costs, step and loop phases, whole-process phases
+                                      (only that part unless --only names others; --peer --where runs both)
         ch13-bench micro [BenchmarkDotNet options]   micro benchmarks, e.g. micro --filter '*Step*'
         """;
 
@@ -69,6 +72,7 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
                 "--baseline" => options with { Baseline = Value() },
                 "--data" => options with { Data = Value() },
                 "--peer" => options with { Peer = true },
+                "--where" => options with { Where = true },
                 "--peer-root" => options with { PeerRoot = Value() },
                 "--rounds" => int.TryParse(Value(), out var r) && r >= 1 ? (roundsGiven = true, options with { Rounds = r }).Item2
                     : throw new ArgumentException("--rounds needs an integer ≥ 1"),
@@ -80,6 +84,6 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
         return options.Smoke && !roundsGiven ? options with { Rounds = 1 } : options;
     }
 
-    /// <summary>Whether to run <paramref name="part"/>: named by --only, or, without it, every part unless --peer asked for that alone.</summary>
-    public bool Wants(string part) => Only?.Contains(part) ?? !Peer;
+    /// <summary>Whether to run <paramref name="part"/>: named by --only, or, without it, every part unless --peer or --where asked for theirs alone.</summary>
+    public bool Wants(string part) => Only?.Contains(part) ?? !(Peer || Where);
 }

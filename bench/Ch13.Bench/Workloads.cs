@@ -28,7 +28,7 @@ public sealed record StepSummary(string Id, string Description, double NaiveMicr
 /// <summary>Everything one benchmark run measured; serialised to bench.json.</summary>
 public sealed record BenchReport(string Mode, string GeneratedAt, IReadOnlyDictionary<string, object?> Machine, IReadOnlyList<ReportRow> Table,
     IReadOnlyList<StepSummary> Steps, IReadOnlyList<LoopResult> Loops, IReadOnlyList<ScriptSummary> Scripts, IReadOnlyList<string> Failures,
-    PeerReport? Peer = null);
+    PeerReport? Peer = null, WhereReport? Where = null);
 
 /// <summary>A table row as written to bench.json.</summary>
 public sealed record ReportRow(string Id, string Workload, string Metric, string Unit, double? Measured, double? Before, double Target,
@@ -57,6 +57,8 @@ public static class Workloads
         PeerReport? peer = null;
         if (options.Peer) Try(failures, log, "peer", () => peer = RunPeer(repo, options, log));
         failures.AddRange(peer?.Failures.Select(f => $"peer: {f}") ?? []);
+        WhereReport? where = null;
+        if (options.Where) Try(failures, log, "where", () => where = WhereRun.Run(repo, dataRoot, options, log));
 
         var scripts = new List<ScriptSummary>();
         if (options.Scripts)
@@ -112,14 +114,15 @@ public static class Workloads
             ["cpu"] = CpuModel(),
         };
         var report = new BenchReport(options.Smoke ? "smoke" : "full", DateTimeOffset.Now.ToString("o", CultureInfo.InvariantCulture), machine,
-            table, steps, loops, scripts, failures, peer);
+            table, steps, loops, scripts, failures, peer, where);
         var outFile = Path.GetFullPath(options.OutFile ?? Path.Combine(repo, "out", "bench", "bench.json"));
         Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
         File.WriteAllText(outFile + ".tmp", JsonSerializer.Serialize(report, Json) + "\n");
         File.Move(outFile + ".tmp", outFile, overwrite: true);
         log.WriteLine();
-        if (peer is null || table.Any(r => r.Measured is not null)) log.WriteLine(Format(report)); // --peer alone: only its table
+        if ((peer is null && where is null) || table.Any(r => r.Measured is not null)) log.WriteLine(Format(report)); // --peer/--where alone: only theirs
         if (peer is not null) log.WriteLine("\n" + SideBySide.Format(peer));
+        if (where is not null) log.WriteLine("\n" + WhereRun.Format(where));
         log.WriteLine($"Wrote {outFile}");
         foreach (var failure in failures) log.WriteLine($"FAILED: {failure}");
         return report;

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ch13.Bench;
+
+/// <summary>What one call into libtorch costs from C# (µs, medians of rounds): the floor's unit.</summary>
+public sealed record OpCosts(double InPlace, double Allocating, double View, double Item, double Scope);
+
+/// <summary>Everything <c>--where</c> measured: per-op costs, step phases, loop phases, whole-process phases.</summary>
+public sealed record WhereReport(OpCosts Ops, IReadOnlyList<StepSummary> Steps, IReadOnlyList<LoopSplit> Loops,
+    IReadOnlyDictionary<string, double> ProcessPhases, int ProcessRuns, double ProcessWallSeconds);
+
+public static class Floor
+{
+    /// <summary>
+    /// Per-call costs on tiny tensors, where the kernel is nothing and the call is everything: an in-place add of two
+    /// 1-element tensors (dispatch and P/Invoke only), an add of two [20, 10] tensors that makes a new one (plus its
+    /// handle and Dispose), a narrow (a view), <c>item</c>, and an empty dispose scope.
+    /// </summary>
+    public static OpCosts Measure(int calls, int rounds)
+    {
+        using var one = ones(1);
+        using var two = ones(1);
+        using var a = ones(20, 10);
+        using var b = ones(20, 10);
+        double Time(Action op)
+        {
+            for (var i = 0; i < calls / 10; i++) op();
+            var samples = new List<double>();
+            for (var r = 0; r < rounds; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < calls; i++) op();
+                samples.Add(clock.Elapsed.TotalMicroseconds / calls);
+            }
+            return Stats.Median(samples);
+        }
+        return new OpCosts(
+            Time(() => one.add_(two)),
+            Time(() => a.add(b).Dispose()),
+            Time(() => a.narrow(0, 0, 10).Dispose()),
+            Time(() => one.item<float>()),
+            Time(() => NewDisposeScope().Dispose()));
+    }
+
+    /// <summary>
+    /// Runs <c>./csx bench/phases.csx</c> <paramref name="runs"/> times (after one untimed run that fills the compile
+    /// cache) and returns the median of each phase, plus the median wall clock around the process.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, double> Phases, double Wall) ProcessPhases(string repo, int runs)
+    {
+        var samples = new List<Dictionary<string, double>>();
+        var walls = new List<double>();
+        for (var i = 0; i <= runs; i++)
+        {
+            var outDir = Directory.CreateTempSubdirectory("ch13-bench-phases-").FullName;
+            try
+            {
+                var start = new ProcessStartInfo("bash") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var arg in new[] { Path.Combine(repo, "csx"), "bench/phases.csx", "--", "--out", outDir, "--quiet" }) start.ArgumentList.Add(arg);
+                var run = Peer.TimeProcess(start, 1 << 20);
+                var line = run.Output.Split('\n').LastOrDefault(l => l.StartsWith("phases ", StringComparison.Ordinal))
+                    ?? throw new InvalidOperationException($"bench/phases.csx exited {run.ExitCode} without its line:\n{run.Output}");
+                if (i == 0) continue; // the warm-up
+                var json = JsonNode.Parse(line["phases ".Length..])!.AsObject();
+                samples.Add(json.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>()));
+                walls.Add(run.WallSeconds);
+            }
+            finally
+            {
+                try { Directory.Delete(outDir, recursive: true); } catch (IOException) { }
+            }
+        }
+        var medians = samples[0].Keys.ToDictionary(k => k, k => Math.Round(Stats.Median(samples.Select(s => s[k])), 4));
+        return (medians, Stats.Median(walls));
+    }
+}
