@@ -5,8 +5,13 @@ using static TorchSharp.torch;
 
 namespace Ch13.Bench;
 
-/// <summary>What one call into libtorch costs from C# (µs, medians of rounds): the floor's unit.</summary>
-public sealed record OpCosts(double InPlace, double Allocating, double View, double Item, double Scope);
+/// <summary>
+/// What one call into libtorch costs from C# (µs, medians of rounds): the floor's unit; and two costs above it in a
+/// small step: the 2-10-6-2 forward through <c>Module.call</c> against the same five ops called directly, and the
+/// flat optimiser's <c>zero_grad</c> (which checks a parameter's link first) against the bare <c>zero_</c> it does.
+/// </summary>
+public sealed record OpCosts(double InPlace, double Allocating, double View, double Item, double Scope,
+    double ForwardModuleCall, double ForwardDirect, double ZeroGradFlat, double ZeroGradBare);
 
 /// <summary>Everything <c>--where</c> measured: per-op costs, step phases, loop phases, whole-process phases.</summary>
 public sealed record WhereReport(OpCosts Ops, IReadOnlyList<StepSummary> Steps, IReadOnlyList<LoopSplit> Loops,
@@ -37,12 +42,26 @@ public static class Floor
             }
             return Stats.Median(samples);
         }
+        manual_seed(1);
+        using var model = Nets.Mlp(new MlpSpec(2, [10, 6], 2));
+        using var x = randn(20, 2);
+        var p = model.parameters().ToArray();
+        using var optimizer = (FlatSgd)Optimizers.Flat(new Sgd(0.01), p);
+        var grads = optimizer.Flat!.Grads;
         return new OpCosts(
             Time(() => one.add_(two)),
             Time(() => a.add(b).Dispose()),
             Time(() => a.narrow(0, 0, 10).Dispose()),
             Time(() => one.item<float>()),
-            Time(() => NewDisposeScope().Dispose()));
+            Time(() => NewDisposeScope().Dispose()),
+            Time(() => { using var scope = NewDisposeScope(); model.call(x); }),
+            Time(() =>
+            {
+                using var scope = NewDisposeScope();
+                nn.functional.linear(sigmoid(nn.functional.linear(sigmoid(nn.functional.linear(x, p[0], p[1])), p[2], p[3])), p[4], p[5]);
+            }),
+            Time(optimizer.zero_grad),
+            Time(() => grads.zero_()));
     }
 
     /// <summary>
