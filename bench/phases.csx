@@ -54,6 +54,10 @@ Phase("plot_history_second", () => Plots.History(run.OutPath("history2.png"), [(
 Phase("plot_decision_regions", () => Plots.DecisionRegions(run.OutPath("regions.png"),
     [("MyModule", points => Training.PredictClasses(model, points))], xor.Test));
 Phase("checkpoint_save", () => Checkpoints.Save(model, run.OutPath("model.pth")));
+// The record's parts, cold, before Finish does them again (warm) and writes and swaps.
+RunRecord record = null!;
+Phase("record_build", () => record = Runs.Record(run, new { probe = true }, [Series.Of("MyModule", history)]));
+Phase("record_json_first", () => RunRecords.ToJson(record));
 var code = 0;
 Phase("record_and_swap", () => code = Runs.Finish(run, config: new { probe = true }, series: [Series.Of("MyModule", history)]));
 phases["script_total"] = Math.Round(clock.Elapsed.TotalSeconds, 4);

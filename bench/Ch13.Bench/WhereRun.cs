@@ -8,7 +8,7 @@ public static class WhereRun
     public static WhereReport Run(string repo, string dataRoot, BenchOptions options, TextWriter log)
     {
         var smoke = options.Smoke;
-        var ops = Floor.Measure(smoke ? 200 : 20000, smoke ? 1 : 7);
+        var ops = Floor.Measure(smoke ? 200 : 5000, smoke ? 1 : 9);
         log.WriteLine($"  per call (µs): in-place {ops.InPlace:F2}, allocating {ops.Allocating:F2}, view {ops.View:F2}, item {ops.Item:F2}, empty scope {ops.Scope:F2}; " +
                       $"2-10-6-2 forward: Module.call {ops.ForwardModuleCall:F2}, direct {ops.ForwardDirect:F2}; zero_grad: flat {ops.ZeroGradFlat:F2}, bare zero_ {ops.ZeroGradBare:F2}");
         var steps = new List<StepSummary>();
