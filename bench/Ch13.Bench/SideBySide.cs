@@ -11,9 +11,13 @@ public sealed record Contest(string Id, string Workload, IReadOnlyList<Figure> F
 /// <summary>Which side a measurement was taken on.</summary>
 public enum Side { Pack, Peer }
 
-/// <summary>One row of the ratio table: both sides' medians over the rounds, every round's value, and pack ÷ peer.</summary>
+/// <summary>
+/// One row of the ratio table: both sides' medians over the rounds, every round's value, pack ÷ peer of the medians
+/// (the verdict), and the median of each round's own pack ÷ peer (<paramref name="PairedRatio"/>: a check that
+/// cancels load that drifts from round to round).
+/// </summary>
 public sealed record RatioRow(string Id, string Workload, string Metric, string Unit, double? Pack, double? Peer, double? Ratio,
-    double? Target, IReadOnlyList<double?> PackRuns, IReadOnlyList<double?> PeerRuns)
+    double? Target, IReadOnlyList<double?> PackRuns, IReadOnlyList<double?> PeerRuns, double? PairedRatio = null)
 {
     public bool? Met => Ratio is { } r && Target is { } t ? r <= t : null;
 }
@@ -38,6 +42,13 @@ public static class SideBySide
 
     /// <summary>Pack ÷ peer of the medians; null unless both are known and the peer's is positive.</summary>
     public static double? Ratio(double? pack, double? peer) => pack is { } a && peer is { } b && b > 0 ? a / b : null;
+
+    /// <summary>The median of the rounds' own ratios (rounds where both sides have the figure); null when none has.</summary>
+    public static double? PairedRatio(IReadOnlyList<double?> pack, IReadOnlyList<double?> peer)
+    {
+        var ratios = pack.Zip(peer, Ratio).Where(r => r is not null).Select(r => r!.Value).ToList();
+        return ratios.Count == 0 ? null : Stats.Median(ratios);
+    }
 
     public static PeerReport Compare(IReadOnlyList<Contest> contests, int rounds,
         Func<Contest, IReadOnlyDictionary<string, double?>> pack,
@@ -79,7 +90,7 @@ public static class SideBySide
             var packRuns = Runs(c, Side.Pack, f);
             var peerRuns = Runs(c, Side.Peer, f);
             var (a, b) = (Median(packRuns), peer is null ? null : Median(peerRuns));
-            return new RatioRow(f.Id, c.Workload, f.Metric, f.Unit, a, b, Ratio(a, b), f.Target, packRuns, peerRuns);
+            return new RatioRow(f.Id, c.Workload, f.Metric, f.Unit, a, b, Ratio(a, b), f.Target, packRuns, peerRuns, PairedRatio(packRuns, peerRuns));
         })).ToList();
         return new PeerReport(peer is not null, absent, peerTorch, rounds, order, loads, rows, failures);
     }
@@ -89,13 +100,15 @@ public static class SideBySide
     {
         var text = new System.Text.StringBuilder();
         if (!report.Present) text.AppendLine($"PyTorch peer absent ({report.Absent}): the pack's figures alone.");
-        text.AppendLine($"| workload | figure | ch13 | PyTorch {report.PeerTorch ?? "—"} | ratio | target | met |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine($"| workload | figure | ch13 | PyTorch {report.PeerTorch ?? "—"} | ratio | target | met | per-round ratios (median) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var row in report.Rows)
             text.AppendLine($"| {row.Workload} | {row.Metric} | {Fmt(row.Pack)} {row.Unit} | {(row.Peer is null ? "—" : $"{Fmt(row.Peer)} {row.Unit}")} | " +
                             $"{(row.Ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "—")} | " +
                             $"{(row.Target is { } t ? $"≤ {t.ToString("F1", CultureInfo.InvariantCulture)}" : "—")} | " +
-                            $"{row.Met switch { true => "yes", false => "**no**", null => "—" }} |");
+                            $"{row.Met switch { true => "yes", false => "**no**", null => "—" }} | " +
+                            $"{string.Join(" ", row.PackRuns.Zip(row.PeerRuns, Ratio).Select(r => r is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "—"))}" +
+                            $"{(row.PairedRatio is { } m ? $" ({m.ToString("F2", CultureInfo.InvariantCulture)})" : "")} |");
         text.Append($"(medians of {report.Rounds} alternating round{(report.Rounds == 1 ? "" : "s")}; load average by round: " +
                     $"{string.Join(" | ", report.LoadAverages)})");
         return text.ToString();

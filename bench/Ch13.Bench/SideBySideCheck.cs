@@ -32,6 +32,7 @@ public static class SideBySideCheck
         var loop = report.Rows.Single(r => r.Id == "a_loop");
         Expect(loop is { Pack: 2.0, Peer: 5.0, Ratio: 0.4, Met: true }, $"loop row should be median 2 ÷ median 5 = 0.4, met: {loop}");
         Expect(loop.PackRuns.SequenceEqual([1.0, 3.0, 2.0]), "the pack's runs are not kept in round order");
+        Expect(loop.PairedRatio == 0.25, $"per-round ratios 1/4, 3/5, 2/8 have the median 0.25: {loop.PairedRatio}");
         var whole = report.Rows.Single(r => r.Id == "a_whole");
         Expect(whole.Ratio is { } w && Math.Abs(w - 0.4) < 1e-12 && whole.Met == true, $"whole row should be 4 ÷ 10 = 0.4 (≤ 0.4 is met): {whole}");
         var step = report.Rows.Single(r => r.Id == "b_step");
