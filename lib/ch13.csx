@@ -33,6 +33,7 @@
 #load "core/Modules.cs"
 #load "core/NoisyLayers.cs"
 #load "core/TensorText.cs"
+#load "core/CachedScalars.cs"
 #load "core/FlatOptimizers.cs"
 #load "core/EpochCallbacks.cs"
 #load "core/EpochProgressBar.cs"

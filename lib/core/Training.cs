@@ -156,7 +156,7 @@ public static class Training
     {
         if (logits.device_type != DeviceType.CPU) throw new ArgumentException("BatchAccuracy reads CPU logits.", nameof(logits));
         using var predicted = logits.argmax(1);
-        var values = predicted.data<long>();
+        var values = predicted.data<long>().ToArray(); // one copy out: the accessor's indexer is a native call per element
         var correct = 0;
         for (long i = 0; i < count; i++)
             if (values[i] == labels[order[start + i]]) correct++;
