@@ -43,6 +43,7 @@
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
 #load "core/OptimizerStates.cs"
+#load "core/BestWeights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"

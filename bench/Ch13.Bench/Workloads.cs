@@ -138,8 +138,9 @@ public static class Workloads
         log.WriteLine(peer is null ? $"PyTorch peer absent: {absent}; reporting the pack alone"
             : $"PyTorch peer: torch {peer.TorchVersion} in {peer.Root}; {options.Rounds} alternating round(s)");
         IReadOnlyList<Contest> contests = options.Scripts ? PeerContests.All : [PeerContests.Steps]; // --no-scripts: the step rows alone
+        if (options.Contests is { } named) contests = [.. contests.Where(c => named.Contains(c.Id))]; // --contests: a measured change's rows alone
         if (options.Scripts && !options.Smoke)
-            foreach (var script in PeerContests.Scripts) ScriptRuns.Run(repo, script.Pack, smoke: true);
+            foreach (var script in PeerContests.Scripts.Where(s => contests.Any(c => c.Id == s.Id))) ScriptRuns.Run(repo, script.Pack, smoke: true);
         using var steps = new StepRounds(options.Smoke);
         return SideBySide.Compare(contests, options.Rounds,
             PeerContests.PackSide(repo, options.Smoke, steps),
