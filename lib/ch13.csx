@@ -62,6 +62,7 @@
 #load "data/Tables.cs"
 
 // plots: PNG figures
+#load "plots/PlotWarmUp.cs"
 #load "plots/Plots.cs"
 #load "plots/LinePlots.cs"
 #load "plots/Figures.cs"

@@ -59,13 +59,13 @@ public static class PhasedLoop
             double lossSum = 0, accuracySum = 0;
             var batches = 0;
             var order = Loader.EpochOrder(s.Train.Count, s.Config.Shuffle);
-            using var orderIndex = Tensors.Of(order, device: s.Train.X.device);
+            using var epochBatches = new EpochBatches(s.Train, order);
             Lap(0);
             foreach (var (start, count) in Loader.BatchRanges(s.Train.Count, s.Config.BatchSize))
             {
                 var scope = NewDisposeScope();
                 Lap(1);
-                var (x, y) = Loader.Gather(s.Train, orderIndex, start, count);
+                var (x, y) = epochBatches.Batch(start, count);
                 Lap(2);
                 s.Optimizer.zero_grad();
                 Lap(3);
