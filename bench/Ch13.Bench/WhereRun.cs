@@ -33,15 +33,26 @@ public static class WhereRun
         return new WhereReport(ops, steps, loops, process, options.Scripts ? (smoke ? 1 : options.Repeat) : 0, wall);
     }
 
-    /// <summary>The loops' phases as Markdown: seconds per phase, and the mirror's total beside Training.Fit's.</summary>
+    /// <summary>
+    /// The phases that are libtorch's work with the chapter's code (the model's forward, the loss, autograd's backward,
+    /// the optimiser's update): a loop's floor with these tools is their sum; the rest (batching, scopes, zero_grad,
+    /// item, accuracy, validation, callbacks, epoch order) is what the lib adds and could still cut.
+    /// </summary>
+    public static readonly string[] FloorPhases = ["forward", "loss", "backward", "step"];
+
+    /// <summary>A loop's floor (seconds): the sum of its <see cref="FloorPhases"/>.</summary>
+    public static double FloorSeconds(LoopSplit loop) => FloorPhases.Sum(p => loop.Seconds.GetValueOrDefault(p));
+
+    /// <summary>The loops' phases as Markdown: seconds per phase, the mirror's total beside Training.Fit's, the floor and how close Fit is to it.</summary>
     public static string Format(WhereReport report)
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine($"| loop | steps | {string.Join(" | ", PhasedLoop.Phases)} | mirror | Training.Fit |");
-        text.AppendLine($"|---|---|{string.Concat(PhasedLoop.Phases.Select(_ => "---|"))}---|---|");
+        text.AppendLine($"| loop | steps | {string.Join(" | ", PhasedLoop.Phases)} | mirror | Training.Fit | floor | Fit ÷ floor |");
+        text.AppendLine($"|---|---|{string.Concat(PhasedLoop.Phases.Select(_ => "---|"))}---|---|---|---|");
         foreach (var loop in report.Loops)
-            text.AppendLine($"| {loop.Id} | {loop.Steps} | {string.Join(" | ", PhasedLoop.Phases.Select(p => F(loop.Seconds[p])))} | {F(loop.MirrorSeconds)} | {F(loop.FitSeconds)} |");
-        text.Append($"(seconds; per call: in-place {F(report.Ops.InPlace)} µs, allocating {F(report.Ops.Allocating)} µs, view {F(report.Ops.View)} µs, " +
+            text.AppendLine($"| {loop.Id} | {loop.Steps} | {string.Join(" | ", PhasedLoop.Phases.Select(p => F(loop.Seconds[p])))} | {F(loop.MirrorSeconds)} | {F(loop.FitSeconds)} | " +
+                            $"{F(FloorSeconds(loop))} | {(loop.FitSeconds / FloorSeconds(loop)).ToString("F2", CultureInfo.InvariantCulture)} |");
+        text.Append($"(seconds; floor = {string.Join(" + ", FloorPhases)}; per call: in-place {F(report.Ops.InPlace)} µs, allocating {F(report.Ops.Allocating)} µs, view {F(report.Ops.View)} µs, " +
                     $"item {F(report.Ops.Item)} µs, empty scope {F(report.Ops.Scope)} µs)");
         return text.ToString();
     }
