@@ -32,6 +32,7 @@
 #load "core/Modules.cs"
 #load "core/NoisyLayers.cs"
 #load "core/TensorText.cs"
+#load "core/CachedScalars.cs"
 #load "core/FlatOptimizers.cs"
 #load "core/EpochCallbacks.cs"
 #load "core/EpochProgressBar.cs"
@@ -41,6 +42,7 @@
 #load "core/Schedules.cs"
 #load "core/Checkpoints.cs"
 #load "core/OptimizerStates.cs"
+#load "core/BestWeights.cs"
 #load "core/ScheduleCallbacks.cs"
 #load "core/Metrics.cs"
 #load "core/Autograd.cs"
@@ -59,6 +61,7 @@
 #load "data/Tables.cs"
 
 // plots: PNG figures
+#load "plots/PlotWarmUp.cs"
 #load "plots/Plots.cs"
 #load "plots/LinePlots.cs"
 #load "plots/Figures.cs"

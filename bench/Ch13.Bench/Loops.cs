@@ -88,7 +88,9 @@ public static class Loops
             rss.Add(Stats.SelfRssMb());
             live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         });
-        var history = Training.Fit(model, optimizer, train, valid, config, loss, new FitHooks([measure, .. callbacks]));
+        // Measured after the other callbacks: what an epoch leaves is what they keep too (early stopping's copy of the
+        // best weights, made at the first epoch and copied into after, is the model's size once, not growth).
+        var history = Training.Fit(model, optimizer, train, valid, config, loss, new FitHooks([.. callbacks, measure]));
         var steps = history.Epochs.Count * ((train.Count + config.BatchSize - 1) / config.BatchSize);
         return new LoopResult(id, history.Seconds, steps, history.Epochs.Count, rss, live);
     }

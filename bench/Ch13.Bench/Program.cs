@@ -31,7 +31,8 @@ public static class Program
 
 /// <summary>Command-line options of the workload benchmark.</summary>
 public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Repeat, string? OutFile, bool Scripts, string? Repo, bool Help,
-    string? Baseline = null, string? Data = null)
+    string? Baseline = null, string? Data = null, bool Peer = false, string PeerRoot = Ch13.Bench.Peer.DefaultRoot, int Rounds = 3,
+    bool Where = false, IReadOnlySet<string>? Contests = null)
 {
     public const string Usage = """
         ch13-bench [options]          the whole-workload benchmark: writes out/bench/bench.json and prints the table
@@ -43,13 +44,21 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
           --repo DIR                  the ch13 checkout (default: found above the current folder)
           --data DIR                  the data sets (default: CH13_DATA, else <repo>/data)
           --baseline FILE             an earlier bench.json whose measured values fill the table's "before" column
+          --peer                      issue 21's workloads beside PyTorch 2.6 (the peer), alternating, with ratios; only
+                                      that part unless --only names others (peer absent: the pack's figures alone)
+          --peer-root DIR             the peer's chroot (default /tmp/trixie; ../shared/tools/peer/make-peer.sh builds it)
+          --contests ID[,ID...]       with --peer: only these contests (auto_mpg, mnist_subset, mnist_full, seq_blobs, xor,
+                                      noisy_xor, steps)
+          --rounds N                  alternating rounds of the side-by-side comparison (default 3; 1 with --smoke)
+          --where                     where the time goes: per-call costs, step and loop phases, whole-process phases
+                                      (only that part unless --only names others; --peer --where runs both)
         ch13-bench micro [BenchmarkDotNet options]   micro benchmarks, e.g. micro --filter '*Step*'
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions(false, null, 3, null, true, null, false);
-        var repeatGiven = false;
+        var (repeatGiven, roundsGiven) = (false, false);
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -64,12 +73,22 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string>? Only, int Re
                 "--repo" => options with { Repo = Value() },
                 "--baseline" => options with { Baseline = Value() },
                 "--data" => options with { Data = Value() },
+                "--peer" => options with { Peer = true },
+                "--where" => options with { Where = true },
+                "--peer-root" => options with { PeerRoot = Value() },
+                "--contests" => options with { Contests = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
+                "--rounds" => int.TryParse(Value(), out var r) && r >= 1 ? (roundsGiven = true, options with { Rounds = r }).Item2
+                    : throw new ArgumentException("--rounds needs an integer ≥ 1"),
                 "--help" or "-h" => options with { Help = true },
                 var other => throw new ArgumentException($"unknown option '{other}'"),
             };
         }
-        return options.Smoke && !repeatGiven ? options with { Repeat = 1 } : options;
+        if (options.Contests?.FirstOrDefault(id => PeerContests.All.All(c => c.Id != id)) is { } unknown)
+            throw new ArgumentException($"--contests: unknown contest '{unknown}'");
+        if (options.Smoke && !repeatGiven) options = options with { Repeat = 1 };
+        return options.Smoke && !roundsGiven ? options with { Rounds = 1 } : options;
     }
 
-    public bool Wants(string part) => Only is null || Only.Contains(part);
+    /// <summary>Whether to run <paramref name="part"/>: named by --only, or, without it, every part unless --peer or --where asked for theirs alone.</summary>
+    public bool Wants(string part) => Only?.Contains(part) ?? !(Peer || Where);
 }

@@ -27,7 +27,8 @@ public sealed record StepSummary(string Id, string Description, double NaiveMicr
 
 /// <summary>Everything one benchmark run measured; serialised to bench.json.</summary>
 public sealed record BenchReport(string Mode, string GeneratedAt, IReadOnlyDictionary<string, object?> Machine, IReadOnlyList<ReportRow> Table,
-    IReadOnlyList<StepSummary> Steps, IReadOnlyList<LoopResult> Loops, IReadOnlyList<ScriptSummary> Scripts, IReadOnlyList<string> Failures);
+    IReadOnlyList<StepSummary> Steps, IReadOnlyList<LoopResult> Loops, IReadOnlyList<ScriptSummary> Scripts, IReadOnlyList<string> Failures,
+    PeerReport? Peer = null, WhereReport? Where = null);
 
 /// <summary>A table row as written to bench.json.</summary>
 public sealed record ReportRow(string Id, string Workload, string Metric, string Unit, double? Measured, double? Before, double Target,
@@ -51,6 +52,13 @@ public static class Workloads
         var failures = new List<string>();
         var loadBefore = LoadAverage();
         log.WriteLine($"ch13-bench ({(options.Smoke ? "smoke" : "full")}) in {repo}; load average {loadBefore}");
+
+        if (options.Smoke) failures.AddRange(SideBySideCheck.Run().Select(f => $"side-by-side self-check: {f}"));
+        PeerReport? peer = null;
+        if (options.Peer) Try(failures, log, "peer", () => peer = RunPeer(repo, options, log));
+        failures.AddRange(peer?.Failures.Select(f => $"peer: {f}") ?? []);
+        WhereReport? where = null;
+        if (options.Where) Try(failures, log, "where", () => where = WhereRun.Run(repo, dataRoot, options, log));
 
         var scripts = new List<ScriptSummary>();
         if (options.Scripts)
@@ -106,16 +114,38 @@ public static class Workloads
             ["cpu"] = CpuModel(),
         };
         var report = new BenchReport(options.Smoke ? "smoke" : "full", DateTimeOffset.Now.ToString("o", CultureInfo.InvariantCulture), machine,
-            table, steps, loops, scripts, failures);
+            table, steps, loops, scripts, failures, peer, where);
         var outFile = Path.GetFullPath(options.OutFile ?? Path.Combine(repo, "out", "bench", "bench.json"));
         Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
         File.WriteAllText(outFile + ".tmp", JsonSerializer.Serialize(report, Json) + "\n");
         File.Move(outFile + ".tmp", outFile, overwrite: true);
         log.WriteLine();
-        log.WriteLine(Format(report));
+        if ((peer is null && where is null) || table.Any(r => r.Measured is not null)) log.WriteLine(Format(report)); // --peer/--where alone: only theirs
+        if (peer is not null) log.WriteLine("\n" + SideBySide.Format(peer));
+        if (where is not null) log.WriteLine("\n" + WhereRun.Format(where));
         log.WriteLine($"Wrote {outFile}");
         foreach (var failure in failures) log.WriteLine($"FAILED: {failure}");
         return report;
+    }
+
+    /// <summary>
+    /// Issue 21's side-by-side comparison: the peer's reference scripts and the pack's scripts in alternating rounds,
+    /// each pack script run once untimed first (compile cache); without the peer, one line says why and the pack runs alone.
+    /// </summary>
+    static PeerReport RunPeer(string repo, BenchOptions options, TextWriter log)
+    {
+        var peer = Peer.Find(options.PeerRoot, out var absent);
+        log.WriteLine(peer is null ? $"PyTorch peer absent: {absent}; reporting the pack alone"
+            : $"PyTorch peer: torch {peer.TorchVersion} in {peer.Root}; {options.Rounds} alternating round(s)");
+        IReadOnlyList<Contest> contests = options.Scripts ? PeerContests.All : [PeerContests.Steps]; // --no-scripts: the step rows alone
+        if (options.Contests is { } named) contests = [.. contests.Where(c => named.Contains(c.Id))]; // --contests: a measured change's rows alone
+        if (options.Scripts && !options.Smoke)
+            foreach (var script in PeerContests.Scripts.Where(s => contests.Any(c => c.Id == s.Id))) ScriptRuns.Run(repo, script.Pack, smoke: true);
+        using var steps = new StepRounds(options.Smoke);
+        return SideBySide.Compare(contests, options.Rounds,
+            PeerContests.PackSide(repo, options.Smoke, steps),
+            peer is null ? null : PeerContests.PeerSide(peer, options.Smoke, options.Smoke ? 2 : 30),
+            peer is null ? absent : null, peer?.TorchVersion, LoadAverage, log);
     }
 
     static ScriptSummary RunScript(string repo, ScriptWorkload workload, BenchOptions options, TextWriter log, List<string> failures)

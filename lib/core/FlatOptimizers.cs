@@ -35,6 +35,7 @@ public sealed class FlatParameters : IDisposable
     public Tensor Values { get; }
     public Tensor Grads { get; }
     readonly long[] offsets;
+    readonly IntPtr valuesStart, gradsStart;
 
     FlatParameters(IReadOnlyList<Parameter> parameters, Tensor values, Tensor grads, long[] offsets)
     {
@@ -42,6 +43,7 @@ public sealed class FlatParameters : IDisposable
         Values = values;
         Grads = grads;
         this.offsets = offsets;
+        (valuesStart, gradsStart) = (StorageStart(values), StorageStart(grads)); // the buffers are ours: they never move
     }
 
     /// <summary>
@@ -99,9 +101,9 @@ public sealed class FlatParameters : IDisposable
     public bool IsIntact(int index)
     {
         var p = Parameters[index];
-        if (p.IsInvalid || p.storage_offset() != offsets[index] || StorageStart(p) != StorageStart(Values)) return false;
+        if (p.IsInvalid || p.storage_offset() != offsets[index] || StorageStart(p) != valuesStart) return false;
         using var grad = p.grad;
-        return grad is not null && grad.storage_offset() == offsets[index] && StorageStart(grad) == StorageStart(Grads);
+        return grad is not null && grad.storage_offset() == offsets[index] && StorageStart(grad) == gradsStart;
     }
 
     static IntPtr StorageStart(Tensor t) => t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
@@ -122,6 +124,7 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
 {
     readonly FlatParameters? flat;
     readonly FlatLink link = new();
+    readonly SgdScalars scalars = new();
     Tensor? momentumBuffer;
 
     public FlatSgd(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0,
@@ -159,10 +162,10 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
                 momentumBuffer = grad.clone().detach().DetachFromDisposeScope();
                 ShareMomentumState();
             }
-            else momentumBuffer.mul_(momentum).add_(grad, alpha: 1 - dampening);
+            else momentumBuffer.mul_(scalars.Momentum.Of(momentum)).add_(grad, alpha: scalars.OneMinusDampening.Of(1 - dampening));
             grad = options.nesterov!.Value ? grad.add(momentumBuffer, alpha: momentum) : momentumBuffer;
         }
-        flat.Values.add_(grad, alpha: options.maximize!.Value ? lr : -lr);
+        flat.Values.add_(grad, alpha: scalars.StepSize.Of(options.maximize!.Value ? lr : -lr));
         return null!;
     }
 
@@ -191,6 +194,7 @@ public sealed class FlatSgd : TorchSharp.Modules.SGD
         base.Dispose(disposing);
         if (!disposing) return;
         momentumBuffer?.Dispose();
+        scalars.Dispose();
         flat?.Dispose();
     }
 }
@@ -210,6 +214,8 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     readonly FlatParameters? flat;
     readonly Tensor? expAvg;
     readonly Tensor? expAvgSq;
+    readonly Tensor? denom;
+    readonly AdamScalars scalars = new();
     readonly FlatLink link = new();
 
     public FlatAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
@@ -224,6 +230,7 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         // Owned here whatever dispose scope the caller is in (as TorchSharp's optimisers own their state).
         expAvg = zeros_like(flat.Values).DetachFromDisposeScope();
         expAvgSq = zeros_like(flat.Values).DetachFromDisposeScope();
+        denom = zeros_like(flat.Values).DetachFromDisposeScope();
         for (var i = 0; i < parameters.Count; i++)
         {
             var state = (State)_state[parameters[i].Handle];
@@ -257,14 +264,19 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         var biasCorrection2 = 1 - Math.Pow(beta2, steps);
 
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
+        var plain = !options.maximize!.Value && weightDecay == 0;
+        using var scope = plain ? null : NewDisposeScope(); // only the maximize/weight-decay gradient is a new tensor
         var grad = flat.Grads;
         if (options.maximize!.Value) grad = -grad;
         if (weightDecay != 0) grad = grad.add(flat.Values, alpha: weightDecay);
-        expAvg!.mul_(beta1).add_(grad, alpha: 1 - beta1);
-        expAvgSq!.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-        var denom = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
-        flat.Values.addcdiv_(expAvg, denom, value: -(lr / biasCorrection1));
+        // The step's constants as cached Scalars (no native Scalar made and finalised per op); the same values.
+        expAvg!.mul_(scalars.Beta1.Of(beta1)).add_(grad, alpha: scalars.OneMinusBeta1.Of(1 - beta1));
+        expAvgSq!.mul_(scalars.Beta2.Of(beta2)).addcmul_(grad, grad, value: scalars.OneMinusBeta2.Of(1 - beta2));
+        // denom = √exp_avg_sq / √bc2 + ε in its own buffer: the reference's ops in its order, without two new tensors.
+        using Scalar sqrtBc2 = Math.Sqrt(biasCorrection2);
+        using Scalar stepSize = -(lr / biasCorrection1);
+        denom!.copy_(expAvgSq).sqrt_().div_(sqrtBc2).add_(scalars.Eps.Of(eps));
+        flat.Values.addcdiv_(expAvg, denom, value: stepSize);
         return null!;
     }
 
@@ -278,6 +290,8 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         if (!disposing) return;
         expAvg?.Dispose();
         expAvgSq?.Dispose();
+        denom?.Dispose();
+        scalars.Dispose();
         flat?.Dispose();
     }
 }
@@ -303,3 +317,4 @@ sealed class FlatLink
         return false;
     }
 }
+

@@ -82,3 +82,40 @@ public static class Loader
         return (data.X.index_select(0, index), data.Y.index_select(0, index));
     }
 }
+
+/// <summary>
+/// One epoch's batches in its sample order. A set of at most <see cref="GatherOnceBytes"/> is gathered once, in that
+/// order (one index_select per tensor), and a batch is a narrow view of it; a larger set (MNIST) gathers each batch's
+/// rows (<see cref="Loader.Gather(TensorData, Tensor, long, long)"/>), so no second copy of it is ever held. Either
+/// way a batch holds the same rows with the same values, contiguous.
+/// </summary>
+public sealed class EpochBatches : IDisposable
+{
+    /// <summary>The largest set (X and Y together) gathered whole per epoch: Auto MPG, XOR and blobs, not MNIST.</summary>
+    public const long GatherOnceBytes = 1 << 20;
+
+    readonly TensorData data;
+    readonly Tensor order;
+    readonly Tensor? x, y;
+
+    /// <summary>The epoch whose order is <paramref name="order"/> (<see cref="Loader.EpochOrder"/>) over <paramref name="data"/>.</summary>
+    public EpochBatches(TensorData data, long[] order)
+    {
+        this.data = data;
+        this.order = Tensors.Of(order, device: data.X.device);
+        if (data.X.numel() * data.X.ElementSize + data.Y.numel() * data.Y.ElementSize > GatherOnceBytes) return;
+        x = data.X.index_select(0, this.order).DetachFromDisposeScope();
+        y = data.Y.index_select(0, this.order).DetachFromDisposeScope();
+    }
+
+    /// <summary>Rows <c>order[start .. start+count)</c> of X and Y, in the caller's dispose scope.</summary>
+    public (Tensor X, Tensor Y) Batch(long start, long count) =>
+        x is null ? Loader.Gather(data, order, start, count) : (x.narrow(0, start, count), y!.narrow(0, start, count));
+
+    public void Dispose()
+    {
+        order.Dispose();
+        x?.Dispose();
+        y?.Dispose();
+    }
+}

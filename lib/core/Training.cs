@@ -74,11 +74,11 @@ public static class Training
             double lossSum = 0, accuracySum = 0;
             var batches = 0;
             var order = Loader.EpochOrder(train.Count, config.Shuffle);
-            using var orderIndex = Tensors.Of(order, device: train.X.device); // batches are slices of it: no per-batch index tensors
+            using var epochBatches = new EpochBatches(train, order); // no per-batch index tensors; small sets gathered once
             foreach (var (start, count) in Loader.BatchRanges(train.Count, config.BatchSize))
             {
                 using var scope = NewDisposeScope();
-                var (x, y) = Loader.Gather(train, orderIndex, start, count);
+                var (x, y) = epochBatches.Batch(start, count);
                 optimizer.zero_grad();
                 var pred = model.call(x);
                 var loss = lossFn(pred, y);
@@ -156,7 +156,7 @@ public static class Training
     {
         if (logits.device_type != DeviceType.CPU) throw new ArgumentException("BatchAccuracy reads CPU logits.", nameof(logits));
         using var predicted = logits.argmax(1);
-        var values = predicted.data<long>();
+        var values = predicted.data<long>().ToArray(); // one copy out: the accessor's indexer is a native call per element
         var correct = 0;
         for (long i = 0; i < count; i++)
             if (values[i] == labels[order[start + i]]) correct++;

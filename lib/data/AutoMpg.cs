@@ -158,7 +158,7 @@ public static class AutoMpg
         var widths = header.Select(h => h.Length).ToArray();
         for (var j = 0; j < header.Length; j++)
         {
-            var decimals = Math.Max(1, values.Select(row => Decimals(row[j])).DefaultIfEmpty(1).Max());
+            var decimals = Math.Max(1, values.Select(row => Tables.Decimals(row[j])).DefaultIfEmpty(1).Max());
             for (var i = 0; i < values.Length; i++)
             {
                 cells[i][j] = double.IsNaN(values[i][j]) ? "NaN" : values[i][j].ToString("F" + decimals, CultureInfo.InvariantCulture);
@@ -175,13 +175,5 @@ public static class AutoMpg
             for (var j = 0; j < header.Length; j++) text.Append("  ").Append(cells[i][j].PadLeft(widths[j]));
         }
         return text.ToString();
-    }
-
-    // Decimals a value needs at pandas' display precision of 6 (trailing zeros dropped).
-    static int Decimals(double value)
-    {
-        if (!double.IsFinite(value)) return 0;
-        var text = value.ToString("F6", CultureInfo.InvariantCulture).TrimEnd('0');
-        return text.Length - text.IndexOf('.') - 1;
     }
 }

@@ -38,8 +38,8 @@ public static class Tables
         return text.ToString();
     }
 
-    // Decimals a value needs at pandas' display precision of 6 (trailing zeros dropped).
-    static int Decimals(double value)
+    /// <summary>Decimals a value needs at pandas' display precision of 6 (trailing zeros dropped).</summary>
+    public static int Decimals(double value)
     {
         if (!double.IsFinite(value)) return 0;
         var text = value.ToString("F6", CultureInfo.InvariantCulture).TrimEnd('0');

@@ -20,7 +20,7 @@ public static class ClassifierPlots
         for (var t = 0; t < classes; t++)
             for (var p = 0; p < classes; p++) { cells[t, p] = counts[t, p]; max = Math.Max(max, counts[t, p]); }
 
-        var plot = new Plot();
+        var plot = PlotWarmUp.NewPlot();
         var heatmap = plot.Add.Heatmap(cells); // row 0 is drawn at the top
         heatmap.Colormap = new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Blues()); // white (0) → dark blue (max)
         heatmap.ManualRange = new ScottPlot.Range(0, max);
@@ -72,7 +72,7 @@ public static class ClassifierPlots
                 }
         }
 
-        var plot = new Plot();
+        var plot = PlotWarmUp.NewPlot();
         var heatmap = plot.Add.Heatmap(mosaic);
         heatmap.Colormap = new ScottPlot.Colormaps.GrayscaleReversed();
         heatmap.ManualRange = new ScottPlot.Range(0, max > 0 ? max : 1);

@@ -139,7 +139,7 @@ public static class Plots
     /// <summary>A figure of <paramref name="count"/> plots side by side (a new Multiplot already holds one).</summary>
     public static (Multiplot Figure, Plot[] Plots) Panels(int count)
     {
-        var multiplot = new Multiplot();
+        var multiplot = PlotWarmUp.NewMultiplot();
         while (multiplot.Count() < count) multiplot.AddPlot();
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         return (multiplot, multiplot.GetPlots());

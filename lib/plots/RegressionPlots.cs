@@ -13,7 +13,7 @@ public static class RegressionPlots
     /// </summary>
     public static void Loss(string path, History history, string title, int width = 800, int height = 500)
     {
-        var plot = new Plot();
+        var plot = PlotWarmUp.NewPlot();
         var points = history.Epochs.Where(e => e.TrainLoss > 0 && double.IsFinite(e.TrainLoss)).ToArray();
         var line = plot.Add.ScatterLine(points.Select(e => (double)(e.Epoch - 1)).ToArray(),
                                         points.Select(e => Math.Log10(e.TrainLoss)).ToArray(), Plots.ClassColors[0]);
@@ -33,7 +33,7 @@ public static class RegressionPlots
     /// <summary>Predicted against actual values, with the y = x line where a perfect model's points would lie.</summary>
     public static void PredictedVsActual(string path, IReadOnlyList<float> actual, IReadOnlyList<float> predicted, string title, string quantity, int width = 700, int height = 700)
     {
-        var plot = new Plot();
+        var plot = PlotWarmUp.NewPlot();
         var xs = actual.Select(v => (double)v).ToArray();
         var markers = plot.Add.Markers(xs, predicted.Select(v => (double)v).ToArray(), MarkerShape.FilledCircle, 7, Plots.ClassColors[0]);
         markers.LegendText = "test samples";
@@ -55,7 +55,7 @@ public static class RegressionPlots
     /// <summary>Residuals (actual − predicted) against the prediction, with the zero line: structure here is what the model missed.</summary>
     public static void Residuals(string path, IReadOnlyList<float> actual, IReadOnlyList<float> predicted, string title, string quantity, int width = 800, int height = 500)
     {
-        var plot = new Plot();
+        var plot = PlotWarmUp.NewPlot();
         var residuals = actual.Zip(predicted, (a, p) => (double)a - p).ToArray();
         var markers = plot.Add.Markers(predicted.Select(v => (double)v).ToArray(), residuals, MarkerShape.FilledCircle, 7, Plots.ClassColors[0]);
         markers.LegendText = "test samples";
