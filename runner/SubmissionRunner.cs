@@ -21,7 +21,7 @@ public static class SubmissionRunner
     /// <summary>
     /// Runs the script; returns the exit code: the script's <c>return N;</c>, else <see cref="Environment.ExitCode"/>.
     /// An unhandled exception prints its stack trace and gives 1, as dotnet-script does. (The lib reports its own user
-    /// errors, Ch13Exception, in one line under either host: see UserErrors in lib/run/Errors.cs.)
+    /// errors, Ch13Exception, in one line under either host: see UserErrors in lib/run/UserErrors.cs.)
     /// </summary>
     public static int Run(MethodInfo factory, IReadOnlyList<string> args)
     {

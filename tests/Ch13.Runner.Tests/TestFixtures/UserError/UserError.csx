@@ -1,4 +1,5 @@
-#load "../../../../lib/run/Errors.cs"
+#load "../../../../lib/ground/Errors.cs"
+#load "../../../../lib/run/UserErrors.cs"
 // A lib user error escaping the script: the lib's own handler (the runner knows nothing of Ch13Exception) prints
 // only its message and exits with its code, as Runs.Start arranges for every section script.
 UserErrors.ReportOnEscape();
