@@ -103,7 +103,8 @@ public static class Runs
         // From here on the token is the cancel path: training stops after its batch and writes the partial results.
         if (cancel.IsCancellationRequested) ExitInterrupted("before training started; nothing was written");
         var run = new Run(script, root, staging, seed, runEpochs, parsed.Get(CommonOptions.Quiet), quick, parsed,
-            args.ToList(), started, startTimestamp, cancel) { Description = description, ResultDir = outDir, Keep = keep };
+            args.ToList(), started, startTimestamp, cancel)
+        { Description = description, ResultDir = outDir, Keep = keep };
         if (!specs.Contains(ModelWeights.File)) return run;
         try { return run with { Weights = ModelWeights.From(run) }; } // a bad --weights is reported before any data loads
         catch (Ch13Exception e) { Fail(e); throw; }

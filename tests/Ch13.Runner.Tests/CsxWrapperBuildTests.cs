@@ -21,7 +21,7 @@ public sealed class CsxWrapperBuildTests : IDisposable
     (int ExitCode, string Output, string Errors) Csx(params string[] args)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(Root, "csx"), .. args])
-            { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         start.Environment["PATH"] = Path.Combine(scratch.Path, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

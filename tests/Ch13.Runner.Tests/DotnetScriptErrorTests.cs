@@ -44,8 +44,12 @@ public sealed class DotnetScriptErrorTests : IDisposable
         {
             ["CH13_DATA"] = data,
             // A proxy nobody listens on: the download fails at once, on this machine only.
-            ["http_proxy"] = "http://127.0.0.1:9", ["https_proxy"] = "http://127.0.0.1:9",
-            ["HTTP_PROXY"] = "http://127.0.0.1:9", ["HTTPS_PROXY"] = "http://127.0.0.1:9", ["no_proxy"] = "", ["NO_PROXY"] = "",
+            ["http_proxy"] = "http://127.0.0.1:9",
+            ["https_proxy"] = "http://127.0.0.1:9",
+            ["HTTP_PROXY"] = "http://127.0.0.1:9",
+            ["HTTPS_PROXY"] = "http://127.0.0.1:9",
+            ["no_proxy"] = "",
+            ["NO_PROXY"] = "",
         };
 
         var result = DotnetScript.Run(offline, Script("mnist"), "--quick", "--out", scratch.PathFor("mnist"));

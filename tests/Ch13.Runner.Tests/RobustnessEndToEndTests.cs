@@ -66,8 +66,12 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         {
             ["CH13_DATA"] = data,
             // A proxy nobody listens on: offline even on a machine with internet.
-            ["http_proxy"] = "http://127.0.0.1:9", ["https_proxy"] = "http://127.0.0.1:9",
-            ["HTTP_PROXY"] = "http://127.0.0.1:9", ["HTTPS_PROXY"] = "http://127.0.0.1:9", ["no_proxy"] = "", ["NO_PROXY"] = "",
+            ["http_proxy"] = "http://127.0.0.1:9",
+            ["https_proxy"] = "http://127.0.0.1:9",
+            ["HTTP_PROXY"] = "http://127.0.0.1:9",
+            ["HTTPS_PROXY"] = "http://127.0.0.1:9",
+            ["no_proxy"] = "",
+            ["NO_PROXY"] = "",
         };
 
         var result = Run("auto_mpg", scratch.PathFor("offline"), ["--quick"], offline);
@@ -370,7 +374,7 @@ public sealed class ScriptProcess : IDisposable
         try
         {
             using var probe = Process.Start(new ProcessStartInfo("env", ["--default-signal=INT", "true"])
-                { RedirectStandardError = true, UseShellExecute = false })!;
+            { RedirectStandardError = true, UseShellExecute = false })!;
             probe.WaitForExit();
             return probe.ExitCode == 0;
         }
@@ -432,7 +436,8 @@ public sealed class ScriptProcess : IDisposable
     {
         var seconds = gap.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var shell = Process.Start(new ProcessStartInfo("sh",
-            ["-c", $"kill -{name} $1; sleep {seconds}; kill -{name} $1", "sh", Pid.ToString()]) { UseShellExecute = false })!;
+            ["-c", $"kill -{name} $1; sleep {seconds}; kill -{name} $1", "sh", Pid.ToString()])
+        { UseShellExecute = false })!;
         shell.WaitForExit();
     }
 

@@ -62,7 +62,7 @@ public sealed class SignalEndToEndTests(SharedRunner shared) : IClassFixture<Sha
         File.SetUnixFileMode(Path.Combine(bin, "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var start = new ProcessStartInfo("bash", [Path.Combine(root, "csx"), "scripts/xor.csx"])
-            { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
         using var wrapper = Process.Start(start)!;
         var clock = Stopwatch.StartNew();

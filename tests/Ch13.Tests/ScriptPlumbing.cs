@@ -65,7 +65,7 @@ public static class ScriptPlumbing
             }
             var last = Math.Min(i, to - 1);
             i = last + 1;
-            var open = Enumerable.Range(start, last - start + 1).FirstOrDefault(k => code[k].Trim() == "{" , -1);
+            var open = Enumerable.Range(start, last - start + 1).FirstOrDefault(k => code[k].Trim() == "{", -1);
             var isBlock = open > start && code[last].Trim() == "}";
             var header = string.Join("\n", code[start..(isBlock ? open : last + 1)]);
             var counts = Markers.IsMatch(header);
@@ -126,7 +126,7 @@ public static class ScriptPlumbing
                 i = stop;
                 continue;
             }
-            if (c == '\'' )
+            if (c == '\'')
             {
                 o.Append("''");
                 i++;
