@@ -42,6 +42,7 @@
 #load "core/Losses.cs"
 #load "core/Training.cs"
 #load "core/Schedules.cs"
+#load "core/CheckpointBounds.cs"
 #load "core/Checkpoints.cs"
 #load "core/OptimizerStates.cs"
 #load "core/ScheduleCallbacks.cs"
