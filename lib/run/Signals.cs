@@ -4,7 +4,7 @@ using System.Threading;
 
 // Ctrl+C and SIGTERM. Process-level effects (this file's only ones): PosixSignalRegistration for SIGINT and SIGTERM,
 // cancelling their default action the first time; Environment.Exit(130) from a watchdog thread when, after the first
-// signal, the run's thread sits blocked (never running) for WaitingLimit: a read that never returns cannot delay the end.
+// signal, the run's thread sits blocked (never running) for WaitingLimit (500 ms): a read that never returns cannot delay the end.
 
 /// <summary>
 /// Turns the first Ctrl+C (SIGINT) or SIGTERM into a cancellation request; the second one is left to its default
@@ -21,7 +21,7 @@ public sealed class StopSignals : IDisposable
     readonly int thread = OperatingSystem.IsLinux() ? CurrentThreadId() : 0;
 
     /// <summary>How long after the first signal a run's thread may sit blocked (not running once) before the process ends (exit 130).</summary>
-    public static readonly TimeSpan WaitingLimit = TimeSpan.FromMilliseconds(700);
+    public static readonly TimeSpan WaitingLimit = TimeSpan.FromMilliseconds(500);
 
     [DllImport("libc", EntryPoint = "gettid")]
     static extern int CurrentThreadId();
