@@ -10,6 +10,8 @@
 // progress display, the chapter manifest)
 #load "ground/Errors.cs"
 #load "ground/FileErrors.cs"
+#load "ground/SafeFiles.cs"
+#load "ground/SafePaths.cs"
 #load "ground/WriteFaults.cs"
 #load "ground/Files.cs"
 #load "ground/FolderLocks.cs"
@@ -40,6 +42,7 @@
 #load "core/Losses.cs"
 #load "core/Training.cs"
 #load "core/Schedules.cs"
+#load "core/CheckpointBounds.cs"
 #load "core/Checkpoints.cs"
 #load "core/OptimizerStates.cs"
 #load "core/BestWeights.cs"

@@ -73,8 +73,8 @@ public static class Checkpoints
     /// </summary>
     public static CheckpointFormat Detect(string path)
     {
-        if (!File.Exists(path)) throw new Ch13Exception($"checkpoint {path} not found.");
-        using var stream = File.OpenRead(path);
+        if (SafeFiles.KindOf(path) == EntryKind.Missing) throw new Ch13Exception($"checkpoint {path} not found.");
+        using var stream = CheckpointBounds.Open(path);
         var head = new byte[9];
         var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (n >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return CheckpointFormat.PyTorch;
@@ -97,12 +97,12 @@ public static class Checkpoints
     {
         try
         {
-            var root = PyTorchUnpickler.UnpickleStateDict(path);
+            var root = CheckpointBounds.Unpickle(path);
             var lightning = root["state_dict"] is System.Collections.IDictionary;
             Tensors.DisposeAll(root);
             return lightning;
         }
-        catch (Exception e) when (e is not OutOfMemoryException) { return false; }
+        catch (Ch13Exception) { return false; }
     }
 
     /// <summary>
@@ -121,6 +121,7 @@ public static class Checkpoints
         {
             case CheckpointFormat.TorchSharp: model.load(path); break;
             default: CopyInto(model, ReadTensors(path, format)); break;
+            // TorchSharp's own: ReadTorchSharp checked every size against the file above.
         }
     }
 
@@ -139,22 +140,28 @@ public static class Checkpoints
     // reports does not depend on a hash table's order.
     static List<(string Name, Tensor Tensor)> ReadTensors(string path, CheckpointFormat format)
     {
+        var tensors = format == CheckpointFormat.PyTorch ? PyTorchTensors(path) : SafetensorsTensors(path);
+        return [.. tensors.OrderBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    static List<(string Name, Tensor Tensor)> PyTorchTensors(string path)
+    {
+        var root = CheckpointBounds.Unpickle(path);
         try
         {
-            var tensors = format == CheckpointFormat.PyTorch
-                ? StateDictOf(PyTorchUnpickler.UnpickleStateDict(path)).Cast<System.Collections.DictionaryEntry>()
-                    .Select(e => (Name: e.Key as string ?? throw new InvalidDataException($"a key that is not text ({e.Key})"),
-                                  Tensor: e.Value as Tensor ?? throw new InvalidDataException($"'{e.Key}' is not a tensor")))
-                    .ToList()
-                : Safetensors.LoadStateDict(path).Select(e => (Name: e.Key, Tensor: e.Value)).ToList();
-            return [.. tensors.OrderBy(t => t.Name, StringComparer.Ordinal)];
+            return StateDictOf(root).Cast<System.Collections.DictionaryEntry>()
+                .Select(e => (Name: e.Key as string ?? throw CheckpointBounds.Bad(path, $"a key that is not text ({e.Key})"),
+                              Tensor: e.Value as Tensor ?? throw CheckpointBounds.Bad(path, $"'{e.Key}' is not a tensor (save the weights with torch.save(model.state_dict(), path), not the whole model)")))
+                .ToList();
         }
-        catch (Exception e) when (e is not Ch13Exception)
-        {
-            var what = format == CheckpointFormat.PyTorch ? "PyTorch state_dict (torch.save(model.state_dict(), path))" : "safetensors file";
-            throw new Ch13Exception($"checkpoint {path} looks like a {what} but is not a readable state_dict ({OneLine(e.Message)}).\n" +
-                                    "Fix: save the weights with torch.save(model.state_dict(), path), not the whole model.", 1, e);
-        }
+        catch (Ch13Exception) { Tensors.DisposeAll(root); throw; }
+    }
+
+    static List<(string Name, Tensor Tensor)> SafetensorsTensors(string path)
+    {
+        using var stream = CheckpointBounds.Open(path);
+        CheckpointBounds.CheckSafetensors(stream, path);
+        return CheckpointBounds.Guard(path, () => Safetensors.LoadStateDict(stream, leaveOpen: true).Select(e => (Name: e.Key, Tensor: e.Value)).ToList());
     }
 
     /// <summary>The book's LightningModule keeps its network as <c>self.model</c>: a Lightning checkpoint's weights are named <c>model.1.weight</c>….</summary>
@@ -187,19 +194,11 @@ public static class Checkpoints
         }
     }
 
-    // libtorch's messages carry a native stack trace after "Exception raised from"; the problem is the part before it.
-    static string OneLine(string text)
-    {
-        var trace = text.IndexOf("Exception raised from", StringComparison.Ordinal);
-        if (trace > 0) text = text[..trace];
-        return string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
-
     static IReadOnlyList<CheckpointEntry> ReadTorchSharp(string path)
     {
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path));
+            using var reader = new BinaryReader(CheckpointBounds.Open(path));
             var count = ReadLeb128(reader);
             var entries = new List<CheckpointEntry>();
             for (long i = 0; i < count; i++)
@@ -207,12 +206,13 @@ public static class Checkpoints
                 var name = reader.ReadString();
                 var dtype = (ScalarType)ReadLeb128(reader);
                 if (!Enum.IsDefined(dtype)) throw new InvalidDataException($"unknown element type {(int)dtype} for '{name}'");
+                if (name.Length > 1024) throw new InvalidDataException("an entry name longer than 1024 characters");
                 var rank = ReadLeb128(reader);
                 if (rank > 64) throw new InvalidDataException($"implausible rank {rank} for '{name}'");
                 var shape = new long[rank];
                 for (var d = 0; d < shape.Length; d++) shape[d] = ReadLeb128(reader);
                 // A negative size would seek backwards and re-read entries, for as many as the (damaged) count says.
-                if (shape.Any(n => n < 0)) throw new InvalidDataException($"negative dimension for '{name}'");
+                if (shape.Any(n => n is < 0 or > int.MaxValue)) throw new InvalidDataException($"a dimension outside 0..{int.MaxValue} for '{name}'");
                 reader.BaseStream.Seek(checked(shape.Aggregate(1L, (n, s) => n * s) * ElementSize(dtype)), SeekOrigin.Current);
                 if (reader.BaseStream.Position > reader.BaseStream.Length) throw new EndOfStreamException($"truncated in '{name}'");
                 entries.Add(new CheckpointEntry(name, dtype, shape));

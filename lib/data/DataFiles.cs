@@ -40,8 +40,18 @@ public static class DataFiles
     static DataFile MnistFile(string name, string sha256, long size) =>
         new("mnist", name, MnistMirrors.Select(m => new Uri(m + name + ".gz")).ToArray(), sha256, size);
 
-    /// <summary>The data root: <c>$CH13_DATA</c> when set, else <c>&lt;repoRoot&gt;/data</c>.</summary>
-    public static string Root(string repoRoot) => Root(repoRoot, Environment.GetEnvironmentVariable(EnvVar));
+    /// <summary>
+    /// The data root: <c>$CH13_DATA</c> when set, else <c>&lt;repoRoot&gt;/data</c>. A <c>CH13_DATA</c> that is not an
+    /// existing folder is a usage error naming it (exit 2): nothing is created at a mistyped path.
+    /// </summary>
+    public static string Root(string repoRoot)
+    {
+        var given = Environment.GetEnvironmentVariable(EnvVar);
+        var root = Root(repoRoot, given);
+        if (!string.IsNullOrWhiteSpace(given) && !Directory.Exists(root))
+            throw Ch13Exception.Usage($"{EnvVar}={given} is not an existing folder; create it (mkdir -p) or set {EnvVar} to the folder holding mnist/ and auto-mpg/.");
+        return root;
+    }
 
     /// <summary>The data root given the value of <c>CH13_DATA</c> (null or blank: not set).</summary>
     public static string Root(string repoRoot, string? dataEnv) =>
@@ -87,10 +97,14 @@ public static class DataFiles
         return paths;
     }
 
+    /// <summary>The largest data file read (MNIST's largest is 47 MB).</summary>
+    public const long MaxDataBytes = 1L << 30;
+
     /// <summary>sha256 of a file as lowercase hex.</summary>
     public static string Sha256Of(string path)
     {
-        using var stream = File.OpenRead(path);
+        // A regular file only (a FIFO would block), and an unreadable one is the one permission line, not a trace.
+        using var stream = SafeFiles.OpenRead(path, "data file", MaxDataBytes);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
@@ -125,6 +139,25 @@ public static class DataFiles
     static string? TryDownload(HttpClient client, DataFile file, string path, TextWriter log, bool terminal)
     {
         var folder = Path.GetDirectoryName(path)!;
+        var created = !Directory.Exists(folder);
+        try
+        {
+            var error = TryDownloadInto(client, file, path, folder, log, terminal);
+            // Folders are created only for a download that succeeds: a failed one leaves no empty set folder.
+            if (error is not null && created) RemoveIfEmpty(folder);
+            return error;
+        }
+        catch (Ch13Exception) { if (created) RemoveIfEmpty(folder); throw; }
+    }
+
+    static void RemoveIfEmpty(string folder)
+    {
+        try { if (SafeFiles.KindOf(folder) == EntryKind.Folder && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    static string? TryDownloadInto(HttpClient client, DataFile file, string path, string folder, TextWriter log, bool terminal)
+    {
         try { Directory.CreateDirectory(folder); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -37,7 +37,7 @@ public static class Idx
         if (!File.Exists(path))
             throw new Ch13Exception($"IDX file {path} not found.\nFix: run the script again to download it (DataFiles.Ensure), or set {DataFiles.EnvVar} to a folder holding mnist/.");
 
-        using var file = File.OpenRead(path);
+        using var file = SafeFiles.OpenRead(path, "IDX file", DataFiles.MaxDataBytes);
         Span<byte> head = stackalloc byte[2];
         var gzip = file.Read(head) == 2 && IsGzip(head);
         file.Position = 0;

@@ -61,17 +61,11 @@ public static class LightningCheckpoints
     /// </summary>
     public static TrainerCheckpoint Read(string path)
     {
-        if (!File.Exists(path)) throw new Ch13Exception($"checkpoint {path}: no such file. Fix: give the checkpoints/last.ckpt or epoch=E-step=S.ckpt of a run.");
-        Hashtable contents;
-        try
-        {
-            if (Checkpoints.Detect(path) != CheckpointFormat.PyTorch) throw new InvalidDataException("not a torch.save file");
-            contents = PyTorchUnpickler.UnpickleStateDict(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or NotImplementedException or InvalidCastException or Razorvine.Pickle.PickleException)
-        {
-            throw new Ch13Exception($"{path} is not a trainer checkpoint ({e.Message}). Fix: give a .ckpt the Lightning script saved (checkpoints/last.ckpt).", 1, e);
-        }
+        if (SafeFiles.KindOf(path) == EntryKind.Missing) throw new Ch13Exception($"checkpoint {path}: no such file. Fix: give the checkpoints/last.ckpt or epoch=E-step=S.ckpt of a run.");
+        // One reader, one error path: a regular file, sizes bounded before they are allocated, any failure one line.
+        if (Checkpoints.Detect(path) != CheckpointFormat.PyTorch)
+            throw new Ch13Exception($"{path} is not a trainer checkpoint (not a torch.save file). Fix: give a .ckpt the Lightning script saved (checkpoints/last.ckpt).");
+        var contents = CheckpointBounds.Unpickle(path);
         try
         {
             var missing = new[] { "epoch", "global_step", "state_dict", "optimizer_states", "callbacks", "ch13" }.FirstOrDefault(k => !contents.ContainsKey(k));
@@ -85,7 +79,7 @@ public static class LightningCheckpoints
                 .ToList();
             return new TrainerCheckpoint(path, ToInt(contents["epoch"]), ToLong(contents["global_step"]), logs, contents);
         }
-        catch (Exception e) when (e is InvalidCastException or NullReferenceException or FormatException or KeyNotFoundException)
+        catch (Exception e) when (e is InvalidCastException or NullReferenceException or FormatException or KeyNotFoundException or OverflowException or ArgumentException)
         {
             Tensors.DisposeAll(contents);
             throw new Ch13Exception($"{path} is a damaged trainer checkpoint ({e.Message}). Fix: resume from another .ckpt, or train again.", 1, e);
