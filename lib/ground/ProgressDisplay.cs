@@ -26,7 +26,7 @@ public abstract class ProgressDisplay : IDisposable
     /// <summary>A live bar is redrawn at most this often.</summary>
     public const int FramesPerSecond = 10;
 
-    /// <summary>A display in <paramref name="mode"/>, started at 0 of <paramref name="total"/> with <paramref name="description"/>.</summary>
+    /// <summary>A display in <paramref name="mode"/> of <paramref name="total"/> steps for the loop <paramref name="description"/> names; nothing is drawn before the loop's first frame.</summary>
     public static ProgressDisplay Start(ProgressMode mode, string description, double total, TimeSpan? heartbeat = null) => mode switch
     {
         ProgressMode.Live => Live(Console.Out, TerminalWidth, description, total),
@@ -107,7 +107,7 @@ public abstract class ProgressDisplay : IDisposable
         {
             (this.terminal, this.width, this.total) = (terminal, width, total);
             capture = ConsoleCapture.Install(OnLine);
-            Show(new BarState(description, 0, (long)Math.Max(1, total), TimeSpan.Zero, []));
+            // No frame yet: the first is the loop's own, so a bar never shows a placeholder total (0/1).
         }
 
         void OnLine(string line)

@@ -15,16 +15,18 @@ public static class TrainerText
     public static string FitStopped(int maxEpochs) => $"`Trainer.fit` stopped: `max_epochs={maxEpochs}` reached.";
 
     /// <summary>
-    /// Lightning's ModelSummary table for <paramref name="model"/> (depth 1: its children): <c> | Name | Type | Params | Mode</c>,
+    /// Lightning's ModelSummary table for <paramref name="model"/> (the model, then its children): <c> | Name | Type | Params | Mode</c>,
     /// then the trainable, non-trainable and total parameter counts, the estimated size in MB (float32: 4 bytes a
     /// parameter) and how many modules are in train and eval mode.
     /// </summary>
     public static string ModelSummaryTable(nn.Module model)
     {
-        var rows = model.named_children().Select((child, i) => new[]
+        // Named as Lightning names a LightningModule's self.model and its layers: model, model.0, model.1, …
+        var named = model.named_children().Select(child => ($"model.{child.name}", child.module)).Prepend(("model", model));
+        var rows = named.Select((row, i) => new[]
         {
-            i.ToString(CultureInfo.InvariantCulture), child.name, child.module.GetType().Name,
-            HumanCount(child.module.parameters().Sum(p => p.numel())), child.module.training ? "train" : "eval",
+            i.ToString(CultureInfo.InvariantCulture), row.Item1, row.Item2.GetType().Name,
+            HumanCount(row.Item2.parameters().Sum(p => p.numel())), row.Item2.training ? "train" : "eval",
         }).ToList();
         string[] header = [" ", "Name", "Type", "Params", "Mode"];
         var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();

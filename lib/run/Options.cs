@@ -150,7 +150,7 @@ public static class CommonOptions
 {
     public static readonly IntOption Seed = new("seed", 1, "torch.manual_seed for weights and shuffling", Min: 0);
     public static readonly IntOption Threads = new("threads", 1, "torch CPU threads (1 is fastest for the chapter's small models)", Min: 1, Max: 256);
-    public static readonly TextOption Out = new("out", null, "output folder (default: out/<script> in the repo)");
+    public static readonly TextOption Out = new("out", null, "output folder (default: out/<script> in the repo)", "DIR");
     public static readonly FlagOption Quiet = new("quiet", "print only the final results");
     public static readonly FlagOption Quick = new("quick", "small, fast settings (few epochs, small data) for smoke runs and ./run-all --quick");
     public static readonly FlagOption Help = new("help", "show this help");
@@ -259,7 +259,11 @@ public static class ArgParser
     }
 
     /// <summary>A usage error as every tool prints it: <c>program: problem. Try --help.</c> (exit code 2).</summary>
-    public static Ch13Exception UsageError(string program, string problem) => Ch13Exception.Usage($"{program}: {problem}. Try --help.");
+    /// <remarks>Under dotnet-script the hint is <c>Try -- --help.</c>: there a bare --help is dotnet-script's own.</remarks>
+    public static Ch13Exception UsageError(string program, string problem) => Ch13Exception.Usage($"{program}: {problem}. {HelpHint(ScriptRunners.Current)}");
+
+    /// <summary>How to ask for the help under <paramref name="runner"/>.</summary>
+    public static string HelpHint(ScriptRunner runner) => runner == ScriptRunner.DotnetScript ? "Try -- --help." : "Try --help.";
 
     /// <summary>The options block of --help: one line per option, its synopsis, help and default.</summary>
     public static string OptionLines(IReadOnlyList<OptionSpec> specs) =>

@@ -261,9 +261,10 @@ public static class Runs
         var path = run.OutPath("metrics.json");
         Files.WriteAllTextAtomic(path, RunRecords.ToJson(record));
         var files = Directory.GetFiles(run.OutDir).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order().ToList();
+        string? kept = null;
         if (run.ResultDir != run.OutDir)
         {
-            try { RunSets.Swap(run.ResultDir, run.OutDir, run.Keep); }
+            try { kept = RunSets.Swap(run.ResultDir, run.OutDir, run.Keep); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw FileErrors.Writing(run.ResultDir, e, isFolder: true);
@@ -271,6 +272,8 @@ public static class Runs
         }
         var trainSeconds = series.Sum(s => s.TrainSeconds);
         Out.WriteLine($"Wrote {Relative(run.ResultDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        // A rerun moved the previous results aside: say where, so nothing moves silently.
+        if (kept is not null) Out.WriteLine($"Previous results kept in {Relative(kept)}/");
         Out.Flush();
         if (StatusMessage(run, record) is { } message) Console.Error.WriteLine(message);
         var exitCode = RunStatuses.ExitCode(record.Status);

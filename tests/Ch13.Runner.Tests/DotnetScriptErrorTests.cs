@@ -23,7 +23,7 @@ public sealed class DotnetScriptErrorTests : IDisposable
         var result = DotnetScript.Run(Script("xor"), "--epochs", "0", "--out", outDir);
 
         result.ExitCode.Should().Be(2, result.Errors);
-        result.Errors.Trim().Should().Be("xor: --epochs must be an integer from 1 to 1000000, got 0. Try --help.");
+        result.Errors.Trim().Should().Be("xor: --epochs must be an integer from 1 to 1000000, got 0. Try -- --help.");
         Directory.Exists(outDir).Should().BeFalse();
     }
 
@@ -33,7 +33,7 @@ public sealed class DotnetScriptErrorTests : IDisposable
         var result = DotnetScript.Run(Script("lightning"), "--split", "bogus", "--out", scratch.PathFor("split"));
 
         result.ExitCode.Should().Be(2, result.Errors);
-        result.Errors.Trim().Should().Be("lightning: --split must be random or first, got 'bogus'. Try --help.");
+        result.Errors.Trim().Should().Be("lightning: --split must be random or first, got 'bogus'. Try -- --help.");
     }
 
     [DotnetScriptFact]

@@ -43,6 +43,8 @@ public sealed class RunSetsEndToEndTests(SharedRunner shared) : IClassFixture<Sh
         var secondSet = Contents(outDir);
         File.ReadAllText(Path.Combine(outDir, "metrics.json")).Should().Contain("\"seed\": 2");
         var kept = RunSets.Kept(outDir).Should().ContainSingle().Subject;
+        first.Output.Should().NotContain("Previous results kept in", "the first run moved nothing");
+        second.Output.Should().Contain($"Previous results kept in {kept}/", "a rerun says where the previous results went");
         Contents(kept).Should().Equal(firstSet, "the store holds the first set byte for byte");
 
         var killed = Start(outDir, ["--epochs", "100000", "--seed", "3"]);

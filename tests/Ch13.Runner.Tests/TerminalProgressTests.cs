@@ -39,6 +39,24 @@ public sealed class TerminalProgressTests(SharedRunner shared) : IClassFixture<S
         frames.Should().AllSatisfy(f => f.Length.Should().BeLessThan(columns, "a bar frame never wraps"));
     }
 
+    [Fact]
+    public void Short_epochs_show_overall_progress_and_long_ones_keep_the_loss_at_80_columns()
+    {
+        if (!HasScript) return;
+        var xor = Frames(OnTerminal(80, ["dotnet", Repo.RunnerDll, Path.Combine(Repo.Root, "scripts", "xor.csx"), "--", "--out", scratch.PathFor("xor")]));
+        xor.Should().Contain(f => Regex.IsMatch(f, @"^ *([1-9]|[1-9]\d)% .* Epoch \d+/100 \[\d\d:\d\d<(?!00:00)\d\d:\d\d, [\d.]+ epoch/s, train_loss="),
+            "mid-run, xor's bar counts epochs with an overall percent, a real ETA and the loss");
+        xor.Should().AllSatisfy(f => f.Length.Should().BeLessThan(80)).And.NotContain(f => f.Contains(" 0/"), "no frame before the first real one");
+
+        var mnist = Frames(OnTerminal(80, ["dotnet", Repo.RunnerDll, Path.Combine(Repo.Root, "scripts", "mnist.csx"), "--", "--full", "--epochs", "1", "--out", scratch.PathFor("mnist")]));
+        mnist.Should().Contain(f => Regex.IsMatch(f, @"Epoch 1/1 +\d+% .* \d+/938 \[.*train_loss="), "a long epoch is counted in batches, with the loss");
+        mnist.Should().AllSatisfy(f => f.Length.Should().BeLessThan(80)).And.NotContain(f => f.Contains(" 0/1"));
+    }
+
+    // Every bar frame a run drew, escapes removed.
+    static List<string> Frames(string raw) =>
+        raw.Split('\r', '\n').Select(StripEscapes).Where(f => Regex.IsMatch(f, @"\d%")).ToList();
+
     // Lightning's epoch line without its timings (which differ from run to run): "Epoch 0/2: 100 batches, …".
     static string Untimed(string line) => Regex.Replace(line, @"\d+\.\d s, \d+ it/s", "<time>");
 

@@ -37,15 +37,16 @@ public sealed class LightningParityTests : IDisposable
     {
         using var model = Nets.Mlp(new MlpSpec(InputSize: 28 * 28, HiddenUnits: [32, 16], OutputSize: 10, Activation.ReLU, Flatten: true));
         TrainerText.ModelSummaryTable(model).ReplaceLineEndings("\n").Should().Be(
-            "  | Name | Type    | Params | Mode \n" +
-            "-----------------------------------\n" +
-            "0 | 0    | Flatten | 0      | train\n" +
-            "1 | 1    | Linear  | 25.1 K | train\n" +
-            "2 | 2    | ReLU    | 0      | train\n" +
-            "3 | 3    | Linear  | 528    | train\n" +
-            "4 | 4    | ReLU    | 0      | train\n" +
-            "5 | 5    | Linear  | 170    | train\n" +
-            "-----------------------------------\n" +
+            "  | Name    | Type       | Params | Mode \n" +
+            "-----------------------------------------\n" +
+            "0 | model   | Sequential | 25.8 K | train\n" +
+            "1 | model.0 | Flatten    | 0      | train\n" +
+            "2 | model.1 | Linear     | 25.1 K | train\n" +
+            "3 | model.2 | ReLU       | 0      | train\n" +
+            "4 | model.3 | Linear     | 528    | train\n" +
+            "5 | model.4 | ReLU       | 0      | train\n" +
+            "6 | model.5 | Linear     | 170    | train\n" +
+            "-----------------------------------------\n" +
             "25.8 K     Trainable params\n" +
             "0          Non-trainable params\n" +
             "25.8 K     Total params\n" +

@@ -92,6 +92,14 @@ public class OptionsTests
     }
 
     [Fact]
+    public void The_help_hint_fits_the_runner_and_the_output_folder_is_a_DIR()
+    {
+        ArgParser.HelpHint(ScriptRunner.Csx).Should().Be("Try --help.");
+        ArgParser.HelpHint(ScriptRunner.DotnetScript).Should().Be("Try -- --help.", "under dotnet-script a bare --help is dotnet-script's own");
+        CommonOptions.Out.Synopsis.Should().Be("--out DIR");
+    }
+
+    [Fact]
     public void Everything_after_a_bare_double_dash_passes_through_when_asked_and_is_parsed_otherwise()
     {
         var tool = ArgParser.Parse("run-all", ["--only", "xor", "--", "--epochs", "3", "--bogus"], [Only], new ArgSyntax(PassThroughAfterDoubleDash: true));

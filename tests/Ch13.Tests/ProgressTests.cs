@@ -123,7 +123,7 @@ public sealed class ProgressTests
     public void The_live_bar_shows_steps_within_an_epoch_and_its_last_frame_stays_on_screen()
     {
         var terminal = new StringWriter();
-        var probe = LiveBar(terminal, 200, epochs: 2);
+        var probe = LiveBar(terminal, 200, epochs: 2, longEpoch: TimeSpan.Zero);
         // Training.Fit's hooks by hand: 4 batches in each of 2 epochs.
         Capture(() =>
         {
@@ -205,8 +205,42 @@ public sealed class ProgressTests
            .Where(line => line.Length > 0).ToList();
 
     // Training.Fit's bar in live mode, drawn on a fake terminal of a fixed width.
-    static EpochProgressBar LiveBar(TextWriter terminal, int width, int epochs) =>
-        new(ProgressMode.Live, "MLP", epochs, (description, total) => ProgressDisplay.Live(terminal, () => width, description, total));
+    static EpochProgressBar LiveBar(TextWriter terminal, int width, int epochs, TimeSpan? longEpoch = null) =>
+        new(ProgressMode.Live, "MLP", epochs, (description, total) => ProgressDisplay.Live(terminal, () => width, description, total), longEpoch);
+
+    [Fact]
+    public void Short_epochs_are_counted_as_epochs_with_overall_percent_and_the_loss()
+    {
+        var terminal = new StringWriter();
+        var probe = LiveBar(terminal, 80, epochs: 4);
+        Capture(() =>
+        {
+            probe.OnFitStart();
+            for (var epoch = 1; epoch <= 2; epoch++)
+            {
+                for (var b = 1; b <= 3; b++) probe.OnBatchEnd(new BatchEnd(epoch, b, 3, 0.5, 0.8));
+                Thread.Sleep(20); // a measurable fit time, for the rate and the ETA
+                probe.OnEpochEnd(new EpochEnd(new EpochMetrics(epoch, 0.3, 0.8, 0.25, 0.9, 0.01), null!, null!, false, false));
+            }
+            probe.OnFitEnd(); // cut short after 2 of 4: the last frame is mid-run
+            return 0;
+        });
+        var frames = terminal.ToString().Split('\r', '\n').Select(f => f.Replace("\u001b[K", "")).Where(f => f.Length > 0).ToList();
+        frames.Should().NotContain(f => f.Contains(" 0/"), "no frame before the first epoch's");
+        frames[^1].Should().MatchRegex(@"^MLP   50% .+ Epoch 2/4 \[00:00<00:00, \d+ epoch/s, train_loss=0.300")
+            .And.NotContain(" 3/3", "the batches of a short epoch are not counted");
+        frames.Should().AllSatisfy(f => f.Length.Should().BeLessThan(80));
+    }
+
+    [Fact]
+    public void At_narrow_widths_the_loss_stays_and_the_model_name_goes()
+    {
+        var state = new BarState("MNIST MLP 784-32-16-10 · Epoch 1/1", 390, 860, TimeSpan.FromSeconds(2.4),
+            [("train_loss", "0.210"), ("train_acc", "0.940")]);
+        ProgressBars.Line(state, 80).Should().StartWith("Epoch 1/1   45% ").And.EndWith(" 390/860 [00:02<00:03, 162 it/s, train_loss=0.210]");
+        var epochs = new BarState("MNIST MLP 784-32-16-10", 28, 100, TimeSpan.FromSeconds(7), [("train_loss", "0.210")], "epoch", "Epoch");
+        ProgressBars.Line(epochs, 80).Should().StartWith("28% ").And.EndWith(" Epoch 28/100 [00:07<00:18, 4.00 epoch/s, train_loss=0.210]");
+    }
 
     [Fact]
     public void The_line_writer_hands_over_whole_lines()
