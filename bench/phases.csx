@@ -52,7 +52,7 @@ Phase("second_epoch", () => Training.Fit(model, train, valid, new TrainConfig(1)
 Phase("plot_history_first", () => Plots.History(run.OutPath("history.png"), [("MyModule", history)], "first plot"));
 Phase("plot_history_second", () => Plots.History(run.OutPath("history2.png"), [("MyModule", history)], "second plot"));
 Phase("plot_decision_regions", () => Plots.DecisionRegions(run.OutPath("regions.png"),
-    [("MyModule", points => Training.PredictClasses(model, points))], xor.Test));
+    [("MyModule", points => Metrics.PredictClasses(model, points))], xor.Test));
 Phase("checkpoint_save", () => Checkpoints.Save(model, run.OutPath("model.pth")));
 // The record's parts, cold, before Finish does them again (warm) and writes and swaps.
 RunRecord record = null!;

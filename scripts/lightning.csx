@@ -86,8 +86,8 @@ Print.Always((checkpoint.BestModelPath is null
 Print.Always(EvalOnly.BookStyleLine(run, ModelName, bookStyleTestAcc));
 
 // The plot counts epochs as Lightning does (from 0, like the console, the checkpoint names and metrics.csv).
-var (plotHistory, plotMarks) = Trainers.ForPlot(fit, checkpoint);
-Plots.History(run.OutPath("history.png"), [(ModelName, plotHistory)], "MNIST, Lightning-style trainer", plotMarks);
+Plots.History(run.OutPath("history.png"), [(ModelName, Trainers.ToHistory(fit, firstEpoch: 0))], "MNIST, Lightning-style trainer",
+    checkpoint.BestEpoch is int best ? [new CurveMark(best, $"best {checkpoint.Monitor} {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])] : []);
 
 return Runs.Finish(run,
     config: (record with { Model = Nets.Describe(trainer.Model!) })
@@ -116,7 +116,7 @@ nn.Module<Tensor, Tensor> BuildModel() => run.Weights.Into(run, Nets.Mlp(spec));
 
 // lightning_logs/version_N: one more than any version in the run folder's current set and its kept sets (this run
 // writes into a fresh staging folder, so Lightning's own scan of save_dir would always find version_0).
-int LogVersion() => Trainers.NextVersion([.. run.EarlierFolders("lightning_logs")]);
+int LogVersion() => LightningLogs.NextVersion([.. run.EarlierFolders("lightning_logs")]);
 
 // --ckpt-path as a full path (last: this run folder's checkpoints/last.ckpt), checked to be a trainer checkpoint; or null.
 string ResumePath()

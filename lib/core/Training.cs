@@ -142,12 +142,6 @@ public static class Training
         return (loss, Losses.IsClassification(lossSpec) ? Metrics.AccuracyOfLogits(pred, data.Y) : null);
     }
 
-    /// <summary><see cref="Metrics.PredictClasses(nn.Module{Tensor, Tensor}, float[,])"/>, where scripts call it until they switch.</summary>
-    public static long[] PredictClasses(nn.Module<Tensor, Tensor> model, float[,] points) => Metrics.PredictClasses(model, points);
-
-    /// <summary><see cref="Metrics.AccuracyOfLogits(Tensor, Tensor)"/>, where scripts call it until they switch.</summary>
-    public static double Accuracy(Tensor logits, Tensor labels) => Metrics.AccuracyOfLogits(logits, labels);
-
     /// <summary>
     /// <see cref="Metrics.AccuracyOfLogits(Tensor, Tensor)"/> of a training batch (rows <c>order[start..start+count)</c>) with the labels read from a
     /// managed copy: one argmax instead of five tensor ops. The same float32 number (count / n, correctly rounded).

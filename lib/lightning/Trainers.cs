@@ -20,19 +20,5 @@ public static class Trainers
            .ToList(),
         fit.Status, fit.Seconds);
 
-    /// <summary>
-    /// (Kept until scripts/lightning.csx draws the mark itself from <c>ToHistory(fit, firstEpoch: 0)</c> and the
-    /// checkpoint: lightning should not know plots.) The fit and its best checkpoint for <see cref="Plots.History"/>, in Lightning's epoch numbers (from 0, as the console,
-    /// the checkpoint names and metrics.csv count them): the marker for <c>epoch=8</c> sits at the epoch 8 point.
-    /// </summary>
-    public static (History History, CurveMark[] Marks) ForPlot(FitResult fit, ModelCheckpoint? checkpoint) =>
-        (ToHistory(fit, firstEpoch: 0),
-         checkpoint?.BestEpoch is int best
-             ? [new CurveMark(best, $"best {checkpoint.Monitor} {checkpoint.BestModelScore:F4}: epoch={best} checkpoint", Plots.ClassColors[2])]
-             : []);
-
-    /// <summary><see cref="LightningLogs.NextVersion"/>, where scripts/lightning.csx calls it until it switches.</summary>
-    public static int NextVersion(params string[] logsDirs) => LightningLogs.NextVersion(logsDirs);
-
     static double? Get(EpochLog e, string name) => e.Metrics.TryGetValue(name, out var v) ? v : null;
 }

@@ -11,7 +11,7 @@ public sealed class NotebookLog(Run run, TrainConfig config, Func<EpochMetrics, 
 {
     public override EpochDecision OnEpochEnd(EpochEnd epoch)
     {
-        if (!epoch.Stopping && IsLogEpoch(epoch.Metrics, config.LogEvery)) Runs.Log(run, line(epoch.Metrics, config.Epochs));
+        if (!epoch.Stopping && IsLogEpoch(epoch.Metrics, config.LogEvery)) Print.UnlessQuiet(run, line(epoch.Metrics, config.Epochs));
         return EpochDecision.Continue;
     }
 

@@ -226,11 +226,6 @@ public static class Runs
         return signals.Token;
     }
 
-    /// <summary><see cref="Print.UnlessQuiet"/>, where scripts call it until they switch.</summary>
-    public static void Log(Run run, string line) => Print.UnlessQuiet(run, line);
-
-    /// <summary>A metric for a results line: <see cref="Numbers.Fixed"/> (forwards until the scripts call that).</summary>
-    public static string Number(double? value, string format = "F4") => Numbers.Fixed(value, format);
 
     /// <summary>What ran, where and how (all but the timings are the same for the same inputs).</summary>
     public static RunEnvironment EnvironmentInfo() => new(
