@@ -241,14 +241,14 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         }
     }
 
-    /// <summary>The packed parameters, or null when they could not be packed (then this is plain Adam).</summary>
-    public FlatParameters? Flat => flat;
-
-    public override void zero_grad() { if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad(); }
-
     // A closure, or parameters the flat buffers no longer hold, go to TorchSharp's own step.
     public override Tensor step(Func<Tensor>? closure = null) =>
         closure is null && Usable() ? FlatStep((Options)_parameter_groups[0].Options) : base.step(closure!);
+
+    public override void zero_grad() { if (!FlatParameters.ZeroGrads(Usable() ? flat : null)) base.zero_grad(); }
+
+    /// <summary>The packed parameters, or null when they could not be packed (then this is plain Adam).</summary>
+    public FlatParameters? Flat => flat;
 
     // Adam with bias correction and weight decay, as torch.optim.Adam computes it, on the one buffer.
     Tensor FlatStep(Options options)

@@ -7,27 +7,26 @@ using TorchSharp;
 /// <summary>Lightning's <c>Callback</c>: every hook a no-op, named as in Lightning (<c>on_train_epoch_end</c> → <c>OnTrainEpochEnd</c>).</summary>
 public abstract class Callback
 {
-    // Fit and training (Trainer.Fit), in the order they fire.
+    // Where a stage starts and ends: fit, training, each training epoch, validation (after each training epoch), test.
     public virtual void OnFitStart(Trainer trainer) { }
     public virtual void OnFitEnd(Trainer trainer) { }
     public virtual void OnTrainStart(Trainer trainer) { }
     public virtual void OnTrainEnd(Trainer trainer) { }
     public virtual void OnTrainEpochStart(Trainer trainer) { }
     public virtual void OnTrainEpochEnd(Trainer trainer) { }
-    public virtual void OnTrainBatchStart(Trainer trainer, Batch batch, int batchIndex) { }
-    public virtual void OnTrainBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex) { }
-    // The validation pass after each training epoch.
     public virtual void OnValidationStart(Trainer trainer) { }
     public virtual void OnValidationEnd(Trainer trainer) { }
     public virtual void OnValidationEpochStart(Trainer trainer) { }
     public virtual void OnValidationEpochEnd(Trainer trainer) { }
-    public virtual void OnValidationBatchStart(Trainer trainer, Batch batch, int batchIndex) { }
-    public virtual void OnValidationBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex) { }
-    // The test pass (Trainer.Test).
     public virtual void OnTestStart(Trainer trainer) { }
     public virtual void OnTestEnd(Trainer trainer) { }
     public virtual void OnTestEpochStart(Trainer trainer) { }
     public virtual void OnTestEpochEnd(Trainer trainer) { }
+    // Around each batch of each stage (the end hooks get the step's output).
+    public virtual void OnTrainBatchStart(Trainer trainer, Batch batch, int batchIndex) { }
+    public virtual void OnTrainBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex) { }
+    public virtual void OnValidationBatchStart(Trainer trainer, Batch batch, int batchIndex) { }
+    public virtual void OnValidationBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex) { }
     public virtual void OnTestBatchStart(Trainer trainer, Batch batch, int batchIndex) { }
     public virtual void OnTestBatchEnd(Trainer trainer, StepOutput output, Batch batch, int batchIndex) { }
     /// <summary>Lightning's <c>on_exception</c>: the fit threw <paramref name="exception"/> (which goes on up).</summary>
