@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using FluentAssertions;
+using Xunit;
+
+namespace Ch13.Runner.Tests;
+
+/// <summary>
+/// A signal ends a run within a second whatever it waits on: here a read of a FIFO that nobody ever writes, which
+/// blocks in the kernel where no managed code runs (StopSignals' watchdog ends the process with 130).
+/// </summary>
+public sealed class BlockedSignalTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
+{
+    readonly ScratchDir scratch = new();
+    // The script has to live inside the checkout (Runs.Start finds the repository above it); out/ is git-ignored.
+    readonly string scriptDir = Directory.CreateTempSubdirectory(Path.Combine(Repo.Root, "out", "blocked-test-")).FullName;
+
+    public void Dispose()
+    {
+        scratch.Dispose();
+        Directory.Delete(scriptDir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void A_run_blocked_on_a_read_that_never_returns_ends_with_130_within_a_second_of_the_signal(string signal)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var fifo = scratch.PathFor("never-written");
+        Process.Start("mkfifo", [fifo])!.WaitForExit();
+        var script = Path.Combine(scriptDir, "blocked.csx");
+        File.WriteAllText(script, $"""
+            #load "{Path.Combine(Repo.Root, "lib", "ch13.csx")}"
+            var run = Runs.Start("blocked", Args, epochs: 1);
+            Console.WriteLine("blocking");
+            Console.Out.Flush();
+            File.ReadAllText("{fifo}");
+            Console.WriteLine("never");
+            """);
+        using var run = ScriptProcess.Start(shared.Runner.CacheDir, [script, "--", "--out", scratch.PathFor("out/blocked")]);
+
+        run.WaitForOutput("blocking", TimeSpan.FromMinutes(3)).Should().BeTrue(run.Describe());
+        Thread.Sleep(300); // into the blocking open(2)
+        var clock = Stopwatch.StartNew();
+        run.Signal(signal);
+        var result = run.WaitForExit(TimeSpan.FromSeconds(30));
+        var took = clock.Elapsed;
+
+        result.ExitCode.Should().Be(130, run.Describe());
+        took.Should().BeLessThan(TimeSpan.FromSeconds(1), "a signal ends the process within a second whatever it waits on");
+        run.Output.Should().NotContain("never");
+        run.Errors.Should().NotContain("   at ");
+    }
+}
