@@ -10,6 +10,8 @@
 // progress display, the chapter manifest)
 #load "ground/Errors.cs"
 #load "ground/FileErrors.cs"
+#load "ground/SafeFiles.cs"
+#load "ground/SafePaths.cs"
 #load "ground/WriteFaults.cs"
 #load "ground/Files.cs"
 #load "ground/FolderLocks.cs"

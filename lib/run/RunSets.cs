@@ -68,23 +68,57 @@ public static class RunSets
     /// <summary>True when <paramref name="folder"/> holds this project's marker (only such folders are ever removed or promoted).</summary>
     public static bool IsOurs(string folder) => File.Exists(Path.Combine(folder, MarkerName));
 
-    /// <summary>Creates this process's fresh staging folder for <paramref name="folder"/>, with the marker; returns its path.</summary>
+    /// <summary>
+    /// Creates this process's fresh staging folder for <paramref name="folder"/>, with the marker; returns its path. The
+    /// folder is refused (one line, exit 2) when it is a symbolic link, or holds another script's run (its metrics.json
+    /// names another script); the staging folder and marker are created exclusively, so a planted entry is never reused.
+    /// </summary>
     public static string CreateStaging(string folder, string owner)
     {
+        CheckNotLink(folder, "the output folder");
+        if (OtherScript(folder, owner) is { } other)
+            throw new Ch13Exception($"cannot use {folder} as {owner}'s output folder: it holds a run of {other} (its metrics.json says so); choose another --out DIR, e.g. {Path.Combine(folder, owner)}.", 2);
         var staging = StagingPath(folder, Environment.ProcessId);
-        if (Directory.Exists(staging) && IsOurs(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
-        File.WriteAllText(Path.Combine(staging, MarkerName), $"{Environment.ProcessId}\n{owner}\n");
+        var parent = Path.GetDirectoryName(staging)!;
+        // A staging of a dead run that had this PID: ours only when it is a real marked folder; anything else is refused below.
+        SafeFiles.DeleteOwnedFolder(staging, parent, MarkerName);
+        SafeFiles.CreateFolderNew(staging);
+        SafeFiles.CreateFileNew(Path.Combine(staging, MarkerName), $"{Environment.ProcessId}\n{owner}\n");
         return staging;
     }
 
+    /// <summary>A one-line refusal (exit 2) when <paramref name="path"/> is a symbolic link: a run never writes, moves or deletes through one.</summary>
+    public static void CheckNotLink(string path, string what)
+    {
+        if (SafeFiles.IsLink(path))
+            throw new Ch13Exception($"{what} {path} is a symbolic link; runs never write through links they did not make: remove it or give the real folder as --out DIR.", 2);
+    }
+
+    /// <summary>The script whose run <paramref name="folder"/> holds when it is not <paramref name="script"/> (by its metrics.json's <c>script</c>), else null.</summary>
+    public static string? OtherScript(string folder, string script)
+    {
+        var record = Path.Combine(folder, "metrics.json");
+        if (SafeFiles.KindOf(record) != EntryKind.File) return null;
+        try
+        {
+            using var stream = SafeFiles.OpenRead(record, "run record", RecordCap);
+            using var json = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 64 });
+            var name = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("script", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            return name is not null && name != script ? name : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or Ch13Exception) { return null; } // not readable: not provably another script's
+    }
+
+    /// <summary>The largest metrics.json read here (a record is kilobytes; a bigger file is not one).</summary>
+    public const long RecordCap = 16 << 20;
+
     /// <summary>
     /// Removes <paramref name="staging"/> (a run that ended without swapping: nothing it wrote replaces the previous set).
-    /// Only a folder with our marker is removed.
+    /// Only a real folder with our marker is removed, never through a link.
     /// </summary>
     public static void Discard(string staging)
     {
-        try { if (Directory.Exists(staging) && IsOurs(staging)) Directory.Delete(staging, recursive: true); }
+        try { SafeFiles.DeleteOwnedFolder(staging, Path.GetDirectoryName(Path.GetFullPath(staging))!, MarkerName); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
@@ -101,13 +135,13 @@ public static class RunSets
         foreach (var dir in Directory.EnumerateDirectories(parent, $".{name}.staging-*"))
         {
             var match = StagingName.Match(Path.GetFileName(dir));
-            if (!match.Success || match.Groups["name"].Value != name || !IsOurs(dir)) continue;
+            if (!match.Success || match.Groups["name"].Value != name || SafeFiles.KindOf(dir) != EntryKind.Folder || !IsOurs(dir)) continue;
             var pid = int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture);
             if (pid == Environment.ProcessId || Files.IsAlive(pid)) continue;
             dead.Add(dir);
         }
         string? promoted = null;
-        if (IsMissingOrEmpty(folder))
+        if (!SafeFiles.IsLink(folder) && IsMissingOrEmpty(folder))
         {
             promoted = dead.Where(d => File.Exists(Path.Combine(d, "metrics.json")))
                 .OrderByDescending(d => File.GetLastWriteTimeUtc(Path.Combine(d, "metrics.json"))).FirstOrDefault();
@@ -129,13 +163,18 @@ public static class RunSets
     public static string? Swap(string folder, string staging, int keep)
     {
         string? kept = null;
+        CheckNotLink(folder, "the output folder");
+        CheckNotLink(staging, "the staging folder");
+        if (SafeFiles.KindOf(staging) != EntryKind.Folder || !IsOurs(staging))
+            throw new Ch13Exception($"the staging folder {staging} is gone or not this run's (no {MarkerName}); nothing was swapped.");
         if (Directory.Exists(folder))
         {
             if (IsMissingOrEmpty(folder)) Directory.Delete(folder);
             else
             {
                 var store = StorePath(folder);
-                Directory.CreateDirectory(store);
+                CheckNotLink(store, "the kept-runs store");
+                if (SafeFiles.KindOf(store) == EntryKind.Missing) SafeFiles.CreateFolderNew(store);
                 kept = FreeName(store, KeptName(folder));
                 Directory.Move(folder, kept);
             }
@@ -152,9 +191,10 @@ public static class RunSets
     public static int Prune(string folder, int keep)
     {
         var removed = 0;
+        var store = StorePath(folder);
         foreach (var old in Kept(folder).Skip(Math.Max(keep, 0)))
         {
-            try { Directory.Delete(old, recursive: true); removed++; }
+            try { if (SafeFiles.DeleteOwnedFolder(old, store, marker: null)) removed++; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
         return removed;
@@ -164,8 +204,9 @@ public static class RunSets
     public static IReadOnlyList<string> Kept(string folder)
     {
         var store = StorePath(folder);
-        if (!Directory.Exists(store)) return [];
-        return Directory.GetDirectories(store).Where(d => !Path.GetFileName(d).StartsWith('.'))
+        // A store that is a link is not ours to list (nor to prune through); a link inside it is a foreign entry.
+        if (SafeFiles.KindOf(store) != EntryKind.Folder) return [];
+        return Directory.GetDirectories(store).Where(d => !Path.GetFileName(d).StartsWith('.') && SafeFiles.KindOf(d) == EntryKind.Folder)
             .OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
     }
 
@@ -176,6 +217,13 @@ public static class RunSets
     public static bool IsReplaceable(string folder) =>
         !Directory.Exists(folder) || IsMissingOrEmpty(folder) || IsOurs(folder) || File.Exists(Path.Combine(folder, "metrics.json"))
         || Directory.EnumerateFileSystemEntries(folder).All(e => Path.GetFileName(e) == FolderLocks.LockName || Files.IsTemp(Path.GetFileName(e)));
+
+    /// <summary>Removes <paramref name="folder"/> when it is a real, empty folder (one a failed run created and never filled).</summary>
+    public static void RemoveIfEmpty(string folder)
+    {
+        try { if (SafeFiles.KindOf(folder) == EntryKind.Folder && IsMissingOrEmpty(folder)) Directory.Delete(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     static bool IsMissingOrEmpty(string folder) => !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
 

@@ -77,6 +77,8 @@ public static class Runs
         try
         {
             keep = RunSets.Keep();
+            RunSets.CheckNotLink(outDir, "the output folder");
+            var created = !Directory.Exists(outDir); // made here: a run that ends without a set leaves no empty folder
             EnsureWritable(outDir);
             var folderLock = Files.TakeLockFile(RunSets.LockPath(outDir), script, started, Relative(outDir));
             string? mine = null;
@@ -84,6 +86,7 @@ public static class Runs
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 if (mine is not null) RunSets.Discard(mine);
+                if (created) RunSets.RemoveIfEmpty(outDir);
                 Files.ReleaseLock(folderLock);
             };
             staging = PrepareSet(outDir, script);
