@@ -27,6 +27,7 @@
 
 // run-all: options, commands, the local and Slurm executors, the console, the batch
 #load "lib/BatchOptions.cs"
+#load "lib/BatchFolders.cs"
 #load "lib/ScriptCommands.cs"
 #load "lib/LocalExecutor.cs"
 #load "lib/SlurmJobScript.cs"

@@ -221,6 +221,18 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
+    public void A_script_that_only_evaluated_a_loaded_model_is_ok_and_the_batch_passes()
+    {
+        // --eval-only: the script loads weights, evaluates, writes status "evaluated" and exits 0 (issue 19, class 8).
+        var evaluated = FakeRuns.Record("xor") with { Status = RunStatus.Evaluated };
+        var body = "cat > \"$out/metrics.json\" <<'JSON'\n" + RunRecords.ToJson(evaluated) + "JSON\n";
+        var (_, summary, _) = RunFakes(FakeScripts(("xor", body), ("autograd", Succeeds("autograd", 0.5))));
+
+        summary.Scripts.Select(s => (s.Script, s.Status, s.Ok)).Should().Equal(("autograd", "completed", true), ("xor", "evaluated", true));
+        summary.Failed.Should().BeFalse("run-all exits 0 for it");
+    }
+
+    [Fact]
     public void Jobs_run_scripts_at_the_same_time_and_keep_the_results_in_the_chapter_s_order()
     {
         // Each fake notes when it started and ended (ms), and sleeps long enough that two workers must overlap.

@@ -4,6 +4,7 @@ using System.Globalization;
 namespace Ch13.Tools.Tests;
 
 /// <summary>tools/runs.csx: a script folder's latest and kept runs, newest first; and compare taking its folder's lock.</summary>
+[Collection("Console")]
 public sealed class RunHistoryTests : IDisposable
 {
     readonly TempDir temp = new();

@@ -53,7 +53,7 @@ public sealed class RunRecordFilesTests : IDisposable
         var path = Path.Combine(temp.Path, "none", "metrics.json");
 
         RunRecordFiles.TryRead(path).Should().BeNull();
-        FluentActions.Invoking(() => RunRecordFiles.Read(path)).Should().Throw<Ch13Exception>().Which.Message.Should().StartWith("cannot read");
+        FluentActions.Invoking(() => RunRecordFiles.Read(path)).Should().Throw<Ch13Exception>().Which.Message.Should().Be($"run record {path}: no such file.");
     }
 
     public void Dispose() => temp.Dispose();

@@ -13,8 +13,9 @@ public sealed record ScriptResult(
     string Out,
     string? Note = null)
 {
-    /// <summary>Completed or stopped early: everything else fails the batch.</summary>
-    [JsonIgnore] public bool Ok => Status == RunStatuses.Text(RunStatus.Completed) || Status == RunStatuses.Text(RunStatus.EarlyStopped);
+    /// <summary>Completed, stopped early or evaluated (<c>--eval-only</c>, exit 0): everything else fails the batch.</summary>
+    [JsonIgnore] public bool Ok => Status == RunStatuses.Text(RunStatus.Completed) || Status == RunStatuses.Text(RunStatus.EarlyStopped)
+        || Status == RunStatuses.Text(RunStatus.Evaluated);
 
     /// <summary>The script's folder as read when it ended (its run record and plots), so nothing reads a record twice; not written to summary.json.</summary>
     [JsonIgnore] public ScriptFolder? Folder { get; init; }

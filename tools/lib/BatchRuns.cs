@@ -116,6 +116,7 @@ public static class BatchRuns
             }
             var references = References.Load(References.DefaultPath(repoRoot));
             // One writer per run folder: a second run-all into it stops with the "in use by PID …" line.
+            BatchFolders.Claim(options.RunDir, repoRoot);
             Runs.EnsureWritable(options.RunDir);
             var runLock = Files.TakeLock(options.RunDir, "run-all", DateTimeOffset.Now, BatchConsole.Relative(options.RunDir));
             try

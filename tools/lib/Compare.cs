@@ -37,6 +37,9 @@ public static class Compare
         var plain = paths.Select(Name).ToList();
         var names = plain.Select((n, i) => plain.Count(m => m == n) > 1 ? $"{n} ({Letter(i)})" : n).ToList();
         var sides = paths.Select(RunFolders.Open).ToList();
+        // A damaged record is refused, naming the file: compared as an empty run it would read as "no differences".
+        if (sides.SelectMany(side => side).FirstOrDefault(f => f.Problem is not null) is { } damaged)
+            throw new Ch13Exception($"compare: {damaged.Problem}", 1);
         // Single script folders are compared with each other whatever their names.
         if (paths.All(RunFolders.IsScriptFolder)) sides = sides.Select(s => (IReadOnlyList<ScriptFolder>)[s[0] with { Script = sides[0][0].Script }]).ToList();
         ClaimOutputFolder(outDir);
@@ -86,6 +89,8 @@ public static class Compare
     /// </summary>
     public static void ClaimOutputFolder(string outDir)
     {
+        if (SafeFiles.IsLink(outDir))
+            throw Ch13Exception.Usage($"compare: --out {outDir} is a symbolic link, and compare writes only into a real folder it made; give the folder itself or a new one.");
         if (File.Exists(outDir))
             throw FileErrors.Writing(outDir, new IOException($"{outDir} is a file"), isFolder: true);
         var earlierComparison = File.Exists(Path.Combine(outDir, Marker)) || File.Exists(Path.Combine(outDir, "compare.html")); // (before the marker)
@@ -109,8 +114,8 @@ public static class Compare
     {
         var (a, b) = (folders[0], folders[^1]);
         // The folder is compare's own (ClaimOutputFolder): its per-script charts from an earlier comparison go.
-        var scriptDir = Path.Combine(outDir, Safe(a.Script));
-        try { if (Directory.Exists(scriptDir)) Directory.Delete(scriptDir, recursive: true); }
+        var scriptDir = OwnedScriptFolder(outDir, a.Script);
+        try { if (SafeFiles.KindOf(scriptDir) != EntryKind.Missing && !SafeFiles.DeleteOwnedFolder(scriptDir, outDir, null)) throw Foreign(scriptDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw FileErrors.Writing(scriptDir, e, isFolder: true); }
         Files.CreateFolder(scriptDir);
 
@@ -144,6 +149,20 @@ public static class Compare
             seriesB.Select(s => s.Name).Except(seriesA.Select(s => s.Name)).ToList());
     }
 
+
+    // compare's folder for a script's charts: one safe segment inside outDir (which carries the marker), no link on the way.
+    static string OwnedScriptFolder(string outDir, string script)
+    {
+        var segment = Safe(script);
+        var dir = Path.Combine(outDir, segment);
+        if (!SafePaths.IsSegment(segment) || segment.StartsWith('.') || !SafePaths.IsInside(dir, outDir)
+            || SafeFiles.KindOf(Path.Combine(outDir, Marker)) != EntryKind.File)
+            throw Foreign(dir);
+        return dir;
+    }
+
+    static Ch13Exception Foreign(string dir) =>
+        new($"compare: will not replace {dir}: it is not a folder compare made inside its --out (a link, or a name that leaves the folder).", 1);
 
     /// <summary>A path segment safe for file names: letters, digits, '.', '_' and '-'; anything else becomes '_'.</summary>
     public static string Safe(string text) => Regex.Replace(text, @"[^A-Za-z0-9._-]+", "_").Trim('_');

@@ -3,9 +3,10 @@ using System.Globalization;
 
 /// <summary>
 /// One script's output folder: its name, where it is, its run record (null when metrics.json is missing or is not a
-/// ch13 run record: a failed run leaves none) and its PNGs (paths relative to the folder, with '/').
+/// ch13 run record: a failed run leaves none), its PNGs (paths relative to the folder, with '/') and, when its
+/// metrics.json is there but damaged (or names a script that cannot be a folder name), the line that says so.
 /// </summary>
-public sealed record ScriptFolder(string Script, string Dir, RunRecord? Record, IReadOnlyList<string> Images);
+public sealed record ScriptFolder(string Script, string Dir, RunRecord? Record, IReadOnlyList<string> Images, string? Problem = null);
 
 /// <summary>
 /// Reading run outputs: script folders, their run records (<see cref="RunRecords"/>) and PNGs, and the values a record
@@ -18,7 +19,8 @@ public static class RunFolders
 
     public static string MetricsPath(string dir) => Path.Combine(dir, "metrics.json");
 
-    public static bool IsScriptFolder(string dir) => File.Exists(MetricsPath(dir));
+    /// <summary>True when <paramref name="dir"/> holds a metrics.json (whatever it is: a damaged one is reported, not skipped).</summary>
+    public static bool IsScriptFolder(string dir) => SafeFiles.KindOf(MetricsPath(dir)) is not (EntryKind.Missing or EntryKind.Folder);
 
     /// <summary>
     /// The script folders of <paramref name="dir"/>: the folder itself when it holds a metrics.json, otherwise every
@@ -39,15 +41,23 @@ public static class RunFolders
     /// <summary>Reads one script folder; its name is <paramref name="name"/>, else the record's script, else the folder's name.</summary>
     public static ScriptFolder Read(string dir, string? name)
     {
-        var record = RunRecordFiles.TryRead(MetricsPath(dir));
-        var script = name ?? record?.Script ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
-        return new ScriptFolder(script, Path.GetFullPath(dir), record, Images(dir));
+        var (record, problem) = RunRecordFiles.TryReadSaying(MetricsPath(dir));
+        // The record's script names output folders (compare's per-script folder): only as one safe path segment.
+        var recorded = record?.Script;
+        if (name is null && record is not null && SafePaths.SegmentProblem(recorded) is { } bad)
+            (problem, recorded) = ($"{MetricsPath(dir)}: its script '{Printable(recorded)}' cannot name a folder: {bad}", null);
+        var script = name ?? recorded ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
+        return new ScriptFolder(script, Path.GetFullPath(dir), record, Images(dir), problem);
     }
 
-    /// <summary>Every PNG under <paramref name="dir"/> (not hidden temp files), relative, sorted.</summary>
+    static string Printable(string? text) =>
+        text is null ? "(none)" : string.Concat(text.Take(80).Select(c => char.IsControl(c) ? '?' : c));
+
+    /// <summary>Every PNG under <paramref name="dir"/> (not hidden temp files; regular files only: a FIFO named x.png would block its reader), relative, sorted.</summary>
     public static IReadOnlyList<string> Images(string dir) =>
         !Directory.Exists(dir) ? [] :
         Directory.EnumerateFiles(dir, "*.png", SearchOption.AllDirectories)
+            .Where(f => SafeFiles.KindOf(f) == EntryKind.File)
             .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/'))
             .Where(f => !f.Split('/').Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal)

@@ -1,8 +1,8 @@
 #nullable enable
 using System.Globalization;
 
-/// <summary>One run of a script folder as <c>tools/runs.csx</c> lists it: the latest set or a kept one.</summary>
-public sealed record PastRun(string Dir, bool Latest, RunRecord? Record)
+/// <summary>One run of a script folder as <c>tools/runs.csx</c> lists it; <see cref="Problem"/> names a damaged metrics.json.</summary>
+public sealed record PastRun(string Dir, bool Latest, RunRecord? Record, string? Problem = null)
 {
     /// <summary>When it started, from its record (null without one).</summary>
     public DateTimeOffset? StartedAt =>
@@ -34,8 +34,14 @@ public static class RunHistory
     public static IReadOnlyList<PastRun> Runs(string folder)
     {
         var runs = new List<PastRun>();
-        if (Directory.Exists(folder)) runs.Add(new PastRun(Path.GetFullPath(folder), true, RunRecordFiles.TryRead(RunFolders.MetricsPath(folder))));
-        runs.AddRange(KeptRuns(folder).Select(d => new PastRun(d, false, RunRecordFiles.TryRead(RunFolders.MetricsPath(d)))));
+        // A damaged record marks its own row (the others are still listed): see Problem.
+        PastRun Of(string dir, bool latest)
+        {
+            var (record, problem) = RunRecordFiles.TryReadSaying(RunFolders.MetricsPath(dir));
+            return new PastRun(Path.GetFullPath(dir), latest, record, problem);
+        }
+        if (Directory.Exists(folder)) runs.Add(Of(folder, true));
+        runs.AddRange(KeptRuns(folder).Select(d => Of(d, false)));
         return runs;
     }
 
@@ -51,7 +57,7 @@ public static class RunHistory
         runs.Select(r => (IReadOnlyList<TextCell>)[
             r.Latest ? "latest" : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(folder))!, r.Dir),
             r.StartedAt?.LocalDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "?",
-            r.Record is null ? "no record" : r.Record.Status.ToString().ToLowerInvariant(),
+            r.Problem is not null ? "damaged record (below)" : r.Record is null ? "no record" : r.Record.Status.ToString().ToLowerInvariant(),
             r.Record is null ? "" : string.Join(' ', r.Record.Arguments),
             KeyMetricText(r.Record?.KeyMetric)]));
 
@@ -74,6 +80,7 @@ public static class RunHistory
             if (runs.Count == 0)
                 throw Ch13Exception.Usage($"runs: no runs in {folder} (nothing there yet); run the script first, or name a script folder.");
             Out.Write(TextTables.ToMarkdown(Table(runs, folder)));
+            foreach (var problem in runs.Select(r => r.Problem).OfType<string>()) Out.WriteLine($"damaged record: {problem}");
             return 0;
         }
         catch (Ch13Exception e)

@@ -17,13 +17,8 @@ public static class RunRecordFiles
     public static RunRecord Read(string path)
     {
         byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is not null) throw new Ch13Exception($"{path} is a symbolic link; ch13 reads run records only from regular files", 1);
-            if (info.Exists && info.Length > MaxBytes) throw new Ch13Exception($"{path} is {info.Length} bytes, more than a run record's {MaxBytes}", 1);
-            bytes = File.ReadAllBytes(path);
-        }
+        // A regular file only (a link, a FIFO or a device is refused before it is opened, so nothing blocks), capped.
+        try { bytes = SafeFiles.ReadAllBytes(path, "run record", MaxBytes); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new Ch13Exception($"cannot read {path}: {e.Message}", 1, e);
@@ -34,11 +29,17 @@ public static class RunRecordFiles
     }
 
     /// <summary>The record in <paramref name="path"/>, or null when it is missing or unreadable (a failed run leaves none).</summary>
-    public static RunRecord? TryRead(string path)
+    public static RunRecord? TryRead(string path) => TryReadSaying(path).Record;
+
+    /// <summary>
+    /// The record in <paramref name="path"/>; or no record and no problem when nothing is there (a failed run leaves
+    /// none); or no record and the one line that names the file and what is wrong with it.
+    /// </summary>
+    public static (RunRecord? Record, string? Problem) TryReadSaying(string path)
     {
-        if (!File.Exists(path)) return null;
-        try { return Read(path); }
-        catch (Ch13Exception) { return null; }
+        if (SafeFiles.KindOf(path) == EntryKind.Missing) return (null, null);
+        try { return (Read(path), null); }
+        catch (Ch13Exception e) { return (null, e.Message); }
     }
 
     // Walks the tokens once with a depth limit, so a deeply nested file is refused before anything is built from it.
