@@ -121,7 +121,7 @@ public static class Checkpoints
         {
             case CheckpointFormat.TorchSharp: model.load(path); break;
             default: CopyInto(model, ReadTensors(path, format)); break;
-            // TorchSharp's own: ReadTorchSharp checked every size against the file above.
+                // TorchSharp's own: ReadTorchSharp checked every size against the file above.
         }
     }
 

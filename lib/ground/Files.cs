@@ -108,11 +108,4 @@ public static class Files
             }
         }
     }
-
-    // The folder lock's entry points as they were when they lived here: tools/lib (Compare, BatchRuns) and Runs.cs call
-    // them until they switch to FolderLocks.
-    public const string LockName = FolderLocks.LockName;
-    public static FolderLock TakeLock(string folder, string owner, DateTimeOffset started, string display) => FolderLocks.Take(folder, owner, started, display);
-    public static FolderLock TakeLockFile(string path, string owner, DateTimeOffset started, string display) => FolderLocks.TakeFile(path, owner, started, display);
-    public static void ReleaseLock(FolderLock folderLock) => FolderLocks.Release(folderLock);
 }

@@ -19,7 +19,4 @@ public static class Progress
 
     /// <summary>The mode for <paramref name="run"/>: <see cref="ProgressModes.For(bool, bool, string?)"/> with this process's stdout and setting.</summary>
     public static ProgressMode ModeFor(Run run) => ProgressModes.For(run.Quiet);
-
-    /// <summary><see cref="ProgressModes.For(bool, bool, string?)"/>, where tools/lib (BatchRuns) calls it until it switches.</summary>
-    public static ProgressMode ModeFor(bool quiet, bool outputRedirected, string? setting) => ProgressModes.For(quiet, outputRedirected, setting);
 }

@@ -80,14 +80,14 @@ public static class Runs
             RunSets.CheckNotLink(outDir, "the output folder");
             var created = !Directory.Exists(outDir); // made here: a run that ends without a set leaves no empty folder
             EnsureWritable(outDir);
-            var folderLock = Files.TakeLockFile(RunSets.LockPath(outDir), script, started, Relative(outDir));
+            var folderLock = FolderLocks.TakeFile(RunSets.LockPath(outDir), script, started, Relative(outDir));
             string? mine = null;
             // At exit: a staging folder never swapped in goes (the previous set stays), then the lock.
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 if (mine is not null) RunSets.Discard(mine);
                 if (created) RunSets.RemoveIfEmpty(outDir);
-                Files.ReleaseLock(folderLock);
+                FolderLocks.Release(folderLock);
             };
             staging = PrepareSet(outDir, script);
             mine = staging;

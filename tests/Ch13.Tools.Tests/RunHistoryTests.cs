@@ -79,7 +79,7 @@ public sealed class RunHistoryTests : IDisposable
         using var holder = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         try
         {
-            File.WriteAllText(Path.Combine(outDir, Files.LockName),
+            File.WriteAllText(Path.Combine(outDir, FolderLocks.LockName),
                 $"{holder.Id}\n{holder.StartTime.ToUniversalTime():o}\n{DateTimeOffset.Now:o}\ncompare\n");
 
             var refused = () => Compare.Run(run, run, outDir, new Dictionary<string, ScriptReference>());

@@ -14,7 +14,8 @@ public sealed record ScriptResult(
     string? Note = null)
 {
     /// <summary>Completed, stopped early or evaluated (<c>--eval-only</c>, exit 0): everything else fails the batch.</summary>
-    [JsonIgnore] public bool Ok => Status == RunStatuses.Text(RunStatus.Completed) || Status == RunStatuses.Text(RunStatus.EarlyStopped)
+    [JsonIgnore]
+    public bool Ok => Status == RunStatuses.Text(RunStatus.Completed) || Status == RunStatuses.Text(RunStatus.EarlyStopped)
         || Status == RunStatuses.Text(RunStatus.Evaluated);
 
     /// <summary>The script's folder as read when it ended (its run record and plots), so nothing reads a record twice; not written to summary.json.</summary>

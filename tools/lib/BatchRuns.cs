@@ -118,13 +118,13 @@ public static class BatchRuns
             // One writer per run folder: a second run-all into it stops with the "in use by PID …" line.
             BatchFolders.Claim(options.RunDir, repoRoot);
             Runs.EnsureWritable(options.RunDir);
-            var runLock = Files.TakeLock(options.RunDir, "run-all", DateTimeOffset.Now, BatchConsole.Relative(options.RunDir));
+            var runLock = FolderLocks.Take(options.RunDir, "run-all", DateTimeOffset.Now, BatchConsole.Relative(options.RunDir));
             try
             {
                 if (executor is SlurmExecutor slurm && SlurmBatches.Submit(options, tasks, slurm)) return 0; // --no-wait: Slurm has it
                 return RunLocked(executor is SlurmExecutor submitted ? SlurmBatches.Started(options, submitted) : options, tasks, executor, references);
             }
-            finally { Files.ReleaseLock(runLock); }
+            finally { FolderLocks.Release(runLock); }
         }
         catch (Ch13Exception e)
         {
@@ -137,7 +137,7 @@ public static class BatchRuns
     // The batch itself, with the run folder locked: run the scripts, then write the summaries and the report.
     static int RunLocked(BatchOptions options, IReadOnlyList<ScriptTask> tasks, IScriptExecutor executor, IReadOnlyDictionary<string, ScriptReference> references)
     {
-        var live = Progress.ModeFor(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
+        var live = ProgressModes.For(false, Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CH13_PROGRESS")) == ProgressMode.Live;
         // The first Ctrl+C or SIGTERM stops the running script and skips the rest; a second one ends run-all at once.
         using var signals = StopSignals.Hook(_ =>
         {

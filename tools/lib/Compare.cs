@@ -44,9 +44,9 @@ public static class Compare
         if (paths.All(RunFolders.IsScriptFolder)) sides = sides.Select(s => (IReadOnlyList<ScriptFolder>)[s[0] with { Script = sides[0][0].Script }]).ToList();
         ClaimOutputFolder(outDir);
         // Every writer takes its folder's lock: a second compare into the same folder gets "in use by PID …".
-        var folderLock = Files.TakeLock(outDir, "compare", DateTimeOffset.Now, Display(outDir));
+        var folderLock = FolderLocks.Take(outDir, "compare", DateTimeOffset.Now, Display(outDir));
         try { return Write(paths, names, sides, outDir, references); }
-        finally { Files.ReleaseLock(folderLock); }
+        finally { FolderLocks.Release(folderLock); }
     }
 
     static string Display(string path)
