@@ -11,14 +11,8 @@ namespace Ch13.Runner.Tests;
 public sealed class BlockedSignalTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
 {
     readonly ScratchDir scratch = new();
-    // The script has to live inside the checkout (Runs.Start finds the repository above it); out/ is git-ignored.
-    readonly string scriptDir = Directory.CreateTempSubdirectory(Path.Combine(Repo.Root, "out", "blocked-test-")).FullName;
 
-    public void Dispose()
-    {
-        scratch.Dispose();
-        Directory.Delete(scriptDir, recursive: true);
-    }
+    public void Dispose() => scratch.Dispose();
 
     [Theory]
     [InlineData("TERM")]
@@ -28,10 +22,9 @@ public sealed class BlockedSignalTests(SharedRunner shared) : IClassFixture<Shar
         if (OperatingSystem.IsWindows()) return;
         var fifo = scratch.PathFor("never-written");
         Process.Start("mkfifo", [fifo])!.WaitForExit();
-        var script = Path.Combine(scriptDir, "blocked.csx");
-        File.WriteAllText(script, $"""
+        var script = scratch.Write("blocked.csx", $"""
             #load "{Path.Combine(Repo.Root, "lib", "ch13.csx")}"
-            var run = Runs.Start("blocked", Args, epochs: 1);
+            var run = Runs.Start("blocked", Args, epochs: 1, scriptPath: "{Path.Combine(Repo.Root, "scripts", "blocked.csx")}");
             Console.WriteLine("blocking");
             Console.Out.Flush();
             File.ReadAllText("{fifo}");

@@ -253,7 +253,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
     // Starts a run like a section script, then writes metrics.json through Files.WriteAtomic and stalls halfway.
     static string StuckWriter => $$"""
         #load "{{Path.Combine(Repo.Root, "lib", "ch13.csx")}}"
-        var run = Runs.Start("stuck", Args, epochs: 1,
+        var run = Runs.Start("xor", Args, epochs: 1, // xor's folder: a script's --out may not hold another script's run
             scriptPath: "{{Path.Combine(Repo.Root, "scripts", "stuck.csx")}}");
         Files.WriteAtomic(run.OutPath("metrics.json"), temp =>
         {

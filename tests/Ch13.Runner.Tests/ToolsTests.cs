@@ -64,7 +64,7 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
         result.ExitCode.Should().Be(0, $"stdout:\n{result.Output}\nstderr:\n{result.Errors}");
         result.Output.Should().Contain("[1/1] xor: running").And.Contain("[1/1] xor: completed in");
         result.Output.Should().MatchRegex(@"script\s+status\s+wall \(s\)\s+train \(s\)\s+key metric\s+value\s+notebook\nxor\s+completed\s+[\d.]+\s+[\d.]+\s+MLP 2-10-6-2 · valid_acc\s+0\.\d{4}");
-        Directory.GetFiles(runDir).Select(Path.GetFileName).Should().BeEquivalentTo(["summary.json", "summary.md", "report.html", "xor.log"]);
+        Directory.GetFiles(runDir).Select(Path.GetFileName).Should().BeEquivalentTo(["summary.json", "summary.md", "report.html", "xor.log", BatchFolders.Marker]);
 
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "summary.json")))!;
         summary["quick"]!.GetValue<bool>().Should().BeTrue();

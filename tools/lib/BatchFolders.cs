@@ -16,11 +16,13 @@ public static class BatchFolders
         var kind = SafeFiles.KindOf(runDir);
         if (kind == EntryKind.Link)
             throw Ch13Exception.Usage($"run-all: --out {runDir} is a symbolic link, and run-all writes only into a real folder; give the folder itself or a new one.");
+        if (kind == EntryKind.File) Files.CreateFolder(runDir); // the one-line "a file where a folder belongs", exit 1
         if (kind is not (EntryKind.Missing or EntryKind.Folder))
             throw Ch13Exception.Usage($"run-all: --out {runDir} is not a folder; choose a new or empty folder with --out DIR.");
         var own = SafePaths.IsInside(runDir, Path.Combine(repoRoot, "out", "runs"))
             || SafeFiles.KindOf(Path.Combine(runDir, Marker)) == EntryKind.File;
-        if (kind == EntryKind.Folder && !own && Directory.EnumerateFileSystemEntries(runDir).Any())
+        // The folder lock's own entry is run-all's protocol, not the user's file (what is wrong with it is the lock's to say).
+        if (kind == EntryKind.Folder && !own && Directory.EnumerateFileSystemEntries(runDir).Any(e => Path.GetFileName(e) != FolderLocks.LockName))
             throw Ch13Exception.Usage($"run-all: --out {runDir} already holds other files (it is not an earlier run-all's), and run-all " +
                 "writes only into its own folder; choose a new or empty folder with --out DIR.");
         Files.CreateFolder(runDir);
