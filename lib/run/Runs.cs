@@ -219,7 +219,7 @@ public static class Runs
     static CancellationToken CancelOnSignals()
     {
         var signals = StopSignals.Hook(signal => Console.Error.WriteLine(
-            $"\n{(signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({signal})")}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once."));
+            $"\n{(signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({signal})")}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once."), endIfBlocked: true);
         // The hooks must work until the process ends, and a collected registration unhooks its signal: the process's
         // exit handler holds them (reachable from the AppDomain for the process's life) and unhooks them last.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => signals.Dispose();
