@@ -40,17 +40,7 @@ public sealed class DotnetScriptErrorTests : IDisposable
     public void A_data_error_after_the_run_started_is_its_message_without_a_stack_trace_and_exit_code_1()
     {
         var data = scratch.PathFor("empty-data/");
-        var offline = new Dictionary<string, string>
-        {
-            ["CH13_DATA"] = data,
-            // A proxy nobody listens on: the download fails at once, on this machine only.
-            ["http_proxy"] = "http://127.0.0.1:9",
-            ["https_proxy"] = "http://127.0.0.1:9",
-            ["HTTP_PROXY"] = "http://127.0.0.1:9",
-            ["HTTPS_PROXY"] = "http://127.0.0.1:9",
-            ["no_proxy"] = "",
-            ["NO_PROXY"] = "",
-        };
+        var offline = Offline.Environment(data);
 
         var result = DotnetScript.Run(offline, Script("mnist"), "--quick", "--out", scratch.PathFor("mnist"));
 

@@ -25,3 +25,19 @@ public static class Repo
         throw new InvalidOperationException($"no ch13.slnx above {AppContext.BaseDirectory}");
     }
 }
+
+/// <summary>A script's environment with no way out: downloads fail at once, on any machine.</summary>
+public static class Offline
+{
+    /// <summary><c>CH13_DATA</c> at <paramref name="dataDir"/>, and every proxy variable at a port nobody listens on.</summary>
+    public static Dictionary<string, string> Environment(string dataDir) => new()
+    {
+        ["CH13_DATA"] = dataDir,
+        ["http_proxy"] = "http://127.0.0.1:9",
+        ["https_proxy"] = "http://127.0.0.1:9",
+        ["HTTP_PROXY"] = "http://127.0.0.1:9",
+        ["HTTPS_PROXY"] = "http://127.0.0.1:9",
+        ["no_proxy"] = "",
+        ["NO_PROXY"] = "",
+    };
+}

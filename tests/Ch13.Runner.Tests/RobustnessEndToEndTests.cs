@@ -62,17 +62,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
     public void Missing_data_offline_says_what_to_download_from_where_and_to_which_folder()
     {
         var data = scratch.PathFor("empty-data/");
-        var offline = new Dictionary<string, string>
-        {
-            ["CH13_DATA"] = data,
-            // A proxy nobody listens on: offline even on a machine with internet.
-            ["http_proxy"] = "http://127.0.0.1:9",
-            ["https_proxy"] = "http://127.0.0.1:9",
-            ["HTTP_PROXY"] = "http://127.0.0.1:9",
-            ["HTTPS_PROXY"] = "http://127.0.0.1:9",
-            ["no_proxy"] = "",
-            ["NO_PROXY"] = "",
-        };
+        var offline = Offline.Environment(data);
 
         var result = Run("auto_mpg", scratch.PathFor("offline"), ["--quick"], offline);
 
