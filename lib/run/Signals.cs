@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 using System.Threading;
 
 // Ctrl+C and SIGTERM. Process-level effects (this file's only ones): PosixSignalRegistration for SIGINT and SIGTERM,
-// cancelling their default action the first time; Environment.Exit(130) from a watchdog thread when, for a script's run
-// (endIfBlocked), after the first signal the run's thread sits blocked in a read (never running, not in a managed wait) for WaitingLimit (300 ms): a read
-// that never returns cannot delay the end.
+// cancelling their default action the first time; exit 130 from a watchdog thread (the exit handlers, then _exit) when,
+// for a script's run (endIfBlocked), after the first signal the run's thread sits blocked in a read (never running,
+// not in a managed wait) for WaitingLimit (200 ms): a read that never returns cannot delay the end.
 
 /// <summary>
 /// Turns the first Ctrl+C (SIGINT) or SIGTERM into a cancellation request; the second one is left to its default
@@ -22,7 +22,7 @@ public sealed class StopSignals : IDisposable
     readonly int thread = OperatingSystem.IsLinux() ? CurrentThreadId() : 0;
 
     /// <summary>How long after the first signal a run's thread may sit blocked (not running once) before the process ends (exit 130).</summary>
-    public static readonly TimeSpan WaitingLimit = TimeSpan.FromMilliseconds(300);
+    public static readonly TimeSpan WaitingLimit = TimeSpan.FromMilliseconds(200);
 
     [DllImport("libc", EntryPoint = "gettid")]
     static extern int CurrentThreadId();
@@ -60,9 +60,20 @@ public sealed class StopSignals : IDisposable
             if (state != 'S' || channel.Contains("futex", StringComparison.Ordinal) || channel.Contains("sleep", StringComparison.Ordinal)) return;
         }
         Console.Error.WriteLine("The run is blocked waiting (a read that does not return); ending it now.");
-        Console.Error.Flush();
+        // Environment.Exit runs the exit handlers (the run's own cleanup: staging folder, folder lock); this one,
+        // hooked last, runs after them and ends the process there, so the runtime's and libtorch's native teardown
+        // (~150 ms idle, seconds on a loaded machine) cannot hold the end back.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Console.Out.Flush();
+            Console.Error.Flush();
+            ExitNow(130);
+        };
         Environment.Exit(130);
     }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    static extern void ExitNow(int status);
 
     /// <summary>The AppContext switch set once a run hooked the signals (read by runner/Program.cs).</summary>
     public const string OwnedKey = "ch13.signals.owned";

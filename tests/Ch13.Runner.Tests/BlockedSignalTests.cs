@@ -7,7 +7,9 @@ namespace Ch13.Runner.Tests;
 /// <summary>
 /// A signal ends a run within a second whatever it waits on: here a read of a FIFO that nobody ever writes, which
 /// blocks in the kernel where no managed code runs (StopSignals' watchdog ends the process with 130).
+/// Timed, so it runs alone (<see cref="TimedCollection"/>): the second measures the run, not the suite's other jobs.
 /// </summary>
+[Collection(TimedCollection.Name)]
 public sealed class BlockedSignalTests(SharedRunner shared) : IClassFixture<SharedRunner>, IDisposable
 {
     readonly ScratchDir scratch = new();
@@ -44,4 +46,11 @@ public sealed class BlockedSignalTests(SharedRunner shared) : IClassFixture<Shar
         run.Output.Should().NotContain("never");
         run.Errors.Should().NotContain("   at ");
     }
+}
+
+/// <summary>Tests that time a process run one after the other, after the parallel ones, on an otherwise idle machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimedCollection
+{
+    public const string Name = "timed";
 }
