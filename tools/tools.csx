@@ -10,6 +10,7 @@
 #load "lib/RunRecordFiles.cs"
 #load "lib/RunRecordSchema.cs"
 #load "lib/RunFolders.cs"
+#load "lib/SeedFolders.cs"
 #load "lib/References.cs"
 #load "lib/Images.cs"
 #load "lib/Html.cs"

@@ -11,7 +11,8 @@ public sealed record ScriptResult(
     KeyMetric? KeyMetric,
     string Log,
     string Out,
-    string? Note = null)
+    string? Note = null,
+    int? Seed = null)
 {
     /// <summary>Completed, stopped early or evaluated (<c>--eval-only</c>, exit 0): everything else fails the batch.</summary>
     [JsonIgnore]

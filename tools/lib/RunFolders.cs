@@ -5,8 +5,12 @@ using System.Globalization;
 /// One script's output folder: its name, where it is, its run record (null when metrics.json is missing or is not a
 /// ch13 run record: a failed run leaves none), its PNGs (paths relative to the folder, with '/') and, when its
 /// metrics.json is there but damaged (or names a script that cannot be a folder name), the line that says so.
+/// <see cref="Seed"/> is the sweep's seed when the folder is one seed's run of a sweep (<see cref="SeedFolders"/>).
 /// </summary>
-public sealed record ScriptFolder(string Script, string Dir, RunRecord? Record, IReadOnlyList<string> Images, string? Problem = null);
+public sealed record ScriptFolder(string Script, string Dir, RunRecord? Record, IReadOnlyList<string> Images, string? Problem = null)
+{
+    public int? Seed { get; init; }
+}
 
 /// <summary>
 /// Reading run outputs: script folders, their run records (<see cref="RunRecords"/>) and PNGs, and the values a record
@@ -24,18 +28,34 @@ public static class RunFolders
 
     /// <summary>
     /// The script folders of <paramref name="dir"/>: the folder itself when it holds a metrics.json, otherwise every
-    /// subfolder holding a metrics.json or a PNG (a failed script may have left plots but no metrics).
+    /// subfolder holding a metrics.json or a PNG (a failed script may have left plots but no metrics). A subfolder that
+    /// holds seed folders (a sweep's <c>xor/seed-3/</c>) gives one folder per seed, each named for the script with its
+    /// <see cref="ScriptFolder.Seed"/>; <see cref="Groups"/> puts them back together.
     /// </summary>
     public static IReadOnlyList<ScriptFolder> Open(string dir)
     {
         if (!Directory.Exists(dir)) throw new Ch13Exception($"no such folder: {dir}", 2);
         if (IsScriptFolder(dir)) return [Read(dir, null)];
+        if (SeedFolders.Of(dir) is { Count: > 0 } ownSeeds) return Seeds(dir, null, ownSeeds);
         return Directory.GetDirectories(dir)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
-            .Where(d => IsScriptFolder(d) || Directory.EnumerateFiles(d, "*.png", SearchOption.AllDirectories).Any())
             .Order(StringComparer.Ordinal)
-            .Select(d => Read(d, Path.GetFileName(d)))
+            .SelectMany(d => IsScriptFolder(d) ? [Read(d, Path.GetFileName(d))]
+                : SeedFolders.Of(d) is { Count: > 0 } seeds ? Seeds(d, Path.GetFileName(d), seeds)
+                : Directory.EnumerateFiles(d, "*.png", SearchOption.AllDirectories).Any() ? [Read(d, Path.GetFileName(d))]
+                : (IReadOnlyList<ScriptFolder>)[])
             .ToList();
+    }
+
+    /// <summary><see cref="Open"/>'s folders, one group per script (its seeds together).</summary>
+    public static IReadOnlyList<ScriptGroup> Groups(string dir) => ScriptGroup.Of(Open(dir));
+
+    // A sweep's script folder: one run per seed, all named for the script (its folder's name, else the first record's).
+    static IReadOnlyList<ScriptFolder> Seeds(string scriptDir, string? name, IReadOnlyList<(int Seed, string Dir)> seeds)
+    {
+        var runs = seeds.Select(s => Read(s.Dir, name) with { Seed = s.Seed }).ToList();
+        var script = name ?? runs[0].Script;
+        return runs.Select(r => r with { Script = script }).ToList();
     }
 
     /// <summary>Reads one script folder; its name is <paramref name="name"/>, else the record's script, else the folder's name.</summary>
