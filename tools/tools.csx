@@ -20,6 +20,7 @@
 #load "lib/ScriptExecutors.cs"
 #load "lib/BatchResults.cs"
 #load "lib/BatchHeadline.cs"
+#load "lib/BatchGroups.cs"
 #load "lib/Fidelity.cs"
 #load "lib/LearningRateCharts.cs"
 #load "lib/ReportSections.cs"

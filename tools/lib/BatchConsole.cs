@@ -7,29 +7,62 @@ using Spectre.Console;
 /// </summary>
 public static class BatchConsole
 {
-    /// <summary>Runs <paramref name="run"/> under a live table fed by the events it reports; returns what it returns.</summary>
-    public static BatchSummary Live(IReadOnlyList<string> scripts, Func<Action<BatchEvent>, BatchSummary> run)
+    /// <summary>
+    /// Runs <paramref name="run"/> under a live table fed by the events it reports; returns what it returns. A sweep's
+    /// seeds share their script's row: the running seed's time and last line, then how many ended ok and the key
+    /// metric's mean ± sd.
+    /// </summary>
+    public static BatchSummary Live(IReadOnlyList<ScriptTask> tasks, Func<Action<BatchEvent>, BatchSummary> run)
     {
-        var rows = scripts.Select(s => (Status: new TextCell("waiting"), Time: "", Detail: "")).ToArray();
-        return AnsiConsole.Live(LiveTable(scripts, rows)).AutoClear(true).Start(context => run(e =>
+        var groups = tasks.GroupBy(t => t.Script).Select(g => g.ToList()).ToList();
+        var rowOf = tasks.ToDictionary(t => t.Index, t => groups.FindIndex(g => g[0].Script == t.Script));
+        var states = tasks.Select(_ => new TaskRow(new TextCell("waiting"), "", "", null)).ToArray();
+        var rows = groups.Select(g => Row(g, states)).ToArray();
+        return AnsiConsole.Live(LiveTable(groups, rows)).AutoClear(true).Start(context => run(e =>
         {
-            rows[e.Index] = e switch
+            states[e.Index] = e switch
             {
-                ScriptWaiting w => (new TextCell("pending"), "", Shorten(w.State, 70)),
-                ScriptStarted => (new TextCell("running", Style: CellStyle.Highlight), "0 s", ""),
-                ScriptRunning r => (new TextCell("running", Style: CellStyle.Highlight), $"{Numbers.Fixed(r.Seconds, "F0")} s", Shorten(r.LastLine ?? "", 70)),
-                ScriptFinished f => (new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
+                ScriptWaiting w => new TaskRow(new TextCell("pending"), "", Shorten(w.State, 70), null),
+                ScriptStarted => new TaskRow(new TextCell("running", Style: CellStyle.Highlight), "0 s", "", null),
+                ScriptRunning r => new TaskRow(new TextCell("running", Style: CellStyle.Highlight), $"{Numbers.Fixed(r.Seconds, "F0")} s", Shorten(r.LastLine ?? "", 70), null),
+                ScriptFinished f => new TaskRow(new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
                                      $"{Numbers.Fixed(f.Result.WallSeconds, "F1")} s",
-                                     f.Result.KeyMetric is { Value: { } value } k ? $"{RunFolders.Label(k)} {BatchSummaries.Number(value)}" : f.Result.Note ?? ""),
-                _ => rows[e.Index],
+                                     f.Result.KeyMetric is { Value: { } value } k ? $"{RunFolders.Label(k)} {BatchSummaries.Number(value)}" : f.Result.Note ?? "", f.Result),
+                _ => states[e.Index],
             };
-            context.UpdateTarget(LiveTable(scripts, rows));
+            var row = rowOf[e.Index];
+            rows[row] = Row(groups[row], states);
+            context.UpdateTarget(LiveTable(groups, rows));
         }));
     }
 
-    static Table LiveTable(IReadOnlyList<string> scripts, (TextCell Status, string Time, string Detail)[] rows) =>
+    // One task's line in the live table, and its result once it has ended.
+    sealed record TaskRow(TextCell Status, string Time, string Detail, ScriptResult? Result);
+
+    // A script's row: its one task's line, or its sweep's: the running seed's, then the group's outcome.
+    static TaskRow Row(IReadOnlyList<ScriptTask> group, TaskRow[] states)
+    {
+        if (group.Count == 1 && group[0].Seed is null) return states[group[0].Index];
+        var mine = group.Select(t => (Task: t, State: states[t.Index])).ToList();
+        var ended = mine.Where(m => m.State.Result is not null).Select(m => m.State.Result!).ToList();
+        var progress = $"{ended.Count}/{group.Count} seeds";
+        if (ended.Count == group.Count)
+        {
+            var result = new ResultGroup(group[0].Script, ended);
+            return new TaskRow(new TextCell(BatchGroups.Status(result), Style: BatchGroups.Style(result)),
+                BatchGroups.Mean(ended.Select(r => (double?)r.WallSeconds)) is { } wall ? $"{Numbers.Fixed(wall, "F1")} s" : "",
+                result.Spread is { } spread ? $"{RunFolders.Label(result.Key!)} {BatchGroups.Describe(spread)}" : ended.FirstOrDefault(r => r.Note is not null)?.Note ?? "", null);
+        }
+        if (mine.LastOrDefault(m => m.State.Result is null && m.State.Status.Text == "running") is { Task: { } running, State: { } state })
+            return state with { Detail = Shorten($"{progress} · seed {running.Seed}: {state.Detail}", 70) };
+        if (mine.FirstOrDefault(m => m.State.Status.Text == "pending") is { State: { } queued })
+            return queued with { Detail = Shorten($"{progress} · {queued.Detail}", 70) };
+        return new TaskRow(new TextCell("waiting"), "", ended.Count > 0 ? progress : "", null);
+    }
+
+    static Table LiveTable(IReadOnlyList<IReadOnlyList<ScriptTask>> groups, TaskRow[] rows) =>
         TextTables.ToTerminal(TextTable.Of([new("#"), new("script"), new("status"), new("time"), new("")],
-            scripts.Select((script, i) => (IReadOnlyList<TextCell>)[$"{i + 1}/{scripts.Count}", script, rows[i].Status, rows[i].Time, rows[i].Detail])));
+            groups.Select((group, i) => (IReadOnlyList<TextCell>)[$"{i + 1}/{groups.Count}", group[0].Script, rows[i].Status, rows[i].Time, rows[i].Detail])));
 
     /// <summary>Plain lines for logs and pipes: one when a script starts and ends, one every 30 s while it runs.</summary>
     public static Action<BatchEvent> Plain(string runDir)
@@ -37,7 +70,7 @@ public static class BatchConsole
         var lastPrinted = 0.0;
         return e =>
         {
-            var prefix = $"[{e.Index + 1}/{e.Count}] {e.Script}";
+            var prefix = $"[{e.Index + 1}/{e.Count}] {e.Script}{(e.Seed is { } seed ? $" seed {seed}" : "")}";
             switch (e)
             {
                 case ScriptWaiting w:
@@ -66,11 +99,30 @@ public static class BatchConsole
 
     static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    /// <summary>The summary table at the end of a batch: a Spectre table on a terminal, aligned text otherwise.</summary>
-    public static void WriteTable(TextTable table, bool live)
+    /// <summary>
+    /// The summary table at the end of a batch. On a terminal: a Spectre table when it fits the terminal's width
+    /// (<see cref="AnsiConsole"/>'s profile: the window's width on a terminal), else aligned lines of
+    /// <paramref name="narrow"/> that fit it (see <see cref="Terminal"/>); in logs and pipes, aligned text. Columns
+    /// empty in every row are left out.
+    /// </summary>
+    public static void WriteTable(TextTable table, bool live, TextTable? narrow = null, IReadOnlyList<string>? dropOrder = null)
     {
-        if (live) AnsiConsole.Write(TextTables.ToTerminal(table));
-        else Out.Write(TextTables.ToText(table));
+        if (live) Terminal(AnsiConsole.Console, table, narrow, dropOrder);
+        else Out.Write(TextTables.ToText(TextTables.WithoutEmptyColumns(table)));
+    }
+
+    /// <summary>
+    /// Writes the summary to <paramref name="console"/> at its width: the table with borders when its widest line fits,
+    /// else <paramref name="narrow"/> (or the table) as aligned lines, dropping the columns of <paramref name="dropOrder"/>
+    /// in turn and then wrapping the last column between words, so no line is wider than the terminal and no word is
+    /// split across two.
+    /// </summary>
+    public static void Terminal(IAnsiConsole console, TextTable table, TextTable? narrow = null, IReadOnlyList<string>? dropOrder = null)
+    {
+        var width = console.Profile.Width;
+        var full = TextTables.WithoutEmptyColumns(table);
+        if (TextTables.BorderedWidth(full) <= width) { console.Write(TextTables.ToTerminal(full)); return; }
+        console.Write(new Text(TextTables.ToFittedText(narrow ?? table, width, dropOrder ?? [])));
     }
 
     /// <summary>A path relative to the current folder when it is under it, else as given.</summary>

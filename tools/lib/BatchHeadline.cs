@@ -13,8 +13,21 @@ public static class BatchHeadline
         var interrupted = summary.Scripts.Count(s => s.Status == stopped);
         var skipped = summary.Scripts.Count(s => s.Status == ScriptResults.Skipped);
         var args = summary.ScriptArgs.Count > 0 ? $" · script arguments `{string.Join(' ', summary.ScriptArgs)}`" : "";
-        return $"Started {Timestamp(summary.StartedAt)} · {summary.Scripts.Count} script{(summary.Scripts.Count == 1 ? "" : "s")}{(summary.Quick ? " (--quick)" : "")} · runner {summary.Runner}{args} · "
+        return $"Started {Timestamp(summary.StartedAt)} · {Count(summary.Scripts.Select(s => (s.Script, s.Seed)).ToList())}{(summary.Quick ? " (--quick)" : "")} · runner {summary.Runner}{args} · "
             + $"wall {Numbers.Fixed(summary.WallSeconds, "F1")} s · **{ok} ok, {failed} failed{(interrupted > 0 ? $", {interrupted} interrupted" : "")}{(skipped > 0 ? $", {skipped} skipped" : "")}**";
+    }
+
+    /// <summary>
+    /// How many scripts a batch runs: <c>9 scripts</c>, or for a seed sweep <c>2 scripts × 3 seeds (6 runs)</c> (the
+    /// ok and failed counts that follow are runs).
+    /// </summary>
+    public static string Count(IReadOnlyList<(string Script, int? Seed)> runs)
+    {
+        var scripts = runs.Select(r => r.Script).Distinct().Count();
+        var text = $"{scripts} script{(scripts == 1 ? "" : "s")}";
+        if (runs.All(r => r.Seed is null)) return text;
+        var seeds = runs.GroupBy(r => r.Script).Select(g => g.Count()).Distinct().ToList();
+        return text + (seeds.Count == 1 ? $" × {seeds[0]} seed{(seeds[0] == 1 ? "" : "s")}" : "") + $" ({runs.Count} run{(runs.Count == 1 ? "" : "s")})";
     }
 
     /// <summary>An ISO timestamp to the second: <c>2026-11-26 08:55:30</c>.</summary>

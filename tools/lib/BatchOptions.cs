@@ -33,6 +33,9 @@ public sealed record BatchOptions(
 
     /// <summary>When the batch started, when that was before this run-all (a Slurm job collected later); null: now.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>A seed sweep's seeds (<c>--seeds 1,2,3</c> or <c>--seeds 3</c>), ascending; null: one run per script, as always.</summary>
+    public IReadOnlyList<int>? Seeds { get; init; }
 }
 
 /// <summary>run-all's command line: its option handles, the parser over them, and the --help text generated from them.</summary>
@@ -49,11 +52,12 @@ public static class BatchArgs
     static readonly TextOption SlurmArgsOption = new("slurm-args", null, "options for sbatch with --executor slurm, passed unchanged, e.g. --slurm-args=\"--partition main --time 30\" (with '=': the value starts with --)", Placeholder: "\"A B\"");
     static readonly FlagOption NoWaitOption = new("no-wait", "with --executor slurm: submit, print the job id and the command that finishes the batch, and return");
     static readonly TextOption CollectOption = new("collect", null, "wait for the Slurm job of run folder DIR (submitted with --no-wait), then write its summary and report", Placeholder: "DIR");
+    static readonly ListOption SeedsOption = new("seeds", $"run every script once per seed: a list (1,2,3) or a count N (seeds 1 to N; at most {MaxSeeds}), into <run>/<script>/seed-<N>/", Placeholder: "a,b|N");
     static readonly TextOption ScriptsOption = new("scripts", null, "run the .csx files of another folder (default: scripts/)", Placeholder: "DIR");
     static readonly FlagOption HelpOption = new("help", "show this help");
 
     // In the order --help lists them.
-    static readonly IReadOnlyList<OptionSpec> All = [QuickOption, TagOption, OutOption, OnlyOption, RunnerOption, ArgsOption, JobsOption, ExecutorOption, SlurmArgsOption, NoWaitOption, CollectOption, ScriptsOption, HelpOption];
+    static readonly IReadOnlyList<OptionSpec> All = [QuickOption, TagOption, OutOption, OnlyOption, RunnerOption, ArgsOption, SeedsOption, JobsOption, ExecutorOption, SlurmArgsOption, NoWaitOption, CollectOption, ScriptsOption, HelpOption];
 
     /// <summary>run-all's --help: what it does, then one line per option (from the handles above), then what it writes.</summary>
     public static string Usage => $"""
@@ -64,7 +68,8 @@ public static class BatchArgs
         Options:
         {ArgParser.OptionLines(All).TrimEnd('\n')}
 
-        Each script writes <run>/<script>/ (metrics.json, PNGs) and its console output to <run>/<script>.log.
+        Each script writes <run>/<script>/ (metrics.json, PNGs) and its console output to <run>/<script>.log;
+        with --seeds, each seed's run writes <run>/<script>/seed-<N>/ and <run>/<script>/seed-<N>.log.
         Arguments a script does not take are reported before anything runs.
         At the end: summary.json, summary.md and report.html in the run folder. Exit code 1 when any script failed.
         Compare two runs with: ./csx tools/compare.csx -- out/runs/A out/runs/B
@@ -104,8 +109,29 @@ public static class BatchArgs
             SlurmArgs = parsed.Get(SlurmArgsOption) is { } slurmArgs ? SplitWords(slurmArgs) : [],
             NoWait = parsed.Get(NoWaitOption),
             Collect = parsed.Get(CollectOption) is { } collect ? Path.GetFullPath(collect) : null,
+            Seeds = Seeds(parsed.Get(SeedsOption), parsed.PassThrough, PerScript(parsed.Get(ArgsOption))),
         };
     }
+
+    /// <summary>The most seeds one sweep takes: each is a run of every selected script.</summary>
+    public const int MaxSeeds = 100;
+
+    // --seeds a,b,c (those seeds) or --seeds N (1 to N); null when not given. The scripts get --seed from the sweep,
+    // so a --seed of the user's own (after --, or in --args) would contradict it.
+    static IReadOnlyList<int>? Seeds(IReadOnlyList<string> given, IReadOnlyList<string> scriptArgs, IReadOnlyDictionary<string, IReadOnlyList<string>> perScript)
+    {
+        if (given.Count == 0) return null;
+        var numbers = given.Select(g => int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+            : throw UsageError($"--seeds takes positive integers (a list 1,2,3 or a count N), got '{g}'")).ToList();
+        var seeds = numbers.Count == 1 ? Enumerable.Range(1, Math.Min(numbers[0], MaxSeeds + 1)).ToList() : numbers;
+        if (seeds.Count > MaxSeeds) throw UsageError($"--seeds runs at most {MaxSeeds} seeds, got {(numbers.Count == 1 ? numbers[0] : seeds.Count)}");
+        if (seeds.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice) throw UsageError($"--seeds lists seed {twice.Key} twice");
+        var own = scriptArgs.Any(IsSeed) ? "after --" : perScript.FirstOrDefault(p => p.Value.Any(IsSeed)).Key is { } script ? $"in --args {script}=…" : null;
+        if (own is not null) throw UsageError($"--seeds gives every run its --seed; drop the --seed {own}, or drop --seeds");
+        return seeds.Order().ToList();
+    }
+
+    static bool IsSeed(string arg) => arg == "--seed" || arg.StartsWith("--seed=", StringComparison.Ordinal);
 
     // --args S="A B": script S gets A and B (split at spaces; quotes group: --args x="--title 'a b'").
     static IReadOnlyDictionary<string, IReadOnlyList<string>> PerScript(IReadOnlyList<string> given)

@@ -25,10 +25,14 @@ public static class BatchRuns
         return only.Count == 0 ? discovered : discovered.Where(only.Contains).ToList();
     }
 
-    /// <summary>The arguments each script gets: its output folder, --quick when asked, then the user's extra arguments.</summary>
-    public static IReadOnlyList<string> ScriptArguments(BatchOptions options, string script) =>
-        ["--out", Path.Combine(options.RunDir, script), .. options.Quick ? new[] { "--quick" } : [], .. options.ScriptArgs,
-         .. options.PerScriptArgs.GetValueOrDefault(script) ?? []];
+    /// <summary>
+    /// The arguments each script gets: its output folder (a sweep's seed folder, and that --seed), --quick when asked,
+    /// then the user's extra arguments.
+    /// </summary>
+    public static IReadOnlyList<string> ScriptArguments(BatchOptions options, string script, int? seed = null) =>
+        [.. seed is { } s ? new[] { "--out", Path.Combine(options.RunDir, script, SeedFolders.Name(s)), "--seed", s.ToString(CultureInfo.InvariantCulture) }
+                          : ["--out", Path.Combine(options.RunDir, script)],
+         .. options.Quick ? new[] { "--quick" } : [], .. options.ScriptArgs, .. options.PerScriptArgs.GetValueOrDefault(script) ?? []];
 
     /// <summary>
     /// Before anything runs: each script parses its arguments with <c>--help</c> added (a script validates every
@@ -45,7 +49,7 @@ public static class BatchRuns
         var refusals = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         Parallel.ForEach(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs) }, script =>
         {
-            var start = launch(Path.Combine(options.ScriptsDir, script + ".csx"), [.. ScriptArguments(options, script), "--help"]);
+            var start = launch(Path.Combine(options.ScriptsDir, script + ".csx"), [.. ScriptArguments(options, script, options.Seeds?[0]), "--help"]);
             var (exit, output) = ScriptCommands.Capture(start, TimeSpan.FromMinutes(3));
             if (exit != 0) refusals[script] = LastLine(output) ?? $"exit code {exit}";
         });
@@ -57,9 +61,15 @@ public static class BatchRuns
 
     static string? LastLine(string text) => text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
 
-    /// <summary>The tasks of a batch: one per script, each the command <paramref name="launch"/> makes for it.</summary>
+    /// <summary>
+    /// The tasks of a batch, each the command <paramref name="launch"/> makes for it: one per script, or in a seed sweep
+    /// one per script and seed, script by script (a script's seeds run one after another, so its group completes
+    /// early and the live table fills group by group; with --jobs the seeds of one script run side by side).
+    /// </summary>
     public static IReadOnlyList<ScriptTask> Tasks(BatchOptions options, IReadOnlyList<string> scripts, Func<string, IReadOnlyList<string>, ProcessStartInfo> launch) =>
-        scripts.Select((script, i) => new ScriptTask(i, script, launch(Path.Combine(options.ScriptsDir, script + ".csx"), ScriptArguments(options, script)), options.RunDir)).ToList();
+        scripts.SelectMany(script => (options.Seeds?.Select(s => (int?)s) ?? [null]).Select(seed => (script, seed)))
+            .Select((run, i) => new ScriptTask(i, run.script, launch(Path.Combine(options.ScriptsDir, run.script + ".csx"), ScriptArguments(options, run.script, run.seed)), options.RunDir) { Seed = run.seed })
+            .ToList();
 
     /// <summary>
     /// Runs <paramref name="tasks"/> through <paramref name="executor"/>, reporting progress to <paramref name="observe"/>
@@ -75,18 +85,18 @@ public static class BatchRuns
         var gate = new object();
         void Observe(BatchEvent e) { lock (gate) observe?.Invoke(e); }
         var progress = new TaskProgress(
-            task => Observe(new ScriptStarted(task.Script, task.Index, tasks.Count)),
-            (task, seconds, line) => Observe(new ScriptRunning(task.Script, task.Index, tasks.Count, seconds, line)),
+            task => Observe(new ScriptStarted(task.Script, task.Index, tasks.Count) { Seed = task.Seed }),
+            (task, seconds, line) => Observe(new ScriptRunning(task.Script, task.Index, tasks.Count, seconds, line) { Seed = task.Seed }),
             (task, outcome) =>
             {
                 var result = results[task.Index] = ScriptResults.Of(task, outcome);
-                Observe(new ScriptFinished(result, task.Index, tasks.Count));
+                Observe(new ScriptFinished(result, task.Index, tasks.Count) { Seed = task.Seed });
             },
-            (task, state) => Observe(new ScriptWaiting(task.Script, task.Index, tasks.Count, state)));
+            (task, state) => Observe(new ScriptWaiting(task.Script, task.Index, tasks.Count, state) { Seed = task.Seed }));
         executor.Run(tasks, progress, cancel);
         return new BatchSummary(options.Name, started.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), Math.Round((DateTimeOffset.Now - started).TotalSeconds, 2),
             options.Quick, options.Runner == ScriptRunner.Csx ? "csx" : "dotnet-script", options.ScriptArgs,
-            tasks.Select(t => results[t.Index] ?? ScriptResults.NotRun(t.Script)).ToList());
+            tasks.Select(t => results[t.Index] ?? ScriptResults.NotRun(t)).ToList());
     }
 
     /// <summary>
@@ -145,19 +155,19 @@ public static class BatchRuns
         });
         var cancel = signals.Token;
 
-        Out.WriteLine($"run-all: {tasks.Count} script{(tasks.Count == 1 ? "" : "s")} → {BatchConsole.Relative(options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
+        Out.WriteLine($"run-all: {BatchHeadline.Count(tasks.Select(t => (t.Script, t.Seed)).ToList())} → {BatchConsole.Relative(options.RunDir)}/{(options.Quick ? " (--quick)" : "")}");
         var summary = live
-            ? BatchConsole.Live(tasks.Select(t => t.Script).ToList(), observe => Run(options, tasks, executor, observe, cancel))
+            ? BatchConsole.Live(tasks, observe => Run(options, tasks, executor, observe, cancel))
             : Run(options, tasks, executor, BatchConsole.Plain(options.RunDir), cancel);
         signals.Dispose(); // from here on, Ctrl+C ends run-all at once
         if (cancel.IsCancellationRequested) Out.WriteLine("run-all: interrupted; the scripts not yet started were skipped.");
 
         BatchSummaries.Write(options.RunDir, summary, references);
         Reports.WriteRunReport(options.RunDir, summary, references);
-        BatchConsole.WriteTable(BatchSummaries.Table(summary, references), live);
+        BatchConsole.WriteTable(BatchSummaries.Table(summary, references), live, BatchSummaries.NarrowTable(summary, references), BatchSummaries.NarrowDropOrder);
         Out.WriteLine(BatchHeadline.Of(summary).Replace("**", ""));
         foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != ScriptResults.Skipped))
-            Out.WriteLine($"  {failed.Script}: {failed.Status} ({failed.Note}); log: {BatchConsole.Relative(Path.Combine(options.RunDir, failed.Log))}");
+            Out.WriteLine($"  {failed.Script}{(failed.Seed is { } seed ? $" seed {seed}" : "")}: {failed.Status} ({failed.Note}); log: {BatchConsole.Relative(Path.Combine(options.RunDir, failed.Log))}");
         Out.WriteLine($"Open {BatchConsole.Relative(Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
         return cancel.IsCancellationRequested ? 130 : summary.Failed ? 1 : 0;
     }

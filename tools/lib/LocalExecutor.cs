@@ -40,6 +40,11 @@ public sealed class LocalExecutor(int jobs) : IScriptExecutor
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         var clock = Stopwatch.StartNew();
+        // A sweep's log sits in its script's folder (<run>/xor/seed-3.log), made here, never through a link.
+        var logDir = Path.GetDirectoryName(task.LogPath)!;
+        if (SafeFiles.IsLink(logDir)) return new TaskOutcome(null, 0, Cause: $"{logDir} is a symbolic link; run-all writes only into real folders");
+        try { Directory.CreateDirectory(logDir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new TaskOutcome(null, 0, Cause: $"cannot create {logDir}: {e.Message}"); }
         using var log = new StreamWriter(task.LogPath, append: false, new UTF8Encoding(false)) { AutoFlush = true };
         var gate = new object();
         string? last = null, firstError = null;

@@ -6,13 +6,33 @@ using System.Threading;
 // run records and writing the summaries stay with the batch.
 
 /// <summary>
-/// One script run of a batch: its position, name, the command that runs it (from the repository root) and the run
-/// folder it writes into (<c>&lt;run&gt;/&lt;script&gt;/</c>, its console output in <c>&lt;run&gt;/&lt;script&gt;.log</c>).
+/// One script run of a batch: its position, script, the command that runs it (from the repository root) and the run
+/// folder it writes into (<c>&lt;run&gt;/&lt;script&gt;/</c>, its console output in <c>&lt;run&gt;/&lt;script&gt;.log</c>);
+/// in a seed sweep, one seed's run (<c>&lt;run&gt;/&lt;script&gt;/seed-&lt;N&gt;/</c> and <c>…/seed-&lt;N&gt;.log</c>).
 /// </summary>
 public sealed record ScriptTask(int Index, string Script, ProcessStartInfo Command, string RunDir)
 {
-    public string LogName => Script + ".log";
+    /// <summary>The sweep's seed this task runs, or null in a single-seed batch.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>The task's name, unique in its batch and relative to the run folder: <c>xor</c>, or <c>xor/seed-3</c> in a sweep.</summary>
+    public string Name => Seed is { } seed ? Script + "/" + SeedFolders.Name(seed) : Script;
+
+    /// <summary>Its output folder relative to the run folder, with a trailing slash: <c>xor/</c>, <c>xor/seed-3/</c>.</summary>
+    public string OutName => Name + "/";
+
+    public string LogName => Name + ".log";
     public string LogPath => Path.Combine(RunDir, LogName);
+
+    /// <summary>A task from its <see cref="Name"/> (<c>xor</c> or <c>xor/seed-3</c>), or null when the name is neither.</summary>
+    public static (string Script, int? Seed)? ParseName(string name)
+    {
+        var slash = name.IndexOf('/');
+        var script = slash < 0 ? name : name[..slash];
+        if (SafePaths.SegmentProblem(script) is not null) return null; // it names files in the run folder
+        if (slash < 0) return (script, null);
+        return SeedFolders.SeedOf(name[(slash + 1)..]) is { } seed ? (script, seed) : null;
+    }
 }
 
 /// <summary>

@@ -59,7 +59,10 @@ public static class SlurmBatches
             Executor = "slurm",
             StartedAt = job.Submitted,
         };
-        var tasks = job.Tasks.Select((name, i) => new ScriptTask(i, name, new ProcessStartInfo(), runDir)).ToList();
+        // A task's name is its script, or in a sweep script/seed-N (its log and output folder under the run folder).
+        var tasks = job.Tasks.Select((name, i) => ScriptTask.ParseName(name) is { } task
+            ? new ScriptTask(i, task.Script, new ProcessStartInfo(), runDir) { Seed = task.Seed }
+            : throw new Ch13Exception($"run-all: --collect: {runDir}/.slurm/job.json names a task '{name}', which is not a script or script/seed-N", 2)).ToList();
         return (options, tasks, SlurmExecutor.Following(runDir, job));
     }
 

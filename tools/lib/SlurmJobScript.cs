@@ -20,15 +20,25 @@ public static class SlurmJobScript
     public const string StateFolder = ".slurm";
 
     public static string StateDir(string runDir) => Path.Combine(runDir, StateFolder);
-    public static string ExitPath(string runDir, string name) => Path.Combine(StateDir(runDir), name + ".exit");
-    public static string StderrPath(string runDir, string name) => Path.Combine(StateDir(runDir), name + ".stderr");
+    public static string ExitPath(string runDir, string name) => Path.Combine(StateDir(runDir), StateKey(name) + ".exit");
+    public static string StderrPath(string runDir, string name) => Path.Combine(StateDir(runDir), StateKey(name) + ".stderr");
 
-    /// <summary>The script's text. Task names must be plain folder names (they name files in the run folder).</summary>
+    /// <summary>
+    /// A task's name in the state folder, which holds no subfolders: a sweep's <c>xor/seed-3</c> is <c>xor.seed-3</c>
+    /// (the job script makes the same from <c>$name</c>). A batch is a sweep or not, so names never collide.
+    /// </summary>
+    public static string StateKey(string name) => name.Replace('/', '.');
+
+    /// <summary>
+    /// The script's text. Task names (<see cref="ScriptTask.Name"/>) must be plain folder names, or a sweep's
+    /// <c>script/seed-N</c> (they name files in the run folder).
+    /// </summary>
     public static string Text(IReadOnlyList<ScriptTask> tasks, string runDir, string jobName)
     {
         if (tasks.Count == 0) throw new ArgumentException("a job array needs at least one task", nameof(tasks));
         foreach (var task in tasks)
-            if (!PlainName.IsMatch(task.Script)) throw new ArgumentException($"task name '{task.Script}' is not a plain folder name", nameof(tasks));
+            if (!PlainName.IsMatch(task.Script) || ScriptTask.ParseName(task.Name) is null)
+                throw new ArgumentException($"task name '{task.Name}' is not a plain folder name", nameof(tasks));
         var state = StateDir(runDir);
         var text = new StringBuilder();
         text.Append("#!/usr/bin/env bash\n");
@@ -43,23 +53,25 @@ public static class SlurmJobScript
         for (var i = 0; i < tasks.Count; i++)
         {
             var command = tasks[i].Command;
-            text.Append($"  {i.ToString(CultureInfo.InvariantCulture)}) name={Quote(tasks[i].Script)}; dir={Quote(command.WorkingDirectory is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory())}; ");
+            text.Append($"  {i.ToString(CultureInfo.InvariantCulture)}) name={Quote(tasks[i].Name)}; dir={Quote(command.WorkingDirectory is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory())}; ");
             text.Append($"cmd=({string.Join(' ', new[] { command.FileName }.Concat(command.ArgumentList).Select(Quote))}) ;;\n");
         }
         text.Append("  *) echo \"run-all: this job has no task ${SLURM_ARRAY_TASK_ID:-(not an array task)}\" >&2; exit 2 ;;\n");
         text.Append("esac\n");
         text.Append($"log={Quote(runDir)}/\"$name.log\"\n");
+        text.Append("key=\"${name//\\//.}\"\n"); // the name in the state folder: xor/seed-3 is xor.seed-3
         text.Append("""
             started=$(date +%s.%N)
             # Slurm stops a task with SIGTERM to all its processes: the script ends its epoch and writes its record, and this
             # shell waits for it (a trap, unlike an ignored signal, is not inherited) to write the exit file.
             trap ':' TERM
             cd "$dir" || exit 1
+            mkdir -p "${log%/*}" # a sweep's script folder, which holds its seeds' logs
             : >"$log"
             # stderr goes through tee to the log and aside; tee ignores SIGTERM, so the script's last lines still arrive.
-            "${cmd[@]}" 2>&1 >>"$log" | (trap '' TERM; exec tee -a "$log" >"$state/$name.stderr")
+            "${cmd[@]}" 2>&1 >>"$log" | (trap '' TERM; exec tee -a "$log" >"$state/$key.stderr")
             code=${PIPESTATUS[0]}
-            printf '%s %s %s\n' "$code" "$started" "$(date +%s.%N)" >"$state/$name.exit.tmp" && mv -f "$state/$name.exit.tmp" "$state/$name.exit"
+            printf '%s %s %s\n' "$code" "$started" "$(date +%s.%N)" >"$state/$key.exit.tmp" && mv -f "$state/$key.exit.tmp" "$state/$key.exit"
             exit "$code"
 
             """);

@@ -58,7 +58,7 @@ public static class SlurmJobs
             if (madeRun) RemoveQuietly(runDir, recursive: false);
             throw Refused(answer);
         }
-        var job = new SlurmJob(jobId, tasks.Select(t => t.Script).ToList(), DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        var job = new SlurmJob(jobId, tasks.Select(t => t.Name).ToList(), DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
         try { job.Save(runDir); }
         catch (Ch13Exception) { SlurmCommands.Cancel(jobId); throw; }
         return job;

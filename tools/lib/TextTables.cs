@@ -57,6 +57,80 @@ public static class TextTables
         return text.ToString();
     }
 
+    /// <summary>The table without the columns whose cells are empty in every row (their header alone says nothing).</summary>
+    public static TextTable WithoutEmptyColumns(TextTable table)
+    {
+        var kept = Enumerable.Range(0, table.Columns.Count).Where(c => table.Rows.Any(r => table.Cell(r, c).Text.Trim().Length > 0)).ToList();
+        return Only(table, kept);
+    }
+
+    static TextTable Only(TextTable table, IReadOnlyList<int> columns) =>
+        new(columns.Select(c => table.Columns[c]).ToList(), table.Rows.Select(r => (IReadOnlyList<TextCell>)columns.Select(c => table.Cell(r, c)).ToList()).ToList());
+
+    /// <summary>
+    /// How wide <see cref="ToTerminal"/> draws the table when no cell wraps: each column's widest cell (or header) plus
+    /// a space either side and a border, and the closing border.
+    /// </summary>
+    public static int BorderedWidth(TextTable table) =>
+        1 + table.Columns.Select((column, c) => Math.Max(column.Header.Length, table.Rows.Select(r => OneLine(table.Cell(r, c).Text).Length).DefaultIfEmpty(0).Max()) + 3).Sum();
+
+    /// <summary>
+    /// <see cref="ToText"/>'s aligned lines, fitted to <paramref name="width"/> columns: empty columns left out, then the
+    /// columns named in <paramref name="dropOrder"/> dropped in turn until every line fits; a last column that is still
+    /// too wide wraps between words onto lines of its own, under its header. A word is never split; only a single word
+    /// wider than a whole line is shortened (with "…").
+    /// </summary>
+    public static string ToFittedText(TextTable table, int width, IReadOnlyList<string> dropOrder)
+    {
+        width = Math.Max(width, 20);
+        var fitted = WithoutEmptyColumns(table);
+        foreach (var header in dropOrder)
+        {
+            if (LineWidth(fitted) <= width) break;
+            fitted = Only(fitted, Enumerable.Range(0, fitted.Columns.Count).Where(c => fitted.Columns[c].Header != header).ToList());
+        }
+        if (LineWidth(fitted) <= width || fitted.Columns.Count < 2) return ToText(fitted);
+        // Wrap the last column: it starts after the others; give it at least 20 columns, else put it on lines of its
+        // own, indented.
+        var last = fitted.Columns.Count - 1;
+        var before = Enumerable.Range(0, last).Select(c => ColumnWidth(fitted, c) + 2).Sum();
+        var indent = width - before >= 20 ? before : 4;
+        var text = new StringBuilder();
+        var head = Only(fitted, Enumerable.Range(0, last).ToList());
+        var headLines = ToText(head with { Rows = fitted.Rows }).Split('\n');
+        var rows = new List<IReadOnlyList<string>> { new[] { fitted.Columns[last].Header } };
+        rows.AddRange(fitted.Rows.Select(r => Wrap(OneLine(fitted.Cell(r, last).Text), width - indent)));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var prefix = headLines[i];
+            var first = indent == before ? prefix.PadRight(before) + rows[i].FirstOrDefault() : prefix;
+            text.Append(first.TrimEnd()).Append('\n');
+            foreach (var more in rows[i].Skip(indent == before ? 1 : 0)) text.Append(new string(' ', indent)).Append(more).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    // The widest line ToText writes for the table.
+    static int LineWidth(TextTable table) => Enumerable.Range(0, table.Columns.Count).Select(c => ColumnWidth(table, c)).Sum() + 2 * Math.Max(0, table.Columns.Count - 1);
+
+    static int ColumnWidth(TextTable table, int c) =>
+        Math.Max(table.Columns[c].Header.Length, table.Rows.Select(r => OneLine(table.Cell(r, c).Text).Length).DefaultIfEmpty(0).Max());
+
+    // Text in lines of at most width columns, broken between words; a word longer than a line is shortened with "…".
+    static IReadOnlyList<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Length > width ? w[..(width - 1)] + "…" : w))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width) { lines.Add(line.ToString()); line.Clear(); }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0 || lines.Count == 0) lines.Add(line.ToString());
+        return lines;
+    }
+
     /// <summary>A GitHub-flavoured Markdown table; an empty cell shows <paramref name="empty"/> (a space by default).</summary>
     public static string ToMarkdown(TextTable table, string empty = " ")
     {
