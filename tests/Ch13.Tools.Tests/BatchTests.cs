@@ -375,6 +375,122 @@ public sealed class BatchTests : IDisposable
         plain.Should().Contain(l => l.StartsWith("broken") && l.Contains("failed"));
     }
 
+    [Fact]
+    public void Seeds_take_a_list_or_a_count_and_go_in_the_help()
+    {
+        Parse(temp.Path).Seeds.Should().BeNull("no --seeds: one run per script, as always");
+        Parse(temp.Path, "--seeds", "1,2,3").Seeds.Should().Equal(1, 2, 3);
+        Parse(temp.Path, "--seeds", "5").Seeds.Should().Equal(1, 2, 3, 4, 5);
+        Parse(temp.Path, "--seeds", "7,3", "--seeds", "10").Seeds.Should().Equal(3, 7, 10);
+        Parse(temp.Path, "--seeds", "100").Seeds.Should().HaveCount(100);
+        BatchArgs.Usage.Should().Contain("\n  --seeds a,b|N ");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--seeds", "0" }, "--seeds takes positive integers")]
+    [InlineData(new[] { "--seeds", "1,-2" }, "--seeds takes positive integers")]
+    [InlineData(new[] { "--seeds", "two" }, "got 'two'")]
+    [InlineData(new[] { "--seeds", "1,2,1" }, "--seeds lists seed 1 twice")]
+    [InlineData(new[] { "--seeds", "101" }, "--seeds runs at most 100 seeds, got 101")]
+    [InlineData(new[] { "--seeds", "3", "--", "--seed", "7" }, "drop the --seed after --")]
+    [InlineData(new[] { "--seeds", "3", "--", "--seed=7" }, "drop the --seed after --")]
+    [InlineData(new[] { "--seeds", "3", "--args", "xor=--epochs 2 --seed 7" }, "drop the --seed in --args xor=")]
+    public void Bad_seeds_are_usage_errors_with_exit_code_2(string[] args, string message) =>
+        Bad_arguments_are_usage_errors_with_exit_code_2(args, message);
+
+    [Fact]
+    public void A_sweep_runs_each_script_once_per_seed_script_by_script_into_seed_folders()
+    {
+        var options = Parse(temp.Path, "--seeds", "2", "--quick");
+        var tasks = Tasks(options, ["autograd", "xor"]);
+
+        tasks.Select(t => (t.Index, t.Name)).Should().Equal((0, "autograd/seed-1"), (1, "autograd/seed-2"), (2, "xor/seed-1"), (3, "xor/seed-2"));
+        tasks[3].Command.ArgumentList.Skip(1).Should().Equal("--out", Path.Combine(options.RunDir, "xor", "seed-2"), "--seed", "2", "--quick");
+        tasks[3].LogPath.Should().Be(Path.Combine(options.RunDir, "xor", "seed-2.log"));
+        Tasks(Parse(temp.Path), ["xor"]).Single().Should().Match<ScriptTask>(t => t.Name == "xor" && t.Seed == null && t.LogName == "xor.log");
+        ScriptTask.ParseName("xor/seed-2").Should().Be(("xor", (int?)2));
+        ScriptTask.ParseName("xor").Should().Be(("xor", (int?)null));
+        foreach (var bad in new[] { "", "../x", "xor/seed-02", "xor/other", "a/b/seed-1" }) ScriptTask.ParseName(bad).Should().BeNull(bad);
+    }
+
+    [Fact]
+    public void A_sweep_leaves_a_folder_and_a_log_per_seed_and_a_result_with_its_seed()
+    {
+        var scripts = FakeScripts(("autograd", Succeeds("autograd", 0.5)), ("xor", Succeeds("xor", 0.9)));
+        var (options, summary, events) = RunFakes(scripts, "--seeds", "1,3");
+
+        summary.Scripts.Select(s => (s.Script, s.Seed, s.Status)).Should().Equal(
+            ("autograd", 1, "completed"), ("autograd", 3, "completed"), ("xor", 1, "completed"), ("xor", 3, "completed"));
+        var xor3 = summary.Scripts[3];
+        (xor3.Out, xor3.Log).Should().Be(("xor/seed-3/", "xor/seed-3.log"));
+        File.ReadAllText(Path.Combine(options.RunDir, "xor", "seed-3.log")).Should().Contain("args: --seed 3", "the seed reaches the script");
+        File.Exists(Path.Combine(options.RunDir, "xor", "seed-3", "metrics.json")).Should().BeTrue();
+        xor3.Folder!.Seed.Should().Be(3);
+        ScriptResults.FolderOf(options.RunDir, xor3 with { Folder = null }).Should().Match<ScriptFolder>(f => f.Seed == 3 && f.Record != null);
+        events.OfType<ScriptFinished>().Select(e => e.Seed).Should().Equal(1, 3, 1, 3);
+        RunFolders.Groups(options.RunDir).Select(g => (g.Script, g.Runs.Count)).Should().Equal(("autograd", 2), ("xor", 2));
+    }
+
+    [Fact]
+    public void Summary_json_writes_a_seed_only_in_a_sweep()
+    {
+        var scripts = FakeScripts(("xor", Succeeds("xor", 0.9)));
+        var (plainOptions, plain, _) = RunFakes(scripts);
+        BatchSummaries.Write(plainOptions.RunDir, plain, new Dictionary<string, ScriptReference>());
+        var plainRow = JsonNode.Parse(File.ReadAllText(Path.Combine(plainOptions.RunDir, "summary.json")))!["scripts"]![0]!.AsObject();
+        plainRow.Select(p => p.Key).Should().Equal(["script", "status", "exit_code", "wall_seconds", "train_seconds", "key_metric", "log", "out", "note"],
+            "a single-seed batch's summary.json keeps its shape");
+        plainRow["note"].Should().BeNull("nulls other than the seed are still written");
+
+        var sweepOptions = Parse(temp.Path, "--scripts", scripts, "--tag", "sweep", "--jobs", "1", "--seeds", "2");
+        var sweep = BatchRuns.Run(sweepOptions, Tasks(sweepOptions, ["xor"]), new LocalExecutor(1), _ => { });
+        BatchSummaries.Write(sweepOptions.RunDir, sweep, new Dictionary<string, ScriptReference>());
+        var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(sweepOptions.RunDir, "summary.json")))!["scripts"]!.AsArray();
+        rows.Select(r => r!["seed"]!.GetValue<int>()).Should().Equal(1, 2);
+        rows.Select(r => r!["out"]!.GetValue<string>()).Should().Equal("xor/seed-1/", "xor/seed-2/");
+        var md = File.ReadAllText(Path.Combine(sweepOptions.RunDir, "summary.md"));
+        md.Should().Contain("1 script × 2 seeds (2 runs)").And.Contain("## Runs, by seed").And.Contain("[xor/seed-2.log](xor/seed-2.log)");
+    }
+
+    [Fact]
+    public void The_summary_shows_a_sweeps_seeds_as_one_row_with_the_key_metrics_mean_sd_and_n()
+    {
+        ScriptResult Seeded(string script, int seed, double? value, string status = "completed") =>
+            new(script, status, status == "skipped" ? null : 0, 2.0 + seed, 1.0, value is { } v ? new KeyMetric("valid_acc", v, Better.Higher, "MLP") : null,
+                $"{script}/seed-{seed}.log", $"{script}/seed-{seed}/", status == "failed" ? "exit code 1: boom" : null, seed);
+        var values = new[] { 0.93, 0.95, 0.955 };
+        var summary = new BatchSummary("s", "2026-01-01T00:00:00+00:00", 9, true, "csx", [],
+        [
+            .. values.Select((v, i) => Seeded("xor", i + 1, v)),
+            Seeded("sequential", 1, 0.8), Seeded("sequential", 2, null, "failed"), Seeded("sequential", 3, null, "skipped"),
+        ]);
+
+        var table = BatchSummaries.Table(summary, new Dictionary<string, ScriptReference>());
+
+        var mean = values.Average();
+        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)); // sample sd, n − 1
+        table.Rows.Should().HaveCount(2, "one row per script");
+        table.Rows[0].Select(c => c.Text).Should().Equal("xor", "ok 3/3", "4.0", "1.0", "MLP · valid_acc",
+            $"{mean.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} ± {sd.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} (n=3)", "");
+        table.Rows[0][1].Style.Should().Be(CellStyle.Ok);
+        table.Rows[1].Select(c => c.Text).Take(6).Should().Equal("sequential", "ok 1/3, 1 failed, 1 skipped", "3.5", "1.0", "MLP · valid_acc", "0.8000 (n=1)");
+        table.Rows[1][1].Style.Should().Be(CellStyle.Bad);
+        BatchHeadline.Of(summary).Should().Contain("2 scripts × 3 seeds (6 runs)").And.Contain("**4 ok, 1 failed, 1 skipped**");
+        BatchSummaries.NarrowTable(summary, new Dictionary<string, ScriptReference>()).Rows[0].Select(c => c.Text).Should()
+            .Equal("xor", "ok 3/3", "4.0", $"MLP · valid_acc {table.Rows[0][5].Text}", "");
+    }
+
+    [Fact]
+    public void Seeds_not_yet_started_are_skipped_with_their_seed_when_a_sweep_is_cancelled()
+    {
+        var scripts = FakeScripts(("xor", Succeeds("xor", 0.9)));
+        var options = Parse(temp.Path, "--scripts", scripts, "--tag", "t", "--jobs", "1", "--seeds", "3");
+        using var cancel = new CancellationTokenSource();
+        var summary = BatchRuns.Run(options, Tasks(options, ["xor"]), new LocalExecutor(1), e => { if (e is ScriptFinished) cancel.Cancel(); }, cancel.Token);
+        summary.Scripts.Select(s => (s.Seed, s.Status)).Should().Equal((1, "completed"), (2, "skipped"), (3, "skipped"));
+        BatchSummaries.Table(summary, new Dictionary<string, ScriptReference>()).Rows.Single()[1].Text.Should().Be("ok 1/3, 2 skipped");
+    }
+
     static bool IsDotnetScriptInstalled()
     {
         try

@@ -125,6 +125,19 @@ public static class BatchConsole
         console.Write(new Text(TextTables.ToFittedText(narrow ?? table, width, dropOrder ?? [])));
     }
 
+    /// <summary>
+    /// A closing line (the headline, a failure, where the report is): on a terminal broken between words to fit its
+    /// width (continuations indented), so the terminal never splits a word; in logs and pipes as it is.
+    /// </summary>
+    public static void WriteLine(string text, bool live)
+    {
+        if (!live) { Out.WriteLine(text); return; }
+        var width = AnsiConsole.Profile.Width;
+        var lines = TextTables.WrapWords(text, width);
+        Out.WriteLine(lines[0]);
+        foreach (var more in TextTables.WrapWords(string.Join(" ", lines.Skip(1)), width - 4).Where(l => l.Length > 0)) Out.WriteLine("    " + more);
+    }
+
     /// <summary>A path relative to the current folder when it is under it, else as given.</summary>
     public static string Relative(string path)
     {

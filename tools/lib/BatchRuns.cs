@@ -165,10 +165,10 @@ public static class BatchRuns
         BatchSummaries.Write(options.RunDir, summary, references);
         Reports.WriteRunReport(options.RunDir, summary, references);
         BatchConsole.WriteTable(BatchSummaries.Table(summary, references), live, BatchSummaries.NarrowTable(summary, references), BatchSummaries.NarrowDropOrder);
-        Out.WriteLine(BatchHeadline.Of(summary).Replace("**", ""));
+        BatchConsole.WriteLine(BatchHeadline.Of(summary).Replace("**", ""), live);
         foreach (var failed in summary.Scripts.Where(s => !s.Ok && s.Status != ScriptResults.Skipped))
-            Out.WriteLine($"  {failed.Script}{(failed.Seed is { } seed ? $" seed {seed}" : "")}: {failed.Status} ({failed.Note}); log: {BatchConsole.Relative(Path.Combine(options.RunDir, failed.Log))}");
-        Out.WriteLine($"Open {BatchConsole.Relative(Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).");
+            BatchConsole.WriteLine($"  {failed.Script}{(failed.Seed is { } seed ? $" seed {seed}" : "")}: {failed.Status} ({failed.Note}); log: {BatchConsole.Relative(Path.Combine(options.RunDir, failed.Log))}", live);
+        BatchConsole.WriteLine($"Open {BatchConsole.Relative(Path.Combine(options.RunDir, "report.html"))} (summary: summary.md, summary.json).", live);
         return cancel.IsCancellationRequested ? 130 : summary.Failed ? 1 : 0;
     }
 }

@@ -99,7 +99,7 @@ public static class TextTables
         var head = Only(fitted, Enumerable.Range(0, last).ToList());
         var headLines = ToText(head with { Rows = fitted.Rows }).Split('\n');
         var rows = new List<IReadOnlyList<string>> { new[] { fitted.Columns[last].Header } };
-        rows.AddRange(fitted.Rows.Select(r => Wrap(OneLine(fitted.Cell(r, last).Text), width - indent)));
+        rows.AddRange(fitted.Rows.Select(r => WrapWords(OneLine(fitted.Cell(r, last).Text), width - indent)));
         for (var i = 0; i < rows.Count; i++)
         {
             var prefix = headLines[i];
@@ -116,9 +116,10 @@ public static class TextTables
     static int ColumnWidth(TextTable table, int c) =>
         Math.Max(table.Columns[c].Header.Length, table.Rows.Select(r => OneLine(table.Cell(r, c).Text).Length).DefaultIfEmpty(0).Max());
 
-    // Text in lines of at most width columns, broken between words; a word longer than a line is shortened with "…".
-    static IReadOnlyList<string> Wrap(string text, int width)
+    /// <summary>Text in lines of at most <paramref name="width"/> columns, broken between words; only a word longer than a line is shortened (with "…").</summary>
+    public static IReadOnlyList<string> WrapWords(string text, int width)
     {
+        width = Math.Max(width, 2);
         var lines = new List<string>();
         var line = new StringBuilder();
         foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Length > width ? w[..(width - 1)] + "…" : w))
