@@ -85,6 +85,31 @@ public sealed class SlurmBatchTests : IDisposable
     }
 
     [SlurmFact]
+    public void A_sweep_through_Slurm_runs_every_seed_into_its_folder_as_a_local_sweep_does()
+    {
+        (BatchSummary, string) Sweep(string tag, Func<BatchOptions, IScriptExecutor> executor)
+        {
+            var options = Parse("--scripts", Scripts(), "--tag", tag, "--jobs", "1", "--seeds", "2");
+            var tasks = BatchRuns.Tasks(options, ["xor"], Bash);
+            return (BatchRuns.Run(options, tasks, executor(options), _ => { }), options.RunDir);
+        }
+        var (local, _) = Sweep("local-sweep", options => new LocalExecutor(options.Jobs));
+        var (slurm, runDir) = Sweep("slurm-sweep", options => new SlurmExecutor(options.RunDir, "ch13-test", []) { Poll = TimeSpan.FromMilliseconds(300) });
+
+        static object Comparable(ScriptResult r) => r with { WallSeconds = 0, Folder = null };
+        slurm.Scripts.Select(Comparable).Should().Equal(local.Scripts.Select(Comparable));
+        slurm.Scripts.Select(s => (s.Script, s.Seed, s.Status, s.Out)).Should().Equal(("xor", 1, "completed", "xor/seed-1/"), ("xor", 2, "completed", "xor/seed-2/"));
+        File.ReadAllText(Path.Combine(runDir, "xor", "seed-2.log")).Should().Contain("training");
+        SlurmJob.Read(runDir)!.Tasks.Should().Equal("xor/seed-1", "xor/seed-2");
+        File.ReadAllText(Path.Combine(runDir, ".slurm", "job.sh")).Should().Contain("'--seed' '2'", "the array's task carries its seed");
+
+        new SlurmBatch("slurm-sweep", false, "csx", []).Save(runDir); // what --no-wait keeps for --collect
+        var (resumed, tasks, _) = SlurmBatches.Resume(runDir, Parse());
+        tasks.Select(t => (t.Script, t.Seed)).Should().Equal(("xor", (int?)1), ("xor", (int?)2));
+        resumed.RunDir.Should().Be(runDir);
+    }
+
+    [SlurmFact]
     public void A_batch_submitted_without_waiting_is_collected_later_from_its_run_folder()
     {
         var options = Parse("--scripts", Scripts(), "--tag", "later", "--executor", "slurm", "--no-wait");

@@ -57,6 +57,23 @@ public sealed class SlurmJobScriptTests : IDisposable
     }
 
     [Fact]
+    public void A_sweeps_task_logs_into_its_scripts_folder_and_keeps_its_state_files_flat()
+    {
+        var run = temp.Sub("run");
+        var task = Bash("xor", "echo \"seed $1\"; echo 'oops' >&2; exit 4", "3") with { Seed = 3 };
+        File.WriteAllText(Path.Combine(temp.Path, "job.sh"), SlurmJobScript.Text([task], run, "t"));
+        Directory.CreateDirectory(SlurmJobScript.StateDir(run));
+
+        RunTask(0).Should().Be(4);
+
+        File.ReadAllText(Path.Combine(run, "xor", "seed-3.log")).Should().Contain("seed 3\n").And.Contain("oops\n");
+        File.Exists(Path.Combine(SlurmJobScript.StateDir(run), "xor.seed-3.exit")).Should().BeTrue("the state folder has no subfolders");
+        SlurmJobScript.ReadEnd(run, "xor/seed-3")!.ExitCode.Should().Be(4);
+        SlurmJobScript.FirstError(run, "xor/seed-3").Should().Be("oops");
+        SlurmJobScript.LastLogLine(run, "xor/seed-3").Should().BeOneOf("seed 3", "oops");
+    }
+
+    [Fact]
     public void A_task_stopped_by_SIGTERM_lets_its_command_finish_and_still_records_its_exit_code()
     {
         var run = temp.Sub("run");
