@@ -102,13 +102,13 @@ public static class BatchConsole
     /// <summary>
     /// The summary table at the end of a batch. On a terminal: a Spectre table when it fits the terminal's width
     /// (<see cref="AnsiConsole"/>'s profile: the window's width on a terminal), else aligned lines of
-    /// <paramref name="narrow"/> that fit it (see <see cref="Terminal"/>); in logs and pipes, aligned text. Columns
-    /// empty in every row are left out.
+    /// <paramref name="narrow"/> that fit it, columns empty in every row left out (see <see cref="Terminal"/>). In logs
+    /// and pipes, the whole table as aligned text, every column in its place (no width to fit, and readers may parse it).
     /// </summary>
     public static void WriteTable(TextTable table, bool live, TextTable? narrow = null, IReadOnlyList<string>? dropOrder = null)
     {
         if (live) Terminal(AnsiConsole.Console, table, narrow, dropOrder);
-        else Out.Write(TextTables.ToText(TextTables.WithoutEmptyColumns(table)));
+        else Out.Write(TextTables.ToText(table));
     }
 
     /// <summary>
