@@ -119,6 +119,24 @@ public sealed class BatchTerminalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_closing_lines_break_at_the_headlines_separators_else_between_words()
+    {
+        var headline = "Started 2026-12-07 04:51:25 · 9 scripts (--quick) · runner csx · wall 52.4 s · 9 ok, 0 failed";
+        BatchConsole.Fit(headline, 80).Should().Equal(
+            "Started 2026-12-07 04:51:25 · 9 scripts (--quick) · runner csx · wall 52.4 s",
+            "    9 ok, 0 failed");
+        BatchConsole.Fit(headline, 200).Should().Equal(headline);
+
+        var open = "Open /tmp/ch13-csx-test-scripts-NE0Goz/sweep/report.html (summary: summary.md, summary.json).";
+        var lines = BatchConsole.Fit(open, 80);
+        lines.Should().AllSatisfy(l => l.Length.Should().BeLessThanOrEqualTo(80));
+        string.Join(" ", lines.Select(l => l.Trim())).Should().Be(open, "only spaces became line breaks");
+
+        var path = "/tmp/" + new string('x', 90) + "/report.html";
+        BatchConsole.Fit($"Open {path} (summary: summary.md).", 80).Should().Equal("Open", "    " + path, "    (summary: summary.md).");
+    }
+
+    [Fact]
     public void A_last_column_too_wide_for_the_line_wraps_between_words_under_its_header()
     {
         var table = TextTable.Of([new("script"), new("what it shows")],

@@ -132,10 +132,34 @@ public static class BatchConsole
     public static void WriteLine(string text, bool live)
     {
         if (!live) { Out.WriteLine(text); return; }
-        var width = AnsiConsole.Profile.Width;
-        var lines = TextTables.WrapWords(text, width);
-        Out.WriteLine(lines[0]);
-        foreach (var more in TextTables.WrapWords(string.Join(" ", lines.Skip(1)), width - 4).Where(l => l.Length > 0)) Out.WriteLine("    " + more);
+        foreach (var line in Fit(text, AnsiConsole.Profile.Width)) Out.WriteLine(line);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> in lines of at most <paramref name="width"/> columns, continuations indented by 4: broken
+    /// at its " · " separators where it can (the headline's parts stay whole: "9 ok, 0 failed"), else between words; a
+    /// word wider than a line (a long path) stays whole on a line of its own, for the terminal to wrap.
+    /// </summary>
+    public static IReadOnlyList<string> Fit(string text, int width)
+    {
+        var parts = new List<string>();
+        foreach (var part in text.Split(" · "))
+        {
+            var room = width - (parts.Count <= 1 ? 0 : 4);
+            if (parts.Count > 0 && parts[^1].Length + 3 + part.Length <= room) parts[^1] += " · " + part;
+            else parts.Add(part);
+        }
+        var lines = new List<string>();
+        foreach (var part in parts)
+        {
+            // The first line has the whole width; every other line, and a part too long for one, is indented by 4.
+            var words = TextTables.WrapWords(part, lines.Count == 0 ? width : width - 4, shorten: false);
+            var first = lines.Count == 0 ? words[0] : "    " + words[0];
+            lines.Add(first);
+            var rest = string.Join(" ", words.Skip(1));
+            if (rest.Length > 0) lines.AddRange(TextTables.WrapWords(rest, width - 4, shorten: false).Select(w => "    " + w));
+        }
+        return lines;
     }
 
     /// <summary>A path relative to the current folder when it is under it, else as given.</summary>

@@ -116,13 +116,16 @@ public static class TextTables
     static int ColumnWidth(TextTable table, int c) =>
         Math.Max(table.Columns[c].Header.Length, table.Rows.Select(r => OneLine(table.Cell(r, c).Text).Length).DefaultIfEmpty(0).Max());
 
-    /// <summary>Text in lines of at most <paramref name="width"/> columns, broken between words; only a word longer than a line is shortened (with "…").</summary>
-    public static IReadOnlyList<string> WrapWords(string text, int width)
+    /// <summary>
+    /// Text in lines of at most <paramref name="width"/> columns, broken between words; a word longer than a line is
+    /// shortened (with "…"), or with <paramref name="shorten"/> false kept whole on a line of its own (a path to copy).
+    /// </summary>
+    public static IReadOnlyList<string> WrapWords(string text, int width, bool shorten = true)
     {
         width = Math.Max(width, 2);
         var lines = new List<string>();
         var line = new StringBuilder();
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Length > width ? w[..(width - 1)] + "…" : w))
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => shorten && w.Length > width ? w[..(width - 1)] + "…" : w))
         {
             if (line.Length > 0 && line.Length + 1 + word.Length > width) { lines.Add(line.ToString()); line.Clear(); }
             if (line.Length > 0) line.Append(' ');
