@@ -491,6 +491,30 @@ public sealed class BatchTests : IDisposable
         BatchSummaries.Table(summary, new Dictionary<string, ScriptReference>()).Rows.Single()[1].Text.Should().Be("ok 1/3, 2 skipped");
     }
 
+    [Fact]
+    public void The_live_table_shows_a_sweeps_seeds_as_one_row_running_then_ended()
+    {
+        var options = Parse(temp.Path, "--seeds", "3");
+        var tasks = Tasks(options, ["xor"]);
+        var states = tasks.Select(_ => LiveRow.Waiting).ToList();
+        void Send(BatchEvent e) => states[e.Index] = BatchConsole.Apply(e, states[e.Index]);
+        ScriptResult Ended(int seed, double value) => new("xor", "completed", 0, seed, 0.5, new KeyMetric("valid_acc", value, Better.Higher, null), "", "", null, seed);
+
+        Send(new ScriptFinished(Ended(1, 0.9), 0, 3) { Seed = 1 });
+        Send(new ScriptStarted("xor", 1, 3) { Seed = 2 });
+        Send(new ScriptRunning("xor", 1, 3, 4.2, "Epoch 3/20 loss 0.41") { Seed = 2 });
+        var running = BatchConsole.Row(tasks, states);
+        (running.Status.Text, running.Time, running.Detail).Should().Be(("running", "4 s", "1/3 seeds · seed 2: Epoch 3/20 loss 0.41"));
+
+        Send(new ScriptFinished(Ended(2, 0.8), 1, 3) { Seed = 2 });
+        Send(new ScriptFinished(Ended(3, 0.7), 2, 3) { Seed = 3 });
+        var ended = BatchConsole.Row(tasks, states);
+        (ended.Status.Text, ended.Status.Style, ended.Time, ended.Detail).Should().Be(("ok 3/3", CellStyle.Ok, "2.0 s", "valid_acc 0.8000 ± 0.1000 (n=3)"));
+
+        var single = Tasks(Parse(temp.Path), ["xor"]);
+        BatchConsole.Row(single, [BatchConsole.Apply(new ScriptStarted("xor", 0, 1), LiveRow.Waiting)]).Status.Text.Should().Be("running", "a single run's row is its own");
+    }
+
     static bool IsDotnetScriptInstalled()
     {
         try

@@ -1,6 +1,12 @@
 #nullable enable
 using Spectre.Console;
 
+/// <summary>One line of run-all's live table: status, time, what it is doing or how it ended, and its result once it has ended.</summary>
+public sealed record LiveRow(TextCell Status, string Time, string Detail, ScriptResult? Result)
+{
+    public static readonly LiveRow Waiting = new(new TextCell("waiting"), "", "", null);
+}
+
 /// <summary>
 /// What run-all shows while a batch runs: on a terminal a live table (one row per script, the running one with its last
 /// output line); in logs and pipes plain lines (one when a script starts and ends, one every 30 s while it runs).
@@ -16,31 +22,34 @@ public static class BatchConsole
     {
         var groups = tasks.GroupBy(t => t.Script).Select(g => g.ToList()).ToList();
         var rowOf = tasks.ToDictionary(t => t.Index, t => groups.FindIndex(g => g[0].Script == t.Script));
-        var states = tasks.Select(_ => new TaskRow(new TextCell("waiting"), "", "", null)).ToArray();
+        var states = tasks.Select(_ => LiveRow.Waiting).ToArray();
         var rows = groups.Select(g => Row(g, states)).ToArray();
         return AnsiConsole.Live(LiveTable(groups, rows)).AutoClear(true).Start(context => run(e =>
         {
-            states[e.Index] = e switch
-            {
-                ScriptWaiting w => new TaskRow(new TextCell("pending"), "", Shorten(w.State, 70), null),
-                ScriptStarted => new TaskRow(new TextCell("running", Style: CellStyle.Highlight), "0 s", "", null),
-                ScriptRunning r => new TaskRow(new TextCell("running", Style: CellStyle.Highlight), $"{Numbers.Fixed(r.Seconds, "F0")} s", Shorten(r.LastLine ?? "", 70), null),
-                ScriptFinished f => new TaskRow(new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
-                                     $"{Numbers.Fixed(f.Result.WallSeconds, "F1")} s",
-                                     f.Result.KeyMetric is { Value: { } value } k ? $"{RunFolders.Label(k)} {BatchSummaries.Number(value)}" : f.Result.Note ?? "", f.Result),
-                _ => states[e.Index],
-            };
+            states[e.Index] = Apply(e, states[e.Index]);
             var row = rowOf[e.Index];
             rows[row] = Row(groups[row], states);
             context.UpdateTarget(LiveTable(groups, rows));
         }));
     }
 
-    // One task's line in the live table, and its result once it has ended.
-    sealed record TaskRow(TextCell Status, string Time, string Detail, ScriptResult? Result);
+    /// <summary>A task's line in the live table after <paramref name="e"/>, from its line before.</summary>
+    public static LiveRow Apply(BatchEvent e, LiveRow before) => e switch
+    {
+        ScriptWaiting w => new LiveRow(new TextCell("pending"), "", Shorten(w.State, 70), null),
+        ScriptStarted => new LiveRow(new TextCell("running", Style: CellStyle.Highlight), "0 s", "", null),
+        ScriptRunning r => new LiveRow(new TextCell("running", Style: CellStyle.Highlight), $"{Numbers.Fixed(r.Seconds, "F0")} s", Shorten(r.LastLine ?? "", 70), null),
+        ScriptFinished f => new LiveRow(new TextCell(f.Result.Status, Style: f.Result.Ok ? CellStyle.Ok : CellStyle.Bad),
+                             $"{Numbers.Fixed(f.Result.WallSeconds, "F1")} s",
+                             f.Result.KeyMetric is { Value: { } value } k ? $"{RunFolders.Label(k)} {BatchSummaries.Number(value)}" : f.Result.Note ?? "", f.Result),
+        _ => before,
+    };
 
-    // A script's row: its one task's line, or its sweep's: the running seed's, then the group's outcome.
-    static TaskRow Row(IReadOnlyList<ScriptTask> group, TaskRow[] states)
+    /// <summary>
+    /// A script's row in the live table: its one task's line, or its sweep's: the running (or queued) seed's line with
+    /// how many seeds have ended, then, once all have, the group's outcome (ok n/N, mean wall, key metric mean ± sd).
+    /// </summary>
+    public static LiveRow Row(IReadOnlyList<ScriptTask> group, IReadOnlyList<LiveRow> states)
     {
         if (group.Count == 1 && group[0].Seed is null) return states[group[0].Index];
         var mine = group.Select(t => (Task: t, State: states[t.Index])).ToList();
@@ -49,7 +58,7 @@ public static class BatchConsole
         if (ended.Count == group.Count)
         {
             var result = new ResultGroup(group[0].Script, ended);
-            return new TaskRow(new TextCell(BatchGroups.Status(result), Style: BatchGroups.Style(result)),
+            return new LiveRow(new TextCell(BatchGroups.Status(result), Style: BatchGroups.Style(result)),
                 BatchGroups.Mean(ended.Select(r => (double?)r.WallSeconds)) is { } wall ? $"{Numbers.Fixed(wall, "F1")} s" : "",
                 result.Spread is { } spread ? $"{RunFolders.Label(result.Key!)} {BatchGroups.Describe(spread)}" : ended.FirstOrDefault(r => r.Note is not null)?.Note ?? "", null);
         }
@@ -57,10 +66,10 @@ public static class BatchConsole
             return state with { Detail = Shorten($"{progress} · seed {running.Seed}: {state.Detail}", 70) };
         if (mine.FirstOrDefault(m => m.State.Status.Text == "pending") is { State: { } queued })
             return queued with { Detail = Shorten($"{progress} · {queued.Detail}", 70) };
-        return new TaskRow(new TextCell("waiting"), "", ended.Count > 0 ? progress : "", null);
+        return LiveRow.Waiting with { Detail = ended.Count > 0 ? progress : "" };
     }
 
-    static Table LiveTable(IReadOnlyList<IReadOnlyList<ScriptTask>> groups, TaskRow[] rows) =>
+    static Table LiveTable(IReadOnlyList<IReadOnlyList<ScriptTask>> groups, LiveRow[] rows) =>
         TextTables.ToTerminal(TextTable.Of([new("#"), new("script"), new("status"), new("time"), new("")],
             groups.Select((group, i) => (IReadOnlyList<TextCell>)[$"{i + 1}/{groups.Count}", group[0].Script, rows[i].Status, rows[i].Time, rows[i].Detail])));
 
