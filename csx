@@ -87,7 +87,7 @@ schedule_fast_build() {
   command -v flock >/dev/null || return 0   # without flock (macOS) the runs stay on the light build
   exec 8>"$release/.csx-fast-lock"
   if ! flock -n 8; then exec 8>&-; return 0; fi   # one is already waiting or building
-  echo "csx: a faster (ReadyToRun) build of the runner follows in the background once this run ends (~40 s, low priority)." >&2
+  echo "csx: after this run, a faster (ReadyToRun) runner builds in the background." >&2   # ~40 s at low priority; ≤ 80 columns
   local run=$$
   (
     trap - INT TERM EXIT

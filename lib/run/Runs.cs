@@ -266,9 +266,9 @@ public static class Runs
             }
         }
         var trainSeconds = series.Sum(s => s.TrainSeconds);
-        Out.WriteLine($"Wrote {Relative(run.ResultDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        Out.WriteLine(ConsoleLines.Wrap($"Wrote {Relative(run.ResultDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)"));
         // A rerun moved the previous results aside: say where, so nothing moves silently.
-        if (kept is not null) Out.WriteLine($"Previous results kept in {Relative(kept)}/");
+        if (kept is not null) Out.WriteLine(ConsoleLines.Wrap($"Previous results kept in {Relative(kept)}/"));
         Out.Flush();
         if (StatusMessage(run, record) is { } message) Console.Error.WriteLine(message);
         var exitCode = RunStatuses.ExitCode(record.Status);
