@@ -171,7 +171,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         var result = run.WaitForExit(Long);
 
         result.ExitCode.Should().Be(130, result.Errors);
-        result.Errors.Should().Contain("Interrupted (Ctrl+C)").And.Contain($"the partial history is in {Path.Combine(outDir, "metrics.json")}");
+        PrintedLines.Joined(result.Errors).Should().Contain("Interrupted (Ctrl+C)").And.Contain($"the partial history is in {Path.Combine(outDir, "metrics.json")}");
         var metrics = Metrics(outDir);
         metrics["status"]!.GetValue<string>().Should().Be("interrupted");
         metrics["series"]![0]!["name"]!.GetValue<string>().Should().Be("Linear(2, 2)");
@@ -195,6 +195,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         var result = run.WaitForExit(Long);
 
         result.ExitCode.Should().Be(130, result.Errors);
+        result.Errors.Split('\n').Should().AllSatisfy(l => l.Length.Should().BeLessThanOrEqualTo(80), "the interruption notices fit 80 columns");
         var history = Metrics(outDir)["series"]![0]!["history"]!.AsArray();
         history.Should().HaveCount(2, run.Describe());
         history[0]!.AsObject().ContainsKey("partial").Should().BeFalse("epoch 1 ran whole");
@@ -202,6 +203,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         var batches = cut["batches"]!.GetValue<int>();
         batches.Should().BeInRange(1, 937, "the epoch was cut before its last batch");
         cut["of"]!.GetValue<int>().Should().Be(938);
+        PrintedLines.Joined(result.Errors).Should().Contain($"Interrupted after 2 epoch(s), the last cut at {batches}/938 batches: the partial history is in ");
         var lines = result.Output.Split('\n');
         lines.Should().ContainSingle(l => l.StartsWith("Epoch [1/5], Train Loss: ", StringComparison.Ordinal), "the whole epoch prints as the notebook's");
         lines.Should().ContainSingle(l => l.StartsWith($"Epoch [2/5] (partial: {batches}/938 batches), Train Loss: ", StringComparison.Ordinal),
