@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a ch13 script with the bundled runner: ./csx scripts/xor.csx [--] [args...]
 # Two builds of runner/, each made only when its sources or the props files changed since it was made:
-#  - light (runner/bin/Release/light): a plain publish, built in the foreground on the first run (~10 s);
+#  - light (runner/bin/Release/light): a plain publish, built in the foreground on the first run (12 s with an empty
+#    NuGet cache on 2 cores, measured 2026-12-07);
 #  - fast (runner/bin/Release/net10.0): published ReadyToRun, which compiles a new script ~40% faster; it takes ~40 s
 #    on 2 cores, so it is built in the background, at low priority, once the run that needed it has ended.
 # A run uses fast when it is up to date, else light. An unchanged checkout goes straight to `dotnet ch13-csx.dll`.
@@ -58,7 +59,7 @@ build() {
   if [ -f "$light/ch13-csx.dll" ] || [ -f "$fast/ch13-csx.dll" ]; then
     echo "csx: rebuilding the bundled runner (its sources changed)…" >&2
   else
-    echo "csx: building the bundled runner (first run only; about 10 s)…" >&2
+    echo "csx: building the bundled runner (first run only; about 15 s)…" >&2
   fi
   # In the background, so that `wait` returns as soon as a signal arrives and the trap runs at once.
   DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
@@ -87,7 +88,7 @@ schedule_fast_build() {
   command -v flock >/dev/null || return 0   # without flock (macOS) the runs stay on the light build
   exec 8>"$release/.csx-fast-lock"
   if ! flock -n 8; then exec 8>&-; return 0; fi   # one is already waiting or building
-  echo "csx: a faster (ReadyToRun) build of the runner follows in the background once this run ends (~40 s, low priority)." >&2
+  echo "csx: after this run, a faster (ReadyToRun) runner builds in the background." >&2   # ~40 s at low priority; ≤ 80 columns
   local run=$$
   (
     trap - INT TERM EXIT

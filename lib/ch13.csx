@@ -17,6 +17,7 @@
 #load "ground/FolderLocks.cs"
 #load "ground/RunStatus.cs"
 #load "ground/Numbers.cs"
+#load "ground/ConsoleLines.cs"
 #load "ground/ProgressMode.cs"
 #load "ground/ProgressBars.cs"
 #load "ground/ConsoleCapture.cs"

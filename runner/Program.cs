@@ -47,6 +47,13 @@ public static class Program
             return 2;
         }
 
+        // A tool's --help from its help file: no compile (tools/write-help.csx writes the files from the tools' options).
+        if (ToolHelp.Text(path, options.ScriptArgs) is { } help)
+        {
+            Console.Out.Write(help);
+            return 0;
+        }
+
         var sources = LoadGraph.Read(path);
         if (sources.Errors.Count > 0)
         {

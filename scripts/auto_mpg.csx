@@ -15,22 +15,22 @@ var lossFn = new MeanSquaredError();
 // --- Data preprocessing, feature engineering
 // read_csv(url, names=column_names, na_values="?", comment="\t", sep=" ", skipinitialspace=True)
 var raw = AutoMpg.Load(DataFiles.Ensure(DataFiles.Root(run.RepoRoot), DataFiles.AutoMpgFile));
-Print.UnlessQuiet(run, Tables.Tail(raw, 5, Regression.IntegerColumns));
+Print.Notebook(run, Tables.Tail(raw, 5, Regression.IntegerColumns));
 
 // Six cars have no horsepower: drop them and renumber the rows (dropna + reset_index)
 Print.UnlessQuiet(run, "\n" + AutoMpg.Format(AutoMpg.MissingCounts(raw)));
 var df = AutoMpg.DropMissing(raw);
-Print.UnlessQuiet(run, "\n" + Tables.Tail(df, 5, Regression.IntegerColumns));
+Print.Notebook(run, "\n" + Tables.Tail(df, 5, Regression.IntegerColumns));
 
 // Partitioning the dataset into training and test datasets: train_test_split(df, train_size=0.8, random_state=1);
 // the whole feature pipeline (scale, bucket, one-hot) fits on the training rows only.
 var split = Data.TrainTestSplitIndices(df.RowCount, trainSize: 0.8, randomState: 1);
 var data = Regression.PrepareAutoMpg(df, split);
 Print.UnlessQuiet(run, $"\n{data.Frames.Train.RowCount} train / {data.Frames.Test.RowCount} test rows; train statistics:");
-Print.UnlessQuiet(run, AutoMpg.Describe(data.Frames.Train).ToString());
+Print.Notebook(run, AutoMpg.Describe(data.Frames.Train).ToString());
 
 // Standardizing the continuous features: StandardScaler (population std) fitted on train, applied to both
-Print.UnlessQuiet(run, "\n" + Tables.Tail(data.Normalized.Train.Columns[AutoMpg.Columns.ToArray()], 5, Regression.IntegerColumns));
+Print.Notebook(run, "\n" + Tables.Tail(data.Normalized.Train.Columns[AutoMpg.Columns.ToArray()], 5, Regression.IntegerColumns));
 
 // Model Year into four buckets: torch.bucketize(year, [73, 76, 79], right=True) → (-∞,73) [73,76) [76,79) [79,∞)
 var buckets = Features.Column(data.Normalized.Train, Regression.BucketColumn).GroupBy(b => b).OrderBy(g => g.Key);

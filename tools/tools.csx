@@ -1,4 +1,4 @@
-// The hub the tools (run-all.csx, compare.csx, runs.csx, write-schema.csx) #load: the tools' one package, the scripts'
+// The hub the tools (run-all.csx, compare.csx, runs.csx, write-schema.csx, write-help.csx) #load: the tools' one package, the scripts'
 // lib, then the tools' own modules in dependency order. Tools/Ch13.Tools.csproj compiles exactly these files.
 #r "nuget: Spectre.Console, 0.57.2"
 #load "../lib/ch13.csx"
@@ -53,3 +53,6 @@
 #load "lib/CompareHtml.cs"
 #load "lib/Compare.cs"
 #load "lib/RunHistory.cs"
+
+// the tools' --help as files the runner prints without compiling them
+#load "lib/ToolHelpFiles.cs"

@@ -53,7 +53,27 @@ public sealed record EpochMetrics(
     [property: JsonPropertyName(HistoryColumns.TrainAccuracyName)] double? TrainAccuracy,
     [property: JsonPropertyName(HistoryColumns.ValidLossName)] double? ValidLoss,
     [property: JsonPropertyName(HistoryColumns.ValidAccuracyName)] double? ValidAccuracy,
-    [property: JsonPropertyName(HistoryColumns.LearningRateName)] double LearningRate);
+    [property: JsonPropertyName(HistoryColumns.LearningRateName)] double LearningRate)
+{
+    /// <summary>
+    /// Set on an epoch cut short (Ctrl+C, SIGTERM or divergence before its last batch): its means are over the batches
+    /// that ran. Absent on a whole epoch, so records of complete runs are unchanged.
+    /// </summary>
+    [System.ComponentModel.Description("Set when the epoch was cut short (interrupted or diverged): its means cover only the batches that ran.")]
+    public EpochCut? Partial { get; init; }
+}
+
+/// <summary>How much of a cut epoch ran: <see cref="Batches"/> training batches of <see cref="Of"/> (null when the count was not known).</summary>
+public sealed record EpochCut(
+    [property: System.ComponentModel.Description("Training batches that ran.")] int Batches,
+    [property: System.ComponentModel.Description("Training batches in a whole epoch, when known.")] int? Of)
+{
+    /// <summary>The console's mark, <c>(partial: 844/938 batches)</c>.</summary>
+    [JsonIgnore] public string Mark => Of is int of ? $"(partial: {Batches}/{of} batches)" : $"(partial: {Batches} batches)";
+
+    /// <summary>The cut of an epoch that ran <paramref name="batches"/> of <paramref name="of"/>, or null when it is whole.</summary>
+    public static EpochCut? After(int batches, int? of) => of is int whole && batches >= whole ? null : new EpochCut(batches, of);
+}
 
 /// <summary>
 /// Per-epoch metrics of one training run, in order (deterministic for a seed), how it ended and how long the loop

@@ -98,7 +98,8 @@ public static class Training
             double? validLoss = null, validAccuracy = null;
             if (valid is not null) (validLoss, validAccuracy) = Evaluate(model, valid, lossSpec);
             var metrics = new EpochMetrics(epoch, trainLoss, classification ? accuracySum / batches : null,
-                validLoss, validAccuracy, Optimizers.LearningRate(optimizer));
+                validLoss, validAccuracy, Optimizers.LearningRate(optimizer))
+            { Partial = EpochCut.After(batches, batchCount) };
             epochs.Add(metrics);
             var ending = status != RunStatus.Completed;
             if (AskCallbacks(callbacks, new EpochEnd(metrics, model, optimizer, Stopping: false, ending)) && !ending) status = RunStatus.EarlyStopped;

@@ -123,8 +123,8 @@ public sealed class Trainer : IDisposable
             CurrentEpoch = epoch;
             BeginEpochLog();
             Each(c => c.OnTrainEpochStart(this));
-            var batchStatus = TrainEpoch(task, data);
-            if (batchStatus != RunStatus.Completed) { status = batchStatus; FinishEpoch(); break; }
+            var (batchStatus, batchesRun) = TrainEpoch(task, data);
+            if (batchStatus != RunStatus.Completed) { status = batchStatus; FinishEpoch(cut: new EpochCut(batchesRun, TrainBatches)); break; }
             RunValidation(task, data);
             var train = Reduce("train");
             Each(c => c.OnTrainEpochEnd(this));
@@ -185,7 +185,8 @@ public sealed class Trainer : IDisposable
         stage[name] = (sum + value * weight, total + weight);
     }
 
-    RunStatus TrainEpoch(LitTask task, DataModule data)
+    // How the epoch's batches ended, and how many ran.
+    (RunStatus Status, int Batches) TrainEpoch(LitTask task, DataModule data)
     {
         var model = Model!;
         var optimizer = Optimizer!;
@@ -201,14 +202,14 @@ public sealed class Trainer : IDisposable
             Each(c => c.OnTrainBatchStart(this, batch, index));
             var output = task.TrainingStep(new StepInput(model, batch, index));
             optimizer.zero_grad();
-            if (!Training.TryStep(output.Loss, optimizer)) return RunStatus.Diverged; // a huge lr overflows the update
+            if (!Training.TryStep(output.Loss, optimizer)) return (RunStatus.Diverged, index + 1); // a huge lr overflows the update
             GlobalStep++;
             LogAll(output, batch.Size);
             Each(c => c.OnTrainBatchEnd(this, output, batch, index));
             index++;
-            if (Cancel.IsCancellationRequested) return RunStatus.Interrupted;
+            if (Cancel.IsCancellationRequested) return (RunStatus.Interrupted, index);
         }
-        return RunStatus.Completed;
+        return (RunStatus.Completed, index);
     }
 
     void RunValidation(LitTask task, DataModule data)
@@ -268,12 +269,15 @@ public sealed class Trainer : IDisposable
         return reduced;
     }
 
-    /// <summary>Publishes the epoch's means as its log (a training epoch joins <see cref="Epochs"/>) and tells the callbacks.</summary>
-    void FinishEpoch(bool training = true)
+    /// <summary>
+    /// Publishes the epoch's means as its log (a training epoch joins <see cref="Epochs"/>) and tells the callbacks.
+    /// <paramref name="cut"/>: a training epoch that ended early and was not validated (even after its last batch).
+    /// </summary>
+    void FinishEpoch(bool training = true, EpochCut? cut = null)
     {
         var metrics = stageLogs[^1].Where(kv => kv.Value.Weight > 0).ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Weight);
         foreach (var (name, value) in metrics) callbackMetrics[name] = value;
-        var log = new EpochLog(CurrentEpoch, GlobalStep, metrics);
+        var log = new EpochLog(CurrentEpoch, GlobalStep, metrics) { Partial = cut };
         if (training) epochs.Add(log);
         Each(c => c.OnEpochLogged(this, log, training));
     }

@@ -31,7 +31,7 @@ public sealed class TrainerProgressBar : Callback
     public override void OnEpochLogged(Trainer trainer, EpochLog log, bool training)
     {
         if (!training) return;
-        Out.WriteLine(TrainerText.ProgressLine(log.Epoch, trainer.Config.MaxEpochs, batches, seconds, log.Metrics));
+        Out.WriteLine(TrainerText.ProgressLine(log.Epoch, trainer.Config.MaxEpochs, batches, seconds, log.Metrics, log.Partial));
         display?.Show(State(trainer, log.Metrics));
     }
 

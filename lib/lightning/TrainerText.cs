@@ -6,10 +6,20 @@ using static TorchSharp.torch;
 /// <summary>What the trainer prints, as Lightning prints it: the epoch line, the fit's end, the model summary and the test table.</summary>
 public static class TrainerText
 {
-    /// <summary><c>Epoch 3/10: 860 batches, 2.1 s, 410 it/s, train_acc=0.912 train_loss=0.301 valid_acc=0.925 …</c></summary>
-    public static string ProgressLine(int epoch, int maxEpochs, int batches, double seconds, IReadOnlyDictionary<string, double> metrics) =>
-        $"Epoch {epoch}/{maxEpochs - 1}: {batches} batches, {seconds:F1} s, {(seconds > 0 ? batches / seconds : 0):F0} it/s, " +
-        string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Numbers.Short(kv.Value)}"));
+    /// <summary>
+    /// An epoch's line, in two to fit <see cref="ConsoleLines.Width"/> columns: <c>Epoch 3/10: 860 batches, 2.1 s,
+    /// 410 it/s, lr-Adam=0.001</c>, then the other metrics indented, <c>  train_acc=0.912 train_loss=0.301 valid_acc=…</c>.
+    /// An epoch cut short says so: <c>Epoch 3/10 (partial: 844/860 batches): 2.1 s, 402 it/s, …</c>.
+    /// </summary>
+    public static string ProgressLine(int epoch, int maxEpochs, int batches, double seconds, IReadOnlyDictionary<string, double> metrics, EpochCut? cut = null)
+    {
+        var ordered = metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, Text: $"{kv.Key}={Numbers.Short(kv.Value)}")).ToList();
+        var rates = ordered.Where(m => m.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(m => ", " + m.Text);
+        var head = $"Epoch {epoch}/{maxEpochs - 1}{(cut is null ? $": {batches} batches, " : $" {cut.Mark}: ")}{seconds:F1} s, " +
+                   $"{(seconds > 0 ? batches / seconds : 0):F0} it/s{string.Concat(rates)}";
+        var rest = string.Join(" ", ordered.Where(m => !m.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(m => m.Text));
+        return ConsoleLines.Wrap(head) + (rest.Length == 0 ? "" : "\n" + ConsoleLines.Wrap("  " + rest));
+    }
 
     /// <summary>Lightning's line when a fit ran all its epochs: <c>`Trainer.fit` stopped: `max_epochs=10` reached.</c></summary>
     public static string FitStopped(int maxEpochs) => $"`Trainer.fit` stopped: `max_epochs={maxEpochs}` reached.";

@@ -16,7 +16,8 @@ public static class Trainers
         fit.Epochs.Select(e => new EpochMetrics(e.Epoch + firstEpoch,
             Get(e, HistoryColumns.TrainLossName) ?? double.NaN, Get(e, HistoryColumns.TrainAccuracyName),
             Get(e, HistoryColumns.ValidLossName), Get(e, HistoryColumns.ValidAccuracyName),
-            e.Metrics.Where(kv => kv.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(kv => (double?)kv.Value).FirstOrDefault() ?? double.NaN))
+            e.Metrics.Where(kv => kv.Key.StartsWith("lr-", StringComparison.Ordinal)).Select(kv => (double?)kv.Value).FirstOrDefault() ?? double.NaN)
+        { Partial = e.Partial })
            .ToList(),
         fit.Status, fit.Seconds);
 

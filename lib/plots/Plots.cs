@@ -69,7 +69,23 @@ public static class Plots
             AddLine(plot, history, train, $"{prefix}train", trainColor, LinePattern.Solid);
             AddLine(plot, history, valid, $"{prefix}validation", validColor, LinePattern.Dashed);
         }
+        AddCutMarkers(plot, runs, train, valid);
         plot.ShowLegend(Edge.Bottom);
+    }
+
+    /// <summary>
+    /// A hollow circle on every point of an epoch cut short (Ctrl+C, divergence): its means cover only the batches that
+    /// ran, so it is not read as a whole epoch. One legend entry per panel.
+    /// </summary>
+    static void AddCutMarkers(Plot plot, IReadOnlyList<(string Label, History History)> runs,
+        Func<EpochMetrics, double?> train, Func<EpochMetrics, double?> valid)
+    {
+        var points = runs.SelectMany(r => r.History.Epochs.Where(e => e.Partial is not null))
+            .SelectMany(e => new[] { train(e), valid(e) }.Where(v => v is double d && double.IsFinite(d)).Select(v => (X: (double)e.Epoch, Y: v!.Value)))
+            .ToArray();
+        if (points.Length == 0) return;
+        var markers = plot.Add.Markers(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), MarkerShape.OpenCircle, 14, Colors.Black);
+        markers.LegendText = "partial epoch (cut short)";
     }
 
     /// <summary>One metric of a history as a line over epochs (non-finite values left out).</summary>

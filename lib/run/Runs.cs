@@ -218,8 +218,8 @@ public static class Runs
 
     static CancellationToken CancelOnSignals()
     {
-        var signals = StopSignals.Hook(signal => Console.Error.WriteLine(
-            $"\n{(signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({signal})")}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once."), endIfBlocked: true);
+        var signals = StopSignals.Hook(signal => Console.Error.WriteLine("\n" + ConsoleLines.Wrap(
+            $"{(signal == PosixSignal.SIGINT ? "Interrupted (Ctrl+C)" : $"Stopping ({signal})")}: finishing the current batch, then writing the partial results. Ctrl+C again quits at once.")), endIfBlocked: true);
         // The hooks must work until the process ends, and a collected registration unhooks its signal: the process's
         // exit handler holds them (reachable from the AppDomain for the process's life) and unhooks them last.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => signals.Dispose();
@@ -266,9 +266,9 @@ public static class Runs
             }
         }
         var trainSeconds = series.Sum(s => s.TrainSeconds);
-        Out.WriteLine($"Wrote {Relative(run.ResultDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)");
+        Out.WriteLine(ConsoleLines.Wrap($"Wrote {Relative(run.ResultDir)}/: {string.Join(", ", files)} (train {trainSeconds:F2} s, wall {run.WallSeconds:F2} s)"));
         // A rerun moved the previous results aside: say where, so nothing moves silently.
-        if (kept is not null) Out.WriteLine($"Previous results kept in {Relative(kept)}/");
+        if (kept is not null) Out.WriteLine(ConsoleLines.Wrap($"Previous results kept in {Relative(kept)}/"));
         Out.Flush();
         if (StatusMessage(run, record) is { } message) Console.Error.WriteLine(message);
         var exitCode = RunStatuses.ExitCode(record.Status);
@@ -303,7 +303,10 @@ public static class Runs
         if (record.Status == RunStatus.Interrupted)
         {
             var after = record.Series.Count > 0 ? $" after {record.Series.Max(s => s.History.Count)} epoch(s)" : "";
-            return $"Interrupted{after}: the partial history is in {metrics} (status \"interrupted\").";
+            // The epoch the signal cut, if it was cut before its last batch (its history entry is marked partial).
+            if (record.Series.Select(s => s.Final?.Partial).LastOrDefault(p => p is not null) is { } cut)
+                after += $", the last cut at {(cut.Of is int of ? $"{cut.Batches}/{of}" : $"{cut.Batches}")} batches";
+            return ConsoleLines.Wrap($"Interrupted{after}: the partial history is in {metrics} (status \"interrupted\").");
         }
         if (record.Status != RunStatus.Diverged) return null;
         var where = Divergence(record.Series) is { } d ? $" at epoch {d.Epoch} ({d.What})" : " (the loss became NaN or infinite)";

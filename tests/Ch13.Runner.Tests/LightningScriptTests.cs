@@ -68,7 +68,7 @@ public sealed class LightningScriptTests(SharedRunner shared, Xunit.Abstractions
             var evaluated = Lightning(null, "--quick", "--weights", file, "--eval-only", "--out", evalDir);
 
             evaluated.ExitCode.Should().Be(0, evaluated.Errors);
-            evaluated.Output.Should().Contain($"Weights from {file} ({format}); evaluating only, no training")
+            PrintedLines.Joined(evaluated.Output).Should().Contain($"Weights from {file} ({format}); evaluating only, no training")
                 .And.Contain("Test metric").And.NotContain("Epoch 0/").And.NotContain("`Trainer.fit` stopped");
             Record(evalDir).Status.Should().Be(RunStatus.Evaluated);
             File.Exists(Path.Combine(evalDir, "history.png")).Should().BeFalse();

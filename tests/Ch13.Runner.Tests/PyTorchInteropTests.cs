@@ -137,7 +137,7 @@ public sealed class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper log
         var csharp = Script("mnist", "--weights", pth, "--eval-only", "--out", outDir);
 
         csharp.ExitCode.Should().Be(0, csharp.Errors);
-        csharp.Output.Should().Contain("(PyTorch state_dict); evaluating only, no training").And.NotContain("Epoch [");
+        PrintedLines.Joined(csharp.Output).Should().Contain("(PyTorch state_dict); evaluating only, no training").And.NotContain("Epoch [");
         RunRecordFiles.Read(Path.Combine(outDir, "metrics.json")).Status.Should().Be(RunStatus.Evaluated);
         Value(outDir, "MLP 784-32-16-10", "test_acc").Should().Be(TestAccuracy(python.Output));
         var (absolute, relative) = PyTorch.MaxDifference(PyTorch.ReadCsv(scratch.PathFor("notebook/logits.csv")),

@@ -171,7 +171,7 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         var result = run.WaitForExit(Long);
 
         result.ExitCode.Should().Be(130, result.Errors);
-        result.Errors.Should().Contain("Interrupted (Ctrl+C)").And.Contain($"the partial history is in {Path.Combine(outDir, "metrics.json")}");
+        PrintedLines.Joined(result.Errors).Should().Contain("Interrupted (Ctrl+C)").And.Contain($"the partial history is in {Path.Combine(outDir, "metrics.json")}");
         var metrics = Metrics(outDir);
         metrics["status"]!.GetValue<string>().Should().Be("interrupted");
         metrics["series"]![0]!["name"]!.GetValue<string>().Should().Be("Linear(2, 2)");
@@ -179,6 +179,35 @@ public sealed class RobustnessEndToEndTests(SharedRunner shared) : IClassFixture
         metrics["series"]![1]!["history"]!.AsArray().Should().BeEmpty("the second model never started");
         OutputFolder.ShouldHoldOnlyCompleteFiles(outDir);
         Directory.GetFiles(outDir, ".*").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Ctrl_c_mid_epoch_marks_the_cut_epoch_partial_in_the_console_and_the_record()
+    {
+        if (NoPosixSignals) return;
+        var outDir = scratch.PathFor("sigint-mid-epoch");
+        // MNIST on all images: 938 batches an epoch, a few seconds each, so the signal lands inside epoch 2.
+        var run = Start("mnist", outDir, ["--full", "--epochs", "5"]);
+        run.WaitForOutput("Epoch [1/5]", Long).Should().BeTrue(run.Describe());
+        Thread.Sleep(300);
+
+        run.Signal("INT");
+        var result = run.WaitForExit(Long);
+
+        result.ExitCode.Should().Be(130, result.Errors);
+        result.Errors.Split('\n').Should().AllSatisfy(l => l.Length.Should().BeLessThanOrEqualTo(80), "the interruption notices fit 80 columns");
+        var history = Metrics(outDir)["series"]![0]!["history"]!.AsArray();
+        history.Should().HaveCount(2, run.Describe());
+        history[0]!.AsObject().ContainsKey("partial").Should().BeFalse("epoch 1 ran whole");
+        var cut = history[1]!["partial"]!;
+        var batches = cut["batches"]!.GetValue<int>();
+        batches.Should().BeInRange(1, 937, "the epoch was cut before its last batch");
+        cut["of"]!.GetValue<int>().Should().Be(938);
+        PrintedLines.Joined(result.Errors).Should().Contain($"Interrupted after 2 epoch(s), the last cut at {batches}/938 batches: the partial history is in ");
+        var lines = result.Output.Split('\n');
+        lines.Should().ContainSingle(l => l.StartsWith("Epoch [1/5], Train Loss: ", StringComparison.Ordinal), "the whole epoch prints as the notebook's");
+        lines.Should().ContainSingle(l => l.StartsWith($"Epoch [2/5] (partial: {batches}/938 batches), Train Loss: ", StringComparison.Ordinal),
+            "the cut epoch's line says so, with the batches the record names");
     }
 
     [Fact]

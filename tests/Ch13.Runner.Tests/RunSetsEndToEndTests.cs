@@ -39,12 +39,12 @@ public sealed class RunSetsEndToEndTests(SharedRunner shared) : IClassFixture<Sh
 
         var second = Start(outDir, ["--quick", "--quiet", "--seed", "2"]).WaitForExit(Long);
         second.ExitCode.Should().Be(0, second.Errors);
-        second.Output.Should().Contain($"Wrote {outDir}/: decision_regions.png, history.png, metrics.json, my_module.pth (", "printed lines name the run folder, not the staging folder");
+        PrintedLines.Joined(second.Output).Should().Contain($"Wrote {outDir}/: decision_regions.png, history.png, metrics.json, my_module.pth (", "printed lines name the run folder, not the staging folder");
         var secondSet = Contents(outDir);
         File.ReadAllText(Path.Combine(outDir, "metrics.json")).Should().Contain("\"seed\": 2");
         var kept = RunSets.Kept(outDir).Should().ContainSingle().Subject;
         first.Output.Should().NotContain("Previous results kept in", "the first run moved nothing");
-        second.Output.Should().Contain($"Previous results kept in {kept}/", "a rerun says where the previous results went");
+        PrintedLines.Joined(second.Output).Should().Contain($"Previous results kept in {kept}/", "a rerun says where the previous results went");
         Contents(kept).Should().Equal(firstSet, "the store holds the first set byte for byte");
 
         var killed = Start(outDir, ["--epochs", "100000", "--seed", "3"]);

@@ -26,13 +26,13 @@ public sealed class TerminalProgressTests(SharedRunner shared) : IClassFixture<S
         var script = Path.Combine(Repo.Root, "scripts", name + ".csx");
         var piped = shared.Runner.Run([script, "--", .. args, "--out", scratch.PathFor("pipe")]);
         piped.ExitCode.Should().Be(0, piped.Errors);
-        var epochLines = piped.Output.Split('\n').Where(l => l.StartsWith("Epoch ", StringComparison.Ordinal)).Select(Untimed).ToList();
+        var epochLines = piped.Output.Split('\n').Where(IsEpochLine).Select(Untimed).ToList();
         epochLines.Should().HaveCountGreaterThan(1);
 
         var raw = OnTerminal(columns, ["dotnet", Repo.RunnerDll, script, "--", .. args, "--out", scratch.PathFor("tty")]);
         var segments = raw.Replace("\r\n", "\n").Split('\n');
         var screen = segments.Select(Visible).ToList();
-        screen.Where(l => l.StartsWith("Epoch ", StringComparison.Ordinal) && !l.Contains('%')).Select(Untimed).Should().Equal(epochLines,
+        screen.Where(l => IsEpochLine(l) && !l.Contains('%')).Select(Untimed).Should().Equal(epochLines,
             "every epoch line is on screen whole, in order, as in a pipe");
         var frames = segments.SelectMany(s => s.Split('\r')).Select(StripEscapes).Where(f => Regex.IsMatch(f, @"\d%")).ToList();
         frames.Should().NotBeEmpty("the bar was drawn");
@@ -57,7 +57,11 @@ public sealed class TerminalProgressTests(SharedRunner shared) : IClassFixture<S
     static List<string> Frames(string raw) =>
         raw.Split('\r', '\n').Select(StripEscapes).Where(f => Regex.IsMatch(f, @"\d%")).ToList();
 
-    // Lightning's epoch line without its timings (which differ from run to run): "Epoch 0/2: 100 batches, …".
+    // An epoch line, or the indented line of metrics that continues Lightning's.
+    static bool IsEpochLine(string line) => line.StartsWith("Epoch ", StringComparison.Ordinal) || line.StartsWith("  train_", StringComparison.Ordinal);
+
+    // Lightning's epoch line without its timings (which differ from run to run): "Epoch 0/2: 100 batches, 0.3 s, 371 it/s,
+    // lr-Adam=0.001" (its metrics follow on an indented line of their own, so that both fit 80 columns).
     static string Untimed(string line) => Regex.Replace(line, @"\d+\.\d s, \d+ it/s", "<time>");
 
     // What a terminal line shows: the text after its last carriage return (redraws overwrite from column 0), escapes removed.

@@ -188,4 +188,26 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
         dotnetScript.ExitCode.Should().Be(1);
         dotnetScript.Errors.Should().Contain("dotnet tool install -g dotnet-script");
     }
+
+    [Fact]
+    public void Runs_prints_every_run_as_a_folder_that_exists_as_printed()
+    {
+        var folder = tools.Scratch.PathFor("runs-listing");
+        foreach (var seed in new[] { "1", "2" })
+        {
+            var run = tools.Runner.Run([Path.Combine(Repo.Root, "scripts", "xor.csx"), "--", "--quick", "--quiet", "--seed", seed, "--out", folder]);
+            run.ExitCode.Should().Be(0, run.Errors);
+        }
+
+        var listing = tools.Tool("runs", folder);
+
+        listing.ExitCode.Should().Be(0, listing.Errors);
+        // The markdown table's rows after its header and rule: | run | folder | started | …
+        var rows = listing.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Select(l => l.Split(" | ")).ToList();
+        rows.Select(r => r[0].TrimStart('|', ' ')).Should().Equal("latest", "kept");
+        rows.Select(r => r[1]).Should().AllSatisfy(path => Directory.Exists(path).Should().BeTrue($"{path} is printed to be given to compare as it is"));
+        rows[0][1].Should().Be(folder);
+        RunHistory.Shown(Path.Combine(Environment.CurrentDirectory, "out", ".xor.runs", "a"), Environment.CurrentDirectory)
+            .Should().Be(Path.Combine("out", ".xor.runs", "a"), "below the current directory, a path from it");
+    }
 }

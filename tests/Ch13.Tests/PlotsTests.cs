@@ -33,6 +33,23 @@ public class PlotsTests : IDisposable
     }
 
     [Fact]
+    public void A_cut_epoch_gets_a_hollow_marker_on_its_points_and_whole_epochs_none()
+    {
+        var whole = FakeHistory(true);
+        var cut = new History([.. whole.Epochs.Take(9), whole.Epochs[9] with { Partial = new EpochCut(3, 7) }], RunStatus.Interrupted, 0.1);
+
+        var plot = new ScottPlot.Plot();
+        Plots.LossPanel(plot, [("a", cut)], "test");
+        var markers = plot.GetPlottables().OfType<ScottPlot.Plottables.Markers>().Should().ContainSingle().Subject;
+        markers.MarkerShape.Should().Be(ScottPlot.MarkerShape.OpenCircle);
+        markers.Data.GetScatterPoints().Select(p => (p.X, p.Y)).Should().Equal((10, 1.0 / 10), (10, 1.1 / 10));
+
+        var plain = new ScottPlot.Plot();
+        Plots.LossPanel(plain, [("a", whole)], "test");
+        plain.GetPlottables().OfType<ScottPlot.Plottables.Markers>().Should().BeEmpty();
+    }
+
+    [Fact]
     public void Decision_regions_ask_each_classifier_about_a_grid_and_write_a_png()
     {
         var points = new ArrayData(new double[,] { { -1, -1 }, { 1, 1 }, { -1, 1 }, { 1, -1 } }, [1, 1, 0, 0]);

@@ -319,10 +319,37 @@ public class TrainerTests : IDisposable
         }
 
         capture.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().SatisfyRespectively(
-            first => first.Should().MatchRegex(@"^Epoch 0/1: 2 batches, [\d.]+ s, \d+ it/s, lr-Adam=0\.050 train_acc=[\d.]+ train_loss=[\d.]+ valid_acc=[\d.]+ valid_loss=[\d.]+$"),
+            first => first.Should().MatchRegex(@"^Epoch 0/1: 2 batches, [\d.]+ s, \d+ it/s, lr-Adam=0\.050$"),
+            firstMetrics => firstMetrics.Should().MatchRegex(@"^  train_acc=[\d.]+ train_loss=[\d.]+ valid_acc=[\d.]+ valid_loss=[\d.]+$"),
             second => second.Should().StartWith("Epoch 1/1: 2 batches, "),
+            secondMetrics => secondMetrics.Should().StartWith("  train_acc="),
             last => last.Should().Be("`Trainer.fit` stopped: `max_epochs=2` reached."));
         File.ReadAllLines(Path.Combine(temp.Path, "lightning_logs", "version_0", "metrics.csv")).Should().HaveCount(3);
+    }
+
+    /// <summary>Cancels after training batch <paramref name="index"/> of epoch <paramref name="epoch"/> (Lightning's, from 0).</summary>
+    sealed class CancelAt(CancellationTokenSource cancel, int epoch, int index) : Callback
+    {
+        public override void OnTrainBatchEnd(Trainer t, StepOutput output, Batch batch, int batchIndex)
+        {
+            if (t.CurrentEpoch == epoch && batchIndex == index) cancel.Cancel();
+        }
+    }
+
+    [Fact]
+    public void An_epoch_cut_mid_way_is_logged_partial_and_says_so()
+    {
+        using var train = TinyData(8);
+        var data = DataModules.FromTensors(train, train, train, batchSize: 4);
+        using var cancel = new CancellationTokenSource();
+        using var trainer = new Trainer(new TrainerConfig(MaxEpochs: 5, ProgressBar: false), [new CancelAt(cancel, epoch: 1, index: 0)], cancel.Token);
+        var fit = trainer.Fit(Task(), data);
+
+        fit.Status.Should().Be(RunStatus.Interrupted);
+        fit.Epochs.Select(e => e.Partial).Should().Equal(null, new EpochCut(1, 2));
+        Trainers.ToHistory(fit).Epochs.Select(e => e.Partial).Should().Equal(null, new EpochCut(1, 2));
+        TrainerText.ProgressLine(1, 5, 1, 0.5, fit.Epochs[1].Metrics, fit.Epochs[1].Partial).Split('\n')[0]
+            .Should().Be("Epoch 1/4 (partial: 1/2 batches): 0.5 s, 2 it/s");
     }
 
     [Fact]

@@ -80,6 +80,35 @@ public class TrainingTests
             new FitHooks([new OnEachEpoch(m => { if (m.Epoch == 2) cancel.Cancel(); })], Cancel: cancel.Token));
         history.Status.Should().Be(RunStatus.Interrupted);
         history.Epochs.Should().HaveCount(2);
+        history.Epochs.Should().OnlyContain(e => e.Partial == null, "both epochs ran all their batches");
+    }
+
+    /// <summary>Cancels after batch <paramref name="batch"/> of epoch <paramref name="epoch"/>, as Ctrl+C mid-epoch does.</summary>
+    sealed class CancelAt(CancellationTokenSource cancel, int epoch, int batch) : EpochCallback
+    {
+        public override void OnBatchEnd(BatchEnd b)
+        {
+            if (b.Epoch == epoch && b.Batch == batch) cancel.Cancel();
+        }
+    }
+
+    [Fact]
+    public void An_epoch_cut_mid_way_is_marked_partial_and_the_whole_ones_before_it_are_not()
+    {
+        var data = Data.Xor(count: 200);
+        using var train = Data.ToTensors(data.Train);
+        using var model = new MyModule();
+        using var cancel = new CancellationTokenSource();
+        var batches = (int)((train.Count + Config.BatchSize - 1) / Config.BatchSize);
+        var history = Training.Fit(model, train, null, Config with { Epochs = 50 }, new Adam(0.015), new CrossEntropy(),
+            new FitHooks([new CancelAt(cancel, epoch: 3, batch: 2)], Cancel: cancel.Token));
+
+        history.Status.Should().Be(RunStatus.Interrupted);
+        history.Epochs.Select(e => e.Partial).Should().Equal(null, null, new EpochCut(2, batches));
+        EpochLines.Loss(history.Epochs[2], 50).Should().StartWith($"Epoch [3/50] (partial: 2/{batches} batches), Loss: ");
+        EpochLines.Loss(history.Epochs[1], 50).Should().StartWith("Epoch [2/50], Loss: ");
+        System.Text.Json.JsonSerializer.Serialize(history.Epochs[2], RunRecords.Json).Should().Contain($"\"partial\": {{\n").And.Contain($"\"of\": {batches}");
+        System.Text.Json.JsonSerializer.Serialize(history.Epochs[1], RunRecords.Json).Should().NotContain("partial", "a whole epoch's record is unchanged");
     }
 
     [Fact]

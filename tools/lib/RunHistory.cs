@@ -20,8 +20,9 @@ public static class RunHistory
         runs: lists a script's latest run and its kept previous runs: ./csx tools/runs.csx -- SCRIPT|FOLDER
 
         SCRIPT is a section script's name (its folder is out/SCRIPT); FOLDER is any script folder (out/runs/a/xor).
-        Newest first: when it started, its status, its arguments and its key metric. Previous runs are kept in
-        .SCRIPT.runs/ beside the folder (the newest CH13_KEEP, default 5).
+        Newest first: its folder (a path from here, to give compare.csx as printed), when it started, its status,
+        its arguments and its key metric. Previous runs are kept in .SCRIPT.runs/ beside the folder (the newest
+        CH13_KEEP, default 5).
         """;
 
     /// <summary>
@@ -51,15 +52,31 @@ public static class RunHistory
             ? Path.GetFullPath(argument)
             : Path.Combine(repoRoot, "out", argument);
 
-    /// <summary>The listing: one row per run, newest first.</summary>
+    /// <summary>
+    /// The listing: one row per run, newest first. Its folder column is a path to give <c>compare.csx</c> as printed:
+    /// <see cref="Shown"/> from the current directory.
+    /// </summary>
     public static TextTable Table(IReadOnlyList<PastRun> runs, string folder) => TextTable.Of(
-        [new("run"), new("started"), new("status"), new("arguments"), new("key metric")],
+        [new("run"), new("folder"), new("started"), new("status"), new("arguments"), new("key metric")],
         runs.Select(r => (IReadOnlyList<TextCell>)[
-            r.Latest ? "latest" : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(folder))!, r.Dir),
+            r.Latest ? "latest" : "kept",
+            Shown(r.Dir, Environment.CurrentDirectory),
             r.StartedAt?.LocalDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "?",
             r.Problem is not null ? "damaged record (below)" : r.Record is null ? "no record" : r.Record.Status.ToString().ToLowerInvariant(),
             r.Record is null ? "" : string.Join(' ', r.Record.Arguments),
             KeyMetricText(r.Record?.KeyMetric)]));
+
+    /// <summary>
+    /// A run folder as a path that works from <paramref name="currentDir"/>: relative when it lies below it
+    /// (<c>out/.xor.runs/20261207T…</c>), else absolute. Never a path relative to anything else, so it can be pasted
+    /// into <c>./csx tools/compare.csx -- A B</c> as printed.
+    /// </summary>
+    public static string Shown(string dir, string currentDir)
+    {
+        var full = Path.GetFullPath(dir);
+        var relative = Path.GetRelativePath(Path.GetFullPath(currentDir), full);
+        return relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
 
     static string KeyMetricText(KeyMetric? metric) =>
         metric is null ? "" : $"{(metric.Series is { } s ? s + " · " : "")}{metric.Name} {(metric.Value is double v ? v.ToString("G6", CultureInfo.InvariantCulture) : "n/a")}";
