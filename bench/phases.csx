@@ -22,7 +22,7 @@ void Phase(string name, Action action)
 Phase("libstdcxx_check", NativeRuntime.CheckLibstdcxx);
 Phase("libtorch_load", () => torch.set_num_threads(1));
 Run run = null!;
-Phase("runs_start", () => run = Runs.Start("phases", Args, "whole-process probe: times what a run does besides training", epochs: 1));
+Phase("runs_start", () => run = Runs.Start("phases", Args, epochs: 1));
 Phase("torch_first_op", () => torch.ones(1).Dispose());
 var root = DataFiles.Root(run.RepoRoot);
 Phase("sha256_mnist", () => { foreach (var file in DataFiles.MnistFiles) DataFiles.Sha256Of(DataFiles.PathOf(root, file)); });
@@ -56,10 +56,10 @@ Phase("plot_decision_regions", () => Plots.DecisionRegions(run.OutPath("regions.
 Phase("checkpoint_save", () => Checkpoints.Save(model, run.OutPath("model.pth")));
 // The record's parts, cold, before Finish does them again (warm) and writes and swaps.
 RunRecord record = null!;
-Phase("record_build", () => record = Runs.Record(run, new { probe = true }, [Series.Of("MyModule", history)]));
+Phase("record_build", () => record = Runs.Record(run, new RunConfig("probe"), [Series.Of("MyModule", history)]));
 Phase("record_json_first", () => RunRecords.ToJson(record));
 var code = 0;
-Phase("record_and_swap", () => code = Runs.Finish(run, config: new { probe = true }, series: [Series.Of("MyModule", history)]));
+Phase("record_and_swap", () => code = Runs.Finish(run, config: new RunConfig("probe"), series: [Series.Of("MyModule", history)]));
 phases["script_total"] = Math.Round(clock.Elapsed.TotalSeconds, 4);
 Console.WriteLine("phases " + JsonSerializer.Serialize(phases));
 return code;
