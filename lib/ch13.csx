@@ -56,6 +56,7 @@
 // data: NumPy-compatible randomness, the chapter's data sets and their files
 #load "data/NumpyRandom.cs"
 #load "data/Data.cs"
+#load "data/Sha256Cache.cs"
 #load "data/DataFiles.cs"
 #load "data/Idx.cs"
 #load "data/Mnist.cs"
@@ -100,6 +101,7 @@
 #load "run/Signals.cs"
 #load "run/NativeRuntime.cs"
 #load "run/Run.cs"
+#load "run/RecordWarmUp.cs"
 #load "run/Runs.cs"
 #load "run/NotebookNumbers.cs"
 #load "run/Print.cs"

@@ -21,18 +21,15 @@ sealed class CachedScalar : IDisposable
     public void Dispose() => scalar?.Dispose();
 }
 
-/// <summary>Adam's per-step constants (β1, 1−β1, β2, 1−β2, ε), cached.</summary>
+/// <summary>Adam's per-step Scalar arguments (1−β1, 1−β2), cached; its tensor operands are <see cref="AdamFactors"/>.</summary>
 sealed class AdamScalars : IDisposable
 {
-    public CachedScalar Beta1 { get; } = new();
     public CachedScalar OneMinusBeta1 { get; } = new();
-    public CachedScalar Beta2 { get; } = new();
     public CachedScalar OneMinusBeta2 { get; } = new();
-    public CachedScalar Eps { get; } = new();
 
     public void Dispose()
     {
-        foreach (var s in new[] { Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, Eps }) s.Dispose();
+        foreach (var s in new[] { OneMinusBeta1, OneMinusBeta2 }) s.Dispose();
     }
 }
 
@@ -46,5 +43,42 @@ sealed class SgdScalars : IDisposable
     public void Dispose()
     {
         foreach (var s in new[] { Momentum, OneMinusDampening, StepSize }) s.Dispose();
+    }
+}
+
+/// <summary>
+/// A constant factor as a 0-dim CPU tensor of the buffer's dtype, refilled only when its value changes. libtorch turns a
+/// Scalar operand into such a tensor on every call (an allocation and a dtype cast: ≈ 3.5 µs of a 5.6 µs <c>mul_</c> on
+/// 26 k floats); given the tensor, the op runs the same CPU-scalar kernel on the same float value (round to nearest).
+/// </summary>
+sealed class CachedFactor(torch.ScalarType dtype) : IDisposable
+{
+    readonly torch.Tensor factor = torch.zeros(Array.Empty<long>(), dtype: dtype).DetachFromDisposeScope();
+    double? value;
+
+    public torch.Tensor Of(double v)
+    {
+        if (!v.Equals(value))
+        {
+            factor.fill_(v);
+            value = v;
+        }
+        return factor;
+    }
+
+    public void Dispose() => factor.Dispose();
+}
+
+/// <summary>Adam's tensor factors (β1, β2, √(1−β2^t), ε) for the element-wise ops that take a tensor operand.</summary>
+sealed class AdamFactors(torch.ScalarType dtype) : IDisposable
+{
+    public CachedFactor Beta1 { get; } = new(dtype);
+    public CachedFactor Beta2 { get; } = new(dtype);
+    public CachedFactor SqrtBiasCorrection2 { get; } = new(dtype);
+    public CachedFactor Eps { get; } = new(dtype);
+
+    public void Dispose()
+    {
+        foreach (var f in new[] { Beta1, Beta2, SqrtBiasCorrection2, Eps }) f.Dispose();
     }
 }

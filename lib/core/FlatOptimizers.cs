@@ -216,6 +216,7 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
     readonly Tensor? expAvgSq;
     readonly Tensor? denom;
     readonly AdamScalars scalars = new();
+    readonly AdamFactors? factors;
     readonly FlatLink link = new();
 
     public FlatAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
@@ -231,6 +232,7 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         expAvg = zeros_like(flat.Values).DetachFromDisposeScope();
         expAvgSq = zeros_like(flat.Values).DetachFromDisposeScope();
         denom = zeros_like(flat.Values).DetachFromDisposeScope();
+        factors = new AdamFactors(flat.Values.dtype);
         for (var i = 0; i < parameters.Count; i++)
         {
             var state = (State)_state[parameters[i].Handle];
@@ -269,13 +271,13 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         var grad = flat.Grads;
         if (options.maximize!.Value) grad = -grad;
         if (weightDecay != 0) grad = grad.add(flat.Values, alpha: weightDecay);
-        // The step's constants as cached Scalars (no native Scalar made and finalised per op); the same values.
-        expAvg!.mul_(scalars.Beta1.Of(beta1)).add_(grad, alpha: scalars.OneMinusBeta1.Of(1 - beta1));
-        expAvgSq!.mul_(scalars.Beta2.Of(beta2)).addcmul_(grad, grad, value: scalars.OneMinusBeta2.Of(1 - beta2));
+        // The step's constants as cached Scalars (no native Scalar made and finalised per op) and, where an op would wrap
+        // its Scalar operand in a tensor, as cached 0-dim tensors (AdamFactors); the same values, the same kernels.
+        expAvg!.mul_(factors!.Beta1.Of(beta1)).add_(grad, alpha: scalars.OneMinusBeta1.Of(1 - beta1));
+        expAvgSq!.mul_(factors.Beta2.Of(beta2)).addcmul_(grad, grad, value: scalars.OneMinusBeta2.Of(1 - beta2));
         // denom = √exp_avg_sq / √bc2 + ε in its own buffer: the reference's ops in its order, without two new tensors.
-        using Scalar sqrtBc2 = Math.Sqrt(biasCorrection2);
         using Scalar stepSize = -(lr / biasCorrection1);
-        denom!.copy_(expAvgSq).sqrt_().div_(sqrtBc2).add_(scalars.Eps.Of(eps));
+        denom!.copy_(expAvgSq).sqrt_().div_(factors.SqrtBiasCorrection2.Of(Math.Sqrt(biasCorrection2))).add_(factors.Eps.Of(eps));
         flat.Values.addcdiv_(expAvg, denom, value: stepSize);
         return null!;
     }
@@ -292,6 +294,7 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         expAvgSq?.Dispose();
         denom?.Dispose();
         scalars.Dispose();
+        factors?.Dispose();
         flat?.Dispose();
     }
 }

@@ -49,6 +49,25 @@ public static class SafeFiles
         return new Status(kind, BitConverter.ToUInt64(buffer, 32), (long)BitConverter.ToUInt64(buffer, 40), device);
     }
 
+    /// <summary>
+    /// What tells the contents of the open file <paramref name="stream"/> apart without reading it:
+    /// <c>device:inode:size:mtime:ctime</c> (times in nanoseconds). The change time moves on every write and no user
+    /// call sets it back, so a file whose bytes changed gets another stamp even with its size and mtime restored.
+    /// Null off Linux or when the file system does not report all five.
+    /// </summary>
+    public static string? StampOf(FileStream stream)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var buffer = new byte[256];
+        if (Statx((int)stream.SafeFileHandle.DangerousGetHandle(), "", AtEmptyPath, StatxBasic, buffer) != 0) return null;
+        const uint needed = 0x40 | 0x80 | 0x100 | 0x200; // STATX_MTIME, STATX_CTIME, STATX_INO, STATX_SIZE
+        if ((BitConverter.ToUInt32(buffer, 0) & needed) != needed) return null;
+        // struct statx_timestamp: tv_sec (s64) then tv_nsec (u32); stx_ctime at 96, stx_mtime at 112.
+        long Nanoseconds(int at) => BitConverter.ToInt64(buffer, at) * 1_000_000_000 + BitConverter.ToUInt32(buffer, at + 8);
+        var device = ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140);
+        return $"{device}:{BitConverter.ToUInt64(buffer, 32)}:{BitConverter.ToUInt64(buffer, 40)}:{Nanoseconds(112)}:{Nanoseconds(96)}";
+    }
+
     /// <summary>What is at <paramref name="path"/> itself (a link is <see cref="EntryKind.Link"/>, not its target).</summary>
     public static EntryKind KindOf(string path)
     {

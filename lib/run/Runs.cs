@@ -66,11 +66,15 @@ public static class Runs
             Environment.Exit(0);
         }
 
+        RecordWarmUp.Start(); // metrics.json's serialiser warms up on the other core while libtorch and the data load
+
         // Before anything loads TorchSharp: an old libstdc++ gets the fix in three lines, not TorchSharp's trace.
         try { NativeRuntime.CheckLibstdcxx(); }
         catch (Ch13Exception e) { Fail(e); throw; }
 
         var root = RepoRoot(scriptPath);
+        // The data's sha256 by file stamp, in the pack's own out/ (used only when out/ is a folder, not a link).
+        DataFiles.HashCache ??= new Sha256Cache(Path.Combine(root, "out", Sha256Cache.FileName));
         var outDir = Path.GetFullPath(parsed.Get(CommonOptions.Out) ?? Path.Combine(root, "out", script));
         string staging;
         int keep;
