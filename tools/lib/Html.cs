@@ -83,8 +83,8 @@ public static class Html
         .scroll { max-width: 100%; overflow-x: auto; margin: 8px 0 16px; }
         table { border-collapse: collapse; margin: 0; overflow-wrap: normal; }
         th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; max-width: 36em; }
-        th { background: var(--head); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-        table.cards { max-width: 100%; overflow-wrap: break-word; } table.cards td, table.cards th { max-width: none; } table.cards td.num { white-space: normal; }
+        th { background: var(--head); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } th.num { white-space: nowrap; }
+        table.cards { max-width: 100%; overflow-wrap: break-word; } table.cards td, table.cards th { max-width: none; }
         table.cards code { overflow-wrap: break-word; } table.cards th.num { overflow-wrap: normal; }
         @media (max-width: 700px) {
           table.stack, table.stack tbody, table.stack tr { display: block; width: 100%; }
@@ -98,7 +98,7 @@ public static class Html
         .outcome { font-size: 34px; font-weight: 700; margin: 12px 0 2px; line-height: 1.2; }
         .tally { font-size: 20px; margin: 0 0 8px; }
         .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(360px, 100%), 1fr)); gap: 12px; align-items: start; }
-        .figures figure { margin: 0; }
+        .figures figure { margin: 0; } @media (min-width: 800px) { .figures figure.wide { grid-column: span 2; } }
         @media (prefers-color-scheme: dark) { img.chart { filter: invert(0.9) hue-rotate(180deg); border-color: transparent; } }
         .ok, .better { color: var(--ok); font-weight: 600; } .bad, .worse { color: var(--bad); font-weight: 600; } .muted, .unchanged { color: var(--muted); }
         mark, .changed { background: var(--mark); color: inherit; }

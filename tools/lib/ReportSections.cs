@@ -54,7 +54,7 @@ public static class ReportSections
             // Two or three to a row on a desktop, one on a phone; a constant learning rate has no chart (see LearningRateCharts).
             html.Append("<h3>Plots</h3>\n<div class=\"figures\">\n");
             foreach (var image in folder.Images)
-                html.Append(Figure(result.Script + "/" + image, $"{result.Script}: {image}", image));
+                html.Append(Figure(result.Script + "/" + image, $"{result.Script}: {image}", image, Wide(Path.Combine(folder.Dir, image))));
             if (learningRate is not null)
                 html.Append(Figure(learningRate, $"{result.Script}: learning rate by epoch", "learning rate by epoch (it changed during training)"));
             html.Append("</div>\n");
@@ -120,9 +120,24 @@ public static class ReportSections
         return $"{RunFolders.Display(last)} · best {RunFolders.Display(best.Value)} @ {Epochs.Text(record, best.Epoch)}";
     }
 
-    /// <summary>An image of the report in the figure grid, loaded lazily; class <c>chart</c> follows dark mode (Html's CSS).</summary>
-    public static string Figure(string src, string alt, string caption) =>
-        $"<figure><img class=\"chart\" src=\"{Html.Url(src)}\" alt=\"{Html.Encode(alt)}\" loading=\"lazy\"><figcaption>{Html.Encode(caption)}</figcaption></figure>\n";
+    /// <summary>An image of the report in the figure grid, loaded lazily; class <c>chart</c> follows dark mode (Html's CSS); a wide one spans two grid cells on a desktop.</summary>
+    public static string Figure(string src, string alt, string caption, bool wide = false) =>
+        $"<figure{(wide ? " class=\"wide\"" : "")}><img class=\"chart\" src=\"{Html.Url(src)}\" alt=\"{Html.Encode(alt)}\" loading=\"lazy\"><figcaption>{Html.Encode(caption)}</figcaption></figure>\n";
+
+    /// <summary>True for a PNG at least twice as wide as tall (history.png's loss and accuracy panels side by side), read from its header; false when it is not a PNG.</summary>
+    public static bool Wide(string png)
+    {
+        Span<byte> header = stackalloc byte[24];
+        try
+        {
+            using var file = File.OpenRead(png);
+            if (file.ReadAtLeast(header, 24, throwOnEndOfStream: false) < 24 || header[12] != (byte)'I' || header[13] != (byte)'H') return false;
+        }
+        catch (IOException) { return false; }
+        var width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header[16..]);
+        var height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header[20..]);
+        return height > 0 && width >= 2 * height;
+    }
 
     public static TextCell Status(ScriptResult r) =>
         new(r.Status, Style: r.Ok ? CellStyle.Ok : r.Status == ScriptResults.Skipped ? CellStyle.Muted : CellStyle.Bad);
