@@ -112,8 +112,9 @@ public static class Fidelity
         html.Append("</p>\n");
         foreach (var reason in rows.Where(r => r.Agreement == Agreement.Expected).GroupBy(r => r.Reason))
             html.Append($"<p>Expected ({reason.Count()} value{(reason.Count() == 1 ? "" : "s")}): {Html.Encode(reason.Key)}.</p>\n");
-        // A long list that all agrees folds away (its count is above); one with a difference or a gap stays open.
-        var fold = rows.Count > 8 && !quick && rows.All(r => r.Agreement is not (null or Agreement.Differs));
+        // A long list folds away (its counts are above) when it all agrees, or when a quick run makes it not comparable;
+        // a full run's list with a difference or a gap stays open.
+        var fold = rows.Count > 8 && (quick || rows.All(r => r.Agreement is not (null or Agreement.Differs)));
         if (fold) html.Append($"<details><summary>The {rows.Count} values</summary>\n");
         html.Append(Html.Cards(TextTable.Of([new("value"), new("notebook"), new("ours"), TextColumn.Number("|Δ|"), new("agrees")], rows.Select(r => (IReadOnlyList<TextCell>)
         [
