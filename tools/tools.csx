@@ -23,7 +23,9 @@
 #load "lib/BatchGroups.cs"
 #load "lib/Fidelity.cs"
 #load "lib/LearningRateCharts.cs"
+#load "lib/Epochs.cs"
 #load "lib/ReportSections.cs"
+#load "lib/SweepSections.cs"
 #load "lib/Reports.cs"
 #load "lib/BatchSummaries.cs"
 

@@ -5,10 +5,10 @@ namespace Ch13.Tools.Tests;
 
 /// <summary>
 /// What headless Chromium saw of a page at a viewport width: the image counts and layout measures the page's own check
-/// wrote into the DOM (elements reaching past the viewport outside a scrolling box, the document's scroll width and
-/// height), and the DOM.
+/// wrote into the DOM (elements reaching past the viewport, and scrolling boxes whose content is wider than the box;
+/// the document's scroll width and height; whether it saw the dark scheme), and the DOM.
 /// </summary>
-public sealed record PageLoad(int ImagesTotal, int ImagesBroken, string Dom, int Overflowing = 0, string OverflowingFirst = "", int ScrollWidth = 0, int PageHeight = 0);
+public sealed record PageLoad(int ImagesTotal, int ImagesBroken, string Dom, int Overflowing = 0, string OverflowingFirst = "", int ScrollWidth = 0, int PageHeight = 0, bool Dark = false);
 
 /// <summary>
 /// Headless Chromium (Debian's <c>chromium</c>; CI installs it) for the report tests: the DOM after load, and a
@@ -27,12 +27,14 @@ public static class Chromium
     /// Loads a local HTML file with <c>#check</c> (the page then loads every lazy image at once and measures itself)
     /// in a viewport <paramref name="width"/> px wide, and returns what the page's check wrote after load. Headless
     /// Chromium keeps windows at least 500 px wide, so the page is loaded in an iframe of that width (<see cref="Harness"/>).
+    /// With <paramref name="dark"/> the page sees <c>prefers-color-scheme: dark</c> (<c>--force-dark-mode</c>; the page's
+    /// check reports what it saw as <see cref="PageLoad.Dark"/>).
     /// </summary>
-    public static PageLoad Load(string htmlPath, int width = 1400)
+    public static PageLoad Load(string htmlPath, int width = 1400, bool dark = false)
     {
         var harness = Harness(htmlPath, width, 1000, copyBack: true);
         string dom;
-        try { dom = Run("--dump-dom", $"--window-size={Math.Max(width, 500)},1000", "--hide-scrollbars", "--allow-file-access-from-files", "--virtual-time-budget=15000", new Uri(harness).AbsoluteUri); }
+        try { dom = Run(dark ? "--force-dark-mode" : "--no-first-run", "--dump-dom", $"--window-size={Math.Max(width, 500)},1000", "--hide-scrollbars", "--allow-file-access-from-files", "--virtual-time-budget=15000", new Uri(harness).AbsoluteUri); }
         finally { File.Delete(harness); }
         string Attribute(string name)
         {
@@ -44,7 +46,7 @@ public static class Chromium
         Attribute("data-viewport-width").Should().Be(width.ToString(), "the page's viewport is as wide as asked");
         var inner = Regex.Match(dom, "<pre id=\"inner\">(.*)</pre>", RegexOptions.Singleline);
         return new PageLoad(Number("data-images-total"), Number("data-images-broken"), System.Net.WebUtility.HtmlDecode(inner.Groups[1].Value),
-            Number("data-overflowing"), Attribute("data-overflowing-first"), Number("data-scroll-width"), Number("data-page-height"));
+            Number("data-overflowing"), System.Net.WebUtility.HtmlDecode(Attribute("data-overflowing-first")), Number("data-scroll-width"), Number("data-page-height"), Attribute("data-dark") == "true");
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ public sealed class ReportTests : IDisposable
 
         var html = Reports.RunReport(runDir, summary, XorReference);
 
-        html.Should().Contain("<img src=\"mnist.lr.webp\"").And.Contain("learning rate by epoch");
+        html.Should().Contain("<img class=\"chart\" src=\"mnist.lr.webp\"").And.Contain("learning rate by epoch");
         html.Should().NotContain("xor.lr.webp", "xor's rate never changed");
         File.Exists(Path.Combine(runDir, "mnist.lr.webp")).Should().BeTrue();
         File.Exists(Path.Combine(runDir, "xor.lr.webp")).Should().BeFalse();
@@ -58,7 +58,7 @@ public sealed class ReportTests : IDisposable
         html.Should().Contain("<a href=\"#script-xor\">xor</a>").And.Contain("<a href=\"#script-sequential\">sequential</a>");
         html.Should().Contain("<section id=\"script-xor\">").And.Contain("<section id=\"script-sequential\">");
         html.Should().Contain("xor: what it demonstrates", "the description comes from the run record");
-        html.Should().Contain("<a href=\"xor.log\">xor.log</a>");
+        html.Should().Contain("<a href=\"xor.log\">log</a>");
         html.Should().Contain("torch_threads").And.Contain("0.107.0").And.Contain("Linux test");
         html.Should().Contain("MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", "multi-line config strings are shown as printed");
     }
@@ -69,7 +69,7 @@ public sealed class ReportTests : IDisposable
         var (runDir, summary) = FakeRun("xor", "sequential");
         var html = Reports.RunReport(runDir, summary, XorReference);
 
-        var sources = Regex.Matches(html, "<img src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var sources = Regex.Matches(html, "<img class=\"chart\" src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         sources.Should().BeEquivalentTo(["xor/decision_regions.png", "xor/history.png", "sequential/decision_regions.png", "sequential/history.png"]);
         foreach (var source in sources) File.Exists(Path.Combine(runDir, source)).Should().BeTrue(source);
     }
@@ -86,9 +86,9 @@ public sealed class ReportTests : IDisposable
         var html = Fidelity.SectionHtml(Xor, rows, quick: true);
 
         html.Should().Contain("Of 3 printed values: 1 equal as printed (=), 0 equal to float32 rounding (≈, within 1E-05 relative), 1 differ (≠), 1 not recorded by the script.");
-        html.Should().MatchRegex("MLP valid loss, epoch 1</td><td><code>0.9100</code></td><td><code>0.9100</code></td><td class=\"num\">[^<]*</td><td><span class=\"ok\">=</span>");
-        html.Should().MatchRegex("MLP valid loss, epoch 2</td><td><code>0.5000</code></td><td><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
-        html.Should().Contain("NoisyLinear demo</td><td><code>[0.1, 0.2]</code></td><td><span class=\"muted\">not recorded</span>");
+        html.Should().MatchRegex("MLP valid loss, epoch 1</td><td data-label=\"notebook\"><code>0.9100</code></td><td data-label=\"ours\"><code>0.9100</code></td><td class=\"num\" data-label=\"\\|Δ\\|\">[^<]*</td><td data-label=\"agrees\"><span class=\"ok\">=</span>");
+        html.Should().MatchRegex("MLP valid loss, epoch 2</td><td data-label=\"notebook\"><code>0.5000</code></td><td data-label=\"ours\"><code>0.4600</code></td>.*<span class=\"bad\">≠</span>");
+        html.Should().Contain("NoisyLinear demo</td><td data-label=\"notebook\"><code>[0.1, 0.2]</code></td><td data-label=\"ours\"><span class=\"muted\">not recorded</span>");
         html.Should().Contain(Fidelity.QuickNote, "a quick run is flagged as not comparable with the notebook");
         Fidelity.SectionHtml(Xor, rows, quick: false).Should().NotContain("--quick").And.NotContain(Fidelity.QuickNote);
     }
@@ -101,9 +101,9 @@ public sealed class ReportTests : IDisposable
 
         html.Should().Contain("<h3>Notebook</h3>").And.Contain("MLP valid loss, epoch 1").And.Contain("<code>[0.1, 0.2]</code>");
         html.Should().Contain("<h3>Models</h3>");
-        html.Should().MatchRegex("<tr><td>MLP 2-10-6-2</td><td><span class=\"ok\">completed</span></td><td class=\"num\">3</td><td class=\"num\">1.00</td>"
-            + "<td class=\"num\">[0-9.]+</td><td class=\"num\">0.8000</td><td class=\"num\">[0-9.]+</td><td class=\"num\">0.9000</td><td class=\"num\">0.0150</td></tr>");
-        html.Should().Contain("<td>MLP 2-10-6-2 · test_acc</td><td class=\"num\">0.9500</td>").And.Contain("<td>weights</td><td class=\"num\">20 numbers</td>");
+        html.Should().MatchRegex("<tr><td data-label=\"model\">MLP 2-10-6-2</td><td data-label=\"status\"><span class=\"ok\">completed</span></td><td class=\"num\" data-label=\"last epoch\">3</td><td class=\"num\" data-label=\"train \\(s\\)\">1.00</td>"
+            + "<td class=\"num\" data-label=\"train_loss\">[0-9.]+</td><td class=\"num\" data-label=\"train_acc\">0.8000</td><td class=\"num\" data-label=\"valid_loss\">[0-9.]+</td><td class=\"num\" data-label=\"valid_acc\">0.9000</td><td class=\"num\" data-label=\"lr\">0.0150</td></tr>");
+        html.Should().Contain("<td data-label=\"name\">MLP 2-10-6-2 · test_acc</td><td class=\"num\" data-label=\"value\">0.9500</td>").And.Contain("<td data-label=\"name\">weights</td><td class=\"num\" data-label=\"value\">20 numbers</td>");
         html.Should().Contain("key metric <strong>MLP 2-10-6-2 · valid_acc = 0.9000</strong>");
         html.Should().NotContain("results[").And.NotContain("results.").And.NotContain("history[");
     }
@@ -141,14 +141,15 @@ public sealed class ReportTests : IDisposable
         var html = Reports.RunReport(runDir, summary, XorReference);
 
         // The fake xor's MLP valid_loss is 0.9 + 0.01 at epoch 1 (0.9100: identical) and 0.45 + 0.01 at epoch 2 (≠ 0.5000); its demo is [0.1, 0.2].
-        html.IndexOf("Against the notebook").Should().BeLessThan(html.IndexOf("<table class=\"summary\">"), "fidelity comes first");
+        html.IndexOf("Against the notebook").Should().BeLessThan(html.IndexOf("<table class=\"cards stack summary\">"), "fidelity comes first");
         html.Should().Contain("2 identical, 0 ≈ float32, 1 differ");
         html.Should().Contain(Fidelity.QuickNote, "FakeRuns records are --quick runs");
         var md = File.ReadAllText(Path.Combine(runDir, "summary.md"));
         md.Should().NotContain("Against the notebook", "FakeRuns wrote it without references");
         BatchSummaries.Write(runDir, summary, XorReference);
         md = File.ReadAllText(Path.Combine(runDir, "summary.md"));
-        md.Should().Contain("## Against the notebook").And.Contain("| xor | 2 identical, 0 ≈ float32, 1 differ | quick settings — not comparable with the notebook | MLP valid loss, epoch 2 | `0.5000` | `0.4600` |");
+        md.Should().Contain("## Against the notebook").And.Contain("**--quick run: quick settings — not comparable with the notebook.**")
+            .And.Contain("| xor | 2 identical, 0 ≈ float32, 1 differ (quick: not comparable) | MLP valid loss, epoch 2 | `0.5000` | `0.4600` |");
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class ReportTests : IDisposable
 
         var table = TextTables.ToMarkdown(Fidelity.Table(Fidelity.Of(summary.Scripts.Select(s => ScriptResults.FolderOf(runDir, s)).ToList(), summary, references), references));
 
-        table.Should().Contain("| xor | 1 identical, 0 ≈ float32, 0 differ, 1 not recorded | quick settings — not comparable with the notebook | MLP valid loss, epoch 1 | `0.9100` | `0.9100` |",
+        table.Should().Contain("| xor | 1 identical, 0 ≈ float32, 0 differ, 1 not recorded (quick: not comparable) | MLP valid loss, epoch 1 | `0.9100` | `0.9100` |",
             "the 3-epoch run never reached epoch 100");
     }
 
@@ -179,30 +180,129 @@ public sealed class ReportTests : IDisposable
         var html = Reports.RunReport(runDir, summary, XorReference);
 
         html.Should().NotContain(Fidelity.QuickNote);
-        html.Should().Contain("<td class=\"num\">1.6e-7</td>").And.NotContain(">0.0000<");
-        Fidelity.NotebookFor(Xor, summary.Scripts[0].KeyMetric).Should().Be("0.5000 (MLP valid loss, epoch 2)", "without the key metric's own, the headline value");
+        html.Should().Contain("<td class=\"num\" data-label=\"ours\">1.6e-7</td>").And.NotContain(">0.0000<");
+        Fidelity.NotebookFor(Xor, summary.Scripts[0].KeyMetric, record).Should().BeNull("the notebook printed no grad_check_max_rel_error: never another quantity in its place");
+        html.Should().Contain("no grad_check_max_rel_error printed");
     }
 
     [Fact]
-    public void The_report_renders_at_desktop_and_phone_widths_within_its_budgets()
+    public void The_first_screen_leads_with_the_outcome_in_large_type_then_the_fidelity_tally()
     {
         var (runDir, summary) = FakeRun("xor", "sequential");
-        var page = Reports.WriteRunReport(runDir, summary, XorReference);
+        var record = FakeRuns.Record("xor") with { Quick = false };
+        FakeRuns.WriteScript(Path.Combine(runDir, "xor"), record);
+        summary = summary with { Quick = false, Scripts = [ScriptResults.Read(runDir, "xor", 0, 3.0), summary.Scripts[1] with { Status = ScriptResults.Failed, ExitCode = 1 }] };
 
-        foreach (var width in new[] { 1400, 390 })
+        var html = WebUtility.HtmlDecode(Reports.RunReport(runDir, summary, XorReference));
+
+        html.Should().Contain("<p class=\"outcome\"><span class=\"bad\">1 ok</span> / <span class=\"bad\">1 failed</span></p>");
+        // xor: epoch 1 identical, epoch 2 differs (0.4600 against 0.5000), the demo list [0.1, 0.2] identical.
+        html.Should().Contain("<p class=\"tally\"><a href=\"#fidelity\">fidelity: 2 match · 0 expected · 1 differ</a></p>");
+        html.IndexOf("class=\"outcome\"").Should().BeLessThan(html.IndexOf("class=\"tally\"")).And.BeLessThan(html.IndexOf("Against the notebook"));
+        Fidelity.Tally([]).Should().BeNull("no script has notebook figures");
+        Reports.RunReport(runDir, summary with { Scripts = [summary.Scripts[0] with { Status = "completed" }] }, XorReference)
+            .Should().Contain("<span class=\"ok\">1 ok</span> / <span class=\"muted\">0 failed</span>");
+    }
+
+    [Fact]
+    public void A_documented_difference_is_expected_with_its_reason_only_within_what_it_states()
+    {
+        var value = new ReferenceValue("noisy valid loss, epoch 40", FakeRuns.Mlp, "valid_loss", 2, [0.5], "0.5000", 4, "the noise layer's generator", 0.05);
+        RunRecord At(double loss) => FakeRuns.Record("xor") with
         {
-            var load = Chromium.Load(page, width);
-            load.ImagesTotal.Should().Be(4);
-            load.ImagesBroken.Should().Be(0);
-            load.Overflowing.Should().Be(0, $"nothing may be wider than {width} px outside a scrolling box ({load.OverflowingFirst})");
-            load.ScrollWidth.Should().BeLessThanOrEqualTo(width);
-            load.Dom.Should().Contain("ch13 run <code>report</code>").And.Contain("id=\"script-sequential\"");
-            var screenshot = Chromium.ArtifactPath($"report-{width}.png");
-            Chromium.Screenshot(page, screenshot, width, 2000);
-            NotBlank(screenshot);
-            Console.WriteLine($"screenshot: {screenshot} (page height {load.PageHeight} px)");
+            Quick = false,
+            Series = [new Series(FakeRuns.Mlp, RunStatus.Completed, [new EpochMetrics(1, 1, 0.5, 1, 0.5, 0.01), new EpochMetrics(2, 1, 0.5, loss, 0.5, 0.01)], [])],
+        };
+
+        var row = References.Row(value, At(0.46));
+        (row.Ours, row.Agreement, row.Reason).Should().Be(("0.4600", Agreement.Expected, "the noise layer's generator"));
+        References.Row(value, At(0.40)).Agreement.Should().Be(Agreement.Differs, "0.1 is beyond the documented 0.05");
+        References.Row(value, At(0.50)).Agreement.Should().Be(Agreement.Equal);
+        References.Row(value with { ExpectedWithin = null }, At(0.46)).Agreement.Should().Be(Agreement.Differs, "a number's difference is expected only within a stated bound");
+
+        var checkpoint = new ReferenceValue("best checkpoint", "MLP", "best_checkpoint", null, [], "epoch=8-step=7739.ckpt", 0, "the step count in the name", ExpectedText: "epoch=8-step=7740.ckpt");
+        RunRecord Named(string name) => At(0.5) with { Series = [new Series("MLP", RunStatus.Completed, [], [RunValue.OfText("best_checkpoint", name)])] };
+        References.Row(checkpoint, Named("epoch=8-step=7740.ckpt")).Agreement.Should().Be(Agreement.Expected);
+        References.Row(checkpoint, Named("epoch=3-step=3440.ckpt")).Agreement.Should().Be(Agreement.Differs, "another epoch is not the documented difference");
+
+        var rows = new[] { References.Row(value, At(0.46)), References.Row(value with { Label = "epoch 1", Epoch = 1 }, At(0.46)) };
+        var html = Fidelity.SectionHtml(Xor, rows, quick: false);
+        html.Should().Contain("1 differ as documented (expected), 1 differ (≠)").And.Contain("<p>Expected (1 value): the noise layer&#39;s generator.</p>");
+        new ScriptFidelity("xor", rows, Quick: false).Counts.Should().Be("0 identical, 0 ≈ float32, 1 expected, 1 differ");
+    }
+
+    [Fact]
+    public void The_notebooks_documented_differences_are_expected_with_their_reasons()
+    {
+        var notebook = References.Load(References.DefaultPath(TestPaths.RepoRoot));
+        var noisy = notebook["custom_layer"].Values.Where(v => v.Expected is not null).ToList();
+        noisy.Select(v => v.Epoch).Should().Equal(40, 79, 118, 157, 196);
+        noisy.Should().OnlyContain(v => v.ExpectedWithin == 1e-3 && v.Expected!.Contains("generator"), "docs/notebook.md: the noisy run within ~1e-3");
+        notebook["custom_layer"].Values.Single(v => v.Epoch == 1).Expected.Should().BeNull("epoch 1 is identical");
+        var checkpoint = notebook["lightning"].Values.Single(v => v.Name == "best_checkpoint");
+        (checkpoint.ExpectedText, checkpoint.Expected).Should().Be(("epoch=8-step=7740.ckpt", checkpoint.Expected));
+        checkpoint.Expected.Should().Contain("step");
+        notebook.Values.SelectMany(r => r.Values).Where(v => v.Expected is not null).Should().HaveCount(6, "nothing else is excused");
+    }
+
+    [Fact]
+    public void The_notebook_column_compares_like_with_like_or_says_the_notebook_printed_none()
+    {
+        var (runDir, summary) = FakeRun("xor");
+        var record = FakeRuns.Record("xor") with { Quick = false, KeyMetric = new KeyMetric("valid_loss", 0.46, Better.Lower, FakeRuns.Mlp) };
+        FakeRuns.WriteScript(Path.Combine(runDir, "xor"), record);
+        var xor = ScriptResults.Read(runDir, "xor", 0, 3.0);
+        var lastEpoch = new ScriptReference("xor", "XOR", null, [new ReferenceValue("MLP valid loss, epoch 3", FakeRuns.Mlp, "valid_loss", 3, [0.31], "0.3100", 4)]);
+
+        Fidelity.NotebookFor(lastEpoch, xor.KeyMetric, record).Should().Be("0.3100", "the same metric of the same model at the epoch the run ended on");
+        Fidelity.NotebookFor(Xor, xor.KeyMetric, record).Should().BeNull("the notebook printed valid loss at epochs 1 and 2, not at 3");
+        Fidelity.NotebookFor(lastEpoch, xor.KeyMetric! with { Name = "valid_acc" }, record).Should().BeNull("never another quantity in its place");
+        var html = Reports.RunReport(runDir, summary with { Quick = false, Scripts = [xor] }, XorReference);
+        html.Should().Contain("<td class=\"num\" data-label=\"notebook\"><span class=\"muted\">no valid_loss printed</span></td>");
+    }
+
+    [Fact]
+    public void Every_history_metric_shows_its_best_value_and_epoch_beside_its_last()
+    {
+        // valid_loss falls to 0.30 at epoch 3, then rises (early stopping's patience); valid_acc peaks at epoch 2.
+        var history = new[] { (0.9, 0.6), (0.5, 0.9), (0.3, 0.85), (0.4, 0.8), (0.45, 0.8) }
+            .Select((m, i) => new EpochMetrics(i + 1, 1.0 / (i + 1), 0.5, m.Item1, m.Item2, 0.01)).ToList();
+        var record = FakeRuns.Record("mnist") with { Series = [new Series("MLP", RunStatus.EarlyStopped, history, [])] };
+
+        var table = TextTables.ToMarkdown(ReportSections.SeriesTable(record));
+
+        table.Should().Contain("| MLP | early_stopped | 5 |").And.Contain("| 0.2000 | 0.5000 | 0.4500 · best 0.3000 @ 3 | 0.8000 · best 0.9000 @ 2 | 0.0100 |",
+            "train_loss and train_acc were best at the last epoch; the lr has no direction");
+        var lightning = record with { Config = System.Text.Json.JsonSerializer.SerializeToElement(new { trainer = new { max_epochs = 5 } }) };
+        TextTables.ToMarkdown(ReportSections.SeriesTable(lightning)).Should().Contain("| MLP | early_stopped | 4 |").And.Contain("0.4500 · best 0.3000 @ 2", "a Lightning-style trainer's epochs from 0, like its checkpoint names");
+        var fewer = record with { Series = [new Series("MLP", RunStatus.Completed, history.Select(e => e with { TrainAccuracy = null }).ToList(), [])] };
+        TextTables.ToMarkdown(ReportSections.SeriesTable(fewer)).Should().NotContain("train_acc", "a metric no model recorded has no column");
+    }
+
+    [Fact]
+    public void A_seed_sweep_is_one_group_per_script_with_the_key_metrics_spread_and_each_seeds_status()
+    {
+        var runDir = temp.Sub("runs", "sweep");
+        var results = new List<ScriptResult>();
+        foreach (var (seed, acc) in new[] { (1, 0.90), (2, 0.80), (3, 0.85) })
+        {
+            FakeRuns.WriteScript(Path.Combine(runDir, "xor", SeedFolders.Name(seed)), FakeRuns.Record("xor", validAcc: acc) with { Seed = seed }, "history.png");
+            results.Add(new ScriptResult("xor", "completed", 0, 2.0, 1.0, new KeyMetric("valid_acc", acc, Better.Higher, FakeRuns.Mlp), $"xor/seed-{seed}.log", $"xor/seed-{seed}/", Seed: seed));
         }
-        Chromium.PageWeight(page).Should().BeLessThan(2_000_000);
+        results.Add(new ScriptResult("sequential", ScriptResults.Failed, 1, 1.0, null, null, "sequential/seed-1.log", "sequential/seed-1/", "exit code 1", Seed: 1));
+        var summary = new BatchSummary("sweep", "2026-01-01T00:00:00+00:00", 6, false, "csx", [], results);
+
+        var html = WebUtility.HtmlDecode(Reports.RunReport(runDir, summary, XorReference));
+
+        // mean 0.85, sample sd sqrt(((0.05)² + (0.05)² + 0) / 2) = 0.05
+        html.Should().Contain("valid_acc = 0.8500 ± 0.0500 (0.8000–0.9000, n = 3)");
+        html.Should().Contain("<p class=\"outcome\"><span class=\"bad\">3 ok</span> / <span class=\"bad\">1 failed</span> <small>(4 runs of 2 scripts)</small></p>");
+        Regex.Matches(html, "<section id=\"script-xor\">").Should().HaveCount(1, "the seeds are one group");
+        html.Should().Contain("<span class=\"ok\">3 ok / 0 failed</span>").And.Contain("<span class=\"bad\">0 ok / 1 failed</span>");
+        html.Should().Contain("<a href=\"xor/seed-2/\">xor/seed-2/</a>").And.Contain("<img class=\"chart\" src=\"xor/seed-1/history.png\"");
+        html.Should().NotContain("Against the notebook", "a sweep's seeds are not one run with the notebook's settings");
+        SeedSpread.Of([0.5]).Should().Be(new SeedSpread(0.5, 0, 0.5, 0.5, 1));
+        SeedSpread.Of([]).Should().BeNull();
     }
 
     [Fact]

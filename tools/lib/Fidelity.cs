@@ -6,10 +6,11 @@ public sealed record ScriptFidelity(string Script, IReadOnlyList<FidelityRow> Ro
     public int Identical => Rows.Count(r => r.Agreement == Agreement.Equal);
     public int Close => Rows.Count(r => r.Agreement == Agreement.Close);
     public int Differ => Rows.Count(r => r.Agreement == Agreement.Differs);
+    public int Expected => Rows.Count(r => r.Agreement == Agreement.Expected);
     public int Missing => Rows.Count(r => r.Agreement is null);
 
-    /// <summary><c>12 identical, 2 ≈ float32, 0 differ</c> (and how many the run did not record); a quick run says it is not comparable.</summary>
-    public string Counts => $"{Identical} identical, {Close} ≈ float32, {Differ} differ{(Missing > 0 ? $", {Missing} not recorded" : "")}";
+    /// <summary><c>12 identical, 2 ≈ float32, 0 differ</c> (with the expected differences and how many the run did not record, when any).</summary>
+    public string Counts => $"{Identical} identical, {Close} ≈ float32, {(Expected > 0 ? $"{Expected} expected, " : "")}{Differ} differ{(Missing > 0 ? $", {Missing} not recorded" : "")}";
 
     public CellStyle Style => Quick ? CellStyle.Muted : Differ > 0 ? CellStyle.Bad : Missing > 0 || Rows.Count == 0 ? CellStyle.Plain : CellStyle.Ok;
 }
@@ -32,33 +33,54 @@ public static class Fidelity
             return new ScriptFidelity(p.First.Script, References.Rows(references[p.First.Script], record), record?.Quick ?? summary.Quick);
         }).ToList();
 
-    /// <summary>The notebook's number beside a script's key metric: the key metric's own, else the reference's headline value (with its label).</summary>
-    public static string? NotebookFor(ScriptReference? reference, KeyMetric? key)
+    /// <summary>
+    /// The batch's fidelity in one line, <c>fidelity: 40 match · 6 expected · 0 differ</c> (match: identical or within
+    /// float32 rounding; and how many the runs did not record), over the scripts whose settings are the notebook's.
+    /// Null when no script has notebook figures; a line saying so when every one ran with quick settings.
+    /// </summary>
+    public static string? Tally(IReadOnlyList<ScriptFidelity> fidelity)
     {
-        if (References.ForKeyMetric(reference, key) is { } exact) return exact.NotebookText;
-        return References.Headline(reference) is { } headline ? $"{headline.NotebookText} ({headline.Label})" : null;
+        if (fidelity.Count == 0) return null;
+        var full = fidelity.Where(f => !f.Quick).ToList();
+        if (full.Count == 0) return $"fidelity: not checked ({QuickNote})";
+        var (match, expected, differ, missing) = (full.Sum(f => f.Identical + f.Close), full.Sum(f => f.Expected), full.Sum(f => f.Differ), full.Sum(f => f.Missing));
+        return $"fidelity: {match} match · {expected} expected · {differ} differ{(missing > 0 ? $" · {missing} not recorded" : "")}"
+            + (full.Count < fidelity.Count ? $" ({fidelity.Count - full.Count} quick script(s) not checked)" : "");
     }
 
-    static readonly TextColumn[] FidelityColumns = [new("script"), new("against the notebook"), new("settings"), new("headline value"), TextColumn.Number("notebook"), TextColumn.Number("ours")];
+    /// <summary>
+    /// The notebook's number for the same quantity as a script's key metric, like for like: the series' value of that
+    /// name, or its history metric at the epoch the run ended on (the key metric's epoch); null when the notebook printed no such number.
+    /// </summary>
+    public static string? NotebookFor(ScriptReference? reference, KeyMetric? key, RunRecord? record = null)
+    {
+        if (References.ForKeyMetric(reference, key) is { } exact) return exact.NotebookText;
+        if (reference is null || key is null || record?.SeriesNamed(key.Series ?? "") is not { Final: { } last }) return null;
+        return reference.Values.FirstOrDefault(v => v.IsHistory && v.Series == key.Series && v.Name == key.Name && v.Epoch == last.Epoch && v.Notebook.Count == 1)?.NotebookText;
+    }
+
+    static readonly TextColumn[] FidelityColumns = [new("script"), new("against the notebook"), new("headline value"), TextColumn.Number("notebook"), TextColumn.Number("ours")];
 
     /// <summary>The report's first table: per script with notebook figures, how many of its values agree, whether the run is comparable, and its headline value beside the notebook's.</summary>
     public static TextTable Table(IReadOnlyList<ScriptFidelity> fidelity, IReadOnlyDictionary<string, ScriptReference> references, Func<string, string?>? link = null) =>
         TextTable.Of(FidelityColumns, fidelity.Select(f =>
         {
-            // The reference's headline value; when this run did not record it (a quick run stops before the
-            // notebook's last printed epoch), the last value it did record, so the row always compares two numbers.
-            var headline = References.Headline(references[f.Script]);
+            // The reference's headline value (a single number, else its last value: autograd's only one is a tensor);
+            // when this run did not record it (a quick run stops before the notebook's last printed epoch), the last
+            // value it did record, so the row always compares the same quantity on both sides.
+            var values = references[f.Script].Values;
+            var headline = References.Headline(references[f.Script]) ?? values.LastOrDefault();
             var row = headline is null ? null : f.Rows.FirstOrDefault(r => r.Label == headline.Label);
-            if (row?.Ours is null && f.Rows.LastOrDefault(r => r.Ours is not null && !r.Ours.StartsWith('[')) is { } recorded)
-                (row, headline) = (recorded, references[f.Script].Values.First(v => v.Label == recorded.Label));
+            if (row?.Ours is null && f.Rows.LastOrDefault(r => r.Ours is not null) is { } recorded)
+                (row, headline) = (recorded, values.First(v => v.Label == recorded.Label));
             return (IReadOnlyList<TextCell>)
             [
                 new TextCell(f.Script, Link: link?.Invoke(f.Script)),
-                new TextCell(f.Counts, Style: f.Style),
-                new TextCell(f.Quick ? QuickNote : "the notebook's", Style: f.Quick ? CellStyle.Bad : CellStyle.Plain),
+                // A quick run's settings are not the notebook's: said once above the table and on each of its rows.
+                new TextCell(f.Quick ? $"{f.Counts} (quick: not comparable)" : f.Counts, Style: f.Style),
                 headline?.Label ?? "",
                 headline is null ? "" : new TextCell(headline.NotebookText, Code: true),
-                row?.Ours is { } ours ? new TextCell(ours, Code: true, Style: f.Quick ? CellStyle.Muted : row.Agreement is Agreement.Differs ? CellStyle.Bad : CellStyle.Ok) : "not recorded",
+                row?.Ours is { } ours ? new TextCell(ours, Code: true, Style: f.Quick || row.Agreement is Agreement.Expected ? CellStyle.Muted : row.Agreement is Agreement.Differs ? CellStyle.Bad : CellStyle.Ok) : "not recorded",
             ];
         }));
 
@@ -81,13 +103,20 @@ public static class Fidelity
     {
         int Count(Agreement a) => rows.Count(r => r.Agreement == a);
         var missing = rows.Count(r => r.Agreement is null);
+        var expected = Count(Agreement.Expected);
         var html = new StringBuilder($"<h3>Notebook</h3>\n<p class=\"muted\">{Html.Encode(reference.Section)}. Of {rows.Count} printed values: "
             + $"{Count(Agreement.Equal)} equal as printed (=), {Count(Agreement.Close)} equal to float32 rounding (≈, within {References.CloseRelative:G2} relative), "
-            + $"{Count(Agreement.Differs)} differ (≠){(missing > 0 ? $", {missing} not recorded by the script" : "")}.");
+            + $"{(expected > 0 ? $"{expected} differ as documented (expected), " : "")}{Count(Agreement.Differs)} differ (≠){(missing > 0 ? $", {missing} not recorded by the script" : "")}.");
         if (quick) html.Append($"</p>\n<p class=\"quick\"><strong>--quick run: {Html.Encode(QuickNote)}</strong>; differences are expected.");
         if (reference.Note is not null) html.Append(' ').Append(Html.Encode(reference.Note));
         html.Append("</p>\n");
-        html.Append(Html.Table(TextTable.Of([new("value"), new("notebook"), new("ours"), TextColumn.Number("|Δ|"), new("")], rows.Select(r => (IReadOnlyList<TextCell>)
+        foreach (var reason in rows.Where(r => r.Agreement == Agreement.Expected).GroupBy(r => r.Reason))
+            html.Append($"<p>Expected ({reason.Count()} value{(reason.Count() == 1 ? "" : "s")}): {Html.Encode(reason.Key)}.</p>\n");
+        // A long list folds away (its counts are above) when it all agrees, or when a quick run makes it not comparable;
+        // a full run's list with a difference or a gap stays open.
+        var fold = rows.Count > 8 && (quick || rows.All(r => r.Agreement is not (null or Agreement.Differs)));
+        if (fold) html.Append($"<details><summary>The {rows.Count} values</summary>\n");
+        html.Append(Html.Cards(TextTable.Of([new("value"), new("notebook"), new("ours"), TextColumn.Number("|Δ|"), new("agrees")], rows.Select(r => (IReadOnlyList<TextCell>)
         [
             r.Label,
             new TextCell(r.Notebook, Code: true),
@@ -98,9 +127,11 @@ public static class Fidelity
                 Agreement.Equal => new TextCell("=", Style: CellStyle.Ok),
                 Agreement.Close => new TextCell("≈", Style: CellStyle.Ok),
                 Agreement.Differs => new TextCell("≠", Style: CellStyle.Bad),
+                Agreement.Expected => new TextCell("expected", Style: CellStyle.Muted),
                 _ => "",
             },
         ])), "fidelity"));
+        if (fold) html.Append("</details>\n");
         return html.ToString();
     }
 }

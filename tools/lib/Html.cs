@@ -1,5 +1,6 @@
 #nullable enable
 using System.Net;
+using System.Text;
 
 /// <summary>
 /// The small HTML vocabulary the reports share (tables are TextTables.ToHtml): escaping, relative URLs, and a
@@ -16,6 +17,28 @@ public static class Html
 
     /// <summary>A table in its own horizontally scrolling box, so a wide table never widens the page (390 px phones).</summary>
     public static string Table(TextTable table, string cssClass = "") => $"<div class=\"scroll\">{TextTables.ToHtml(table, cssClass)}</div>\n";
+
+    /// <summary>
+    /// A table that fits any width: wrapping cells on a wide screen, and on a narrow one (≤ 700 px) a table of more than
+    /// three columns (class <c>stack</c>) shows each row as a card, every cell beside its column's name
+    /// (<c>td[data-label]</c>; empty cells go); two or three columns fit a phone as they are. Its
+    /// scroll box is only a safety net: the pages' self-check counts a table wider than its box as overflow.
+    /// </summary>
+    public static string Cards(TextTable table, string cssClass = "")
+    {
+        string Open(string tag, int column, string label) =>
+            $"<{tag}{(table.Columns[column].Align == TextAlign.Right ? " class=\"num\"" : "")}{(label.Length > 0 ? $" data-label=\"{Encode(label)}\"" : "")}>";
+        var html = new StringBuilder($"<div class=\"scroll\"><table class=\"cards{(table.Columns.Count > 3 ? " stack" : "")}{(cssClass.Length > 0 ? " " + Encode(cssClass) : "")}\"><thead><tr>");
+        for (var c = 0; c < table.Columns.Count; c++) html.Append(Open("th", c, "")).Append(Encode(table.Columns[c].Header)).Append("</th>");
+        html.Append("</tr></thead><tbody>\n");
+        foreach (var row in table.Rows)
+        {
+            html.Append("<tr>");
+            for (var c = 0; c < table.Columns.Count; c++) html.Append(Open("td", c, table.Columns[c].Header)).Append(TextTables.ToHtml(table.Cell(row, c))).Append("</td>");
+            html.Append("</tr>\n");
+        }
+        return html.Append("</tbody></table></div>\n").ToString();
+    }
 
     /// <summary>A whole page around <paramref name="body"/>.</summary>
     public static string Page(string title, string body) => $$"""
@@ -40,8 +63,10 @@ public static class Html
 
         """;
 
-    // Light by default, dark through prefers-color-scheme; nothing wider than the viewport: tables scroll in their own
-    // box (Table), images and pre shrink or scroll, long words break.
+    // Light by default, dark through prefers-color-scheme; nothing wider than the viewport: card tables (Cards) wrap and
+    // stack on phones, other tables scroll in their own box (Table), images shrink, pre wraps, long words break.
+    // Charts (img.chart: white-background plots) follow dark mode through a filter: inverted lightness with the hue
+    // turned back, so a white plot turns dark grey and its blue line stays blue; the PNGs themselves stay printable.
     const string Css = """
         :root { color-scheme: light dark; --fg: #1f2328; --muted: #57606a; --line: #d0d7de; --head: #f6f8fa; --ok: #1a7f37; --bad: #cf222e; --mark: #fff8c5; --warn-bg: #ffebe9; --img-bg: #fff; }
         @media (prefers-color-scheme: dark) {
@@ -54,11 +79,27 @@ public static class Html
         h1 code, h2 code { font-size: 0.9em; }
         h2 small { font-weight: normal; color: var(--muted); font-size: 60%; }
         code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-        pre { background: var(--head); padding: 10px 12px; overflow-x: auto; border-radius: 6px; max-width: 100%; box-sizing: border-box; }
+        pre { background: var(--head); padding: 10px 12px; overflow-x: auto; border-radius: 6px; max-width: 100%; box-sizing: border-box; white-space: pre-wrap; overflow-wrap: anywhere; }
         .scroll { max-width: 100%; overflow-x: auto; margin: 8px 0 16px; }
         table { border-collapse: collapse; margin: 0; overflow-wrap: normal; }
         th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; max-width: 36em; }
-        th { background: var(--head); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        th { background: var(--head); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } th.num { white-space: nowrap; }
+        table.cards { max-width: 100%; overflow-wrap: break-word; } table.cards td, table.cards th { max-width: none; }
+        table.cards code { overflow-wrap: break-word; } table.cards th.num { overflow-wrap: normal; }
+        @media (max-width: 700px) {
+          table.stack, table.stack tbody, table.stack tr { display: block; width: 100%; }
+          table.stack thead { display: none; }
+          table.stack tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 8px; padding: 2px 0; box-sizing: border-box; }
+          table.stack td { display: grid; grid-template-columns: minmax(5.5em, 38%) minmax(0, 1fr); gap: 8px; border: 0; padding: 1px 8px; text-align: left; white-space: normal; }
+          table.stack td::before { content: attr(data-label); color: var(--muted); font-weight: 600; }
+          table.stack td:not([data-label]) { display: block; }
+          table.stack td:empty { display: none; }
+        }
+        .outcome { font-size: 34px; font-weight: 700; margin: 12px 0 2px; line-height: 1.2; }
+        .tally { font-size: 20px; margin: 0 0 8px; }
+        .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(360px, 100%), 1fr)); gap: 12px; align-items: start; }
+        .figures figure { margin: 0; } @media (min-width: 800px) { .figures figure.wide { grid-column: span 2; } }
+        @media (prefers-color-scheme: dark) { img.chart { filter: invert(0.9) hue-rotate(180deg); border-color: transparent; } }
         .ok, .better { color: var(--ok); font-weight: 600; } .bad, .worse { color: var(--bad); font-weight: 600; } .muted, .unchanged { color: var(--muted); }
         mark, .changed { background: var(--mark); color: inherit; }
         .verdicts { padding-left: 20px; } .verdicts li { margin: 2px 0; } .verdicts a { color: inherit; }
@@ -87,15 +128,23 @@ public static class Html
             var status = document.getElementById('image-status');
             status.textContent = broken.length + ' image(s) failed to load: ' + broken.map(function (img) { return img.getAttribute('src').slice(0, 120); }).join(', ');
             status.hidden = broken.length === 0;
+            // Overflow: an element reaching past the viewport, or a scrolling box (.scroll, pre) whose content is wider
+            // than the box (so a table that scrolls sideways counts: the boxes are a safety net, not a hiding place).
             var width = document.documentElement.clientWidth;
             var wide = Array.prototype.slice.call(document.body.querySelectorAll('*')).filter(function (e) {
-              for (var p = e.parentElement; p; p = p.parentElement) if (p.classList.contains('scroll') || p.tagName === 'PRE') return false;
               var r = e.getBoundingClientRect();
-              return r.width > 0 && (r.right > width + 1 || r.left < -1);
+              if (r.width === 0) return false;
+              if ((e.classList.contains('scroll') || e.tagName === 'PRE') && e.scrollWidth > e.clientWidth + 1) return true;
+              return r.right > width + 1 || r.left < -1;
             });
+            function where(e) {
+              var s = e.closest('section[id]'), t = e.querySelector ? e.querySelector('table') : null;
+              return e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).replace(/ /g, '.') : '') + (t && t.className ? '>table.' + t.className.replace(/ /g, '.') : '') + (s ? '@' + s.id : '');
+            }
+            document.body.setAttribute('data-dark', String(window.matchMedia('(prefers-color-scheme: dark)').matches));
             document.body.setAttribute('data-viewport-width', String(width));
             document.body.setAttribute('data-overflowing', String(wide.length));
-            document.body.setAttribute('data-overflowing-first', wide.slice(0, 5).map(function (e) { return e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''); }).join(' '));
+            document.body.setAttribute('data-overflowing-first', wide.slice(0, 8).map(where).join(' '));
             document.body.setAttribute('data-scroll-width', String(document.documentElement.scrollWidth));
             document.body.setAttribute('data-page-height', String(document.documentElement.scrollHeight));
             document.body.setAttribute('data-checked', 'true');

@@ -8,8 +8,11 @@ using System.Text.RegularExpressions;
 /// metric (<see cref="Name"/>, a column such as <c>valid_loss</c>) of the series named <see cref="Series"/> at
 /// <see cref="Epoch"/>, or a value named <see cref="Name"/> of that series (of the run's results when Series is null).
 /// Numbers keep the decimals they were printed with (a match means equal at that precision); a text has no numbers.
+/// <see cref="Expected"/> is the one-line reason for a difference the project documents (docs/notebook.md); it covers a
+/// number up to <see cref="ExpectedWithin"/> away (absolute), or a text equal to <see cref="ExpectedText"/>: nothing else.
 /// </summary>
-public sealed record ReferenceValue(string Label, string? Series, string Name, int? Epoch, IReadOnlyList<double> Notebook, string NotebookText, int Decimals)
+public sealed record ReferenceValue(string Label, string? Series, string Name, int? Epoch, IReadOnlyList<double> Notebook, string NotebookText, int Decimals,
+    string? Expected = null, double? ExpectedWithin = null, string? ExpectedText = null)
 {
     /// <summary>True for an entry of a series' per-epoch history.</summary>
     public bool IsHistory => Epoch is not null;
@@ -27,10 +30,12 @@ public enum Agreement
     Close,
     /// <summary>A real difference.</summary>
     Differs,
+    /// <summary>A difference the project documents, within the bound the reference states (its reason is on the row).</summary>
+    Expected,
 }
 
-/// <summary>A reference value beside ours: ours (and the agreement) is null when the run did not record it.</summary>
-public sealed record FidelityRow(string Label, string Notebook, string? Ours, double? Delta, Agreement? Agreement);
+/// <summary>A reference value beside ours: ours (and the agreement) is null when the run did not record it; <see cref="Reason"/> says why an expected difference is one.</summary>
+public sealed record FidelityRow(string Label, string Notebook, string? Ours, double? Delta, Agreement? Agreement, string? Reason = null);
 
 /// <summary>
 /// The notebook's printed numbers kept as data (reference/notebook.json, keyed script → series → value, like run
@@ -78,21 +83,28 @@ public static class References
             ? values.EnumerateObject().Select(v => Entry(v.Value, v.Name, series, v.Name, epoch: null)).ToList()
             : [];
 
-    // An entry is the notebook's value itself (its label made from its place), or {"label": …, "notebook": …}.
+    // An entry is the notebook's value itself (its label made from its place), or {"label": …, "notebook": …}, with
+    // optionally "expected": the reason for a documented difference, and what it covers: "within" (the largest
+    // absolute difference of a number) or "ours" (the text we print instead).
     static ReferenceValue Entry(JsonElement entry, string label, string? series, string name, int? epoch)
     {
         var notebook = entry;
+        string? expected = null, expectedText = null;
+        double? within = null;
         if (entry.ValueKind == JsonValueKind.Object)
         {
             notebook = entry.GetProperty("notebook");
             label = Text(entry, "label") ?? label;
+            expected = Text(entry, "expected");
+            if (entry.TryGetProperty("within", out var bound) && bound.ValueKind == JsonValueKind.Number) within = bound.GetDouble();
+            expectedText = Text(entry, "ours");
         }
         if (notebook.ValueKind == JsonValueKind.String)
-            return new ReferenceValue(label, series, name, epoch, [], notebook.GetString()!, 0);
+            return new ReferenceValue(label, series, name, epoch, [], notebook.GetString()!, 0, expected, within, expectedText);
         var numbers = Flatten(notebook).ToList();
         var text = Regex.Replace(notebook.GetRawText(), @"\s+", "").Replace(",", ", ");
         return new ReferenceValue(label, series, name, epoch, numbers.Select(n => n.GetDouble()).ToList(), text,
-            numbers.Count == 0 ? 0 : numbers.Max(n => Decimals(n.GetRawText())));
+            numbers.Count == 0 ? 0 : numbers.Max(n => Decimals(n.GetRawText())), expected, within, expectedText);
     }
 
     static string? Text(JsonElement owner, string property) =>
@@ -114,7 +126,17 @@ public static class References
     public static IReadOnlyList<FidelityRow> Rows(ScriptReference reference, RunRecord? record) =>
         reference.Values.Select(v => Row(v, record)).ToList();
 
-    public static FidelityRow Row(ReferenceValue value, RunRecord? record)
+    public static FidelityRow Row(ReferenceValue value, RunRecord? record) => Explained(value, Compared(value, record));
+
+    // A difference the reference documents is expected, with its reason, only as far as it states: a number within
+    // its bound, a text equal to the one it names. Anything else is still a difference.
+    static FidelityRow Explained(ReferenceValue value, FidelityRow row) =>
+        row.Agreement == Agreement.Differs && value.Expected is { } reason
+        && (row.Delta is { } d ? value.ExpectedWithin is { } within && d <= within : value.ExpectedText is { } text && row.Ours == text)
+            ? row with { Agreement = Agreement.Expected, Reason = reason }
+            : row;
+
+    static FidelityRow Compared(ReferenceValue value, RunRecord? record)
     {
         var ours = Ours(value, record);
         if (ours is null) return new FidelityRow(value.Label, value.NotebookText, null, null, null);

@@ -30,7 +30,7 @@ public static class ReportSections
         }
         else if (record is not null)
         {
-            html.Append(Html.Table(TextTable.Of(
+            html.Append(Html.Cards(TextTable.Of(
                 [new("seed"), new("epochs"), new("quick"), new("arguments"), TextColumn.Number("train (s)"), TextColumn.Number("wall in script (s)"),
                  TextColumn.Number("wall with start-up (s)"), new("started")],
                 [[
@@ -51,11 +51,13 @@ public static class ReportSections
         var learningRate = record is null ? null : LearningRateCharts.Draw(runDir, result.Script, record);
         if (folder.Images.Count > 0 || learningRate is not null)
         {
-            html.Append("<h3>Plots</h3>\n");
+            // Two or three to a row on a desktop, one on a phone; a constant learning rate has no chart (see LearningRateCharts).
+            html.Append("<h3>Plots</h3>\n<div class=\"figures\">\n");
             foreach (var image in folder.Images)
-                html.Append($"<figure><img src=\"{Html.Url(result.Script + "/" + image)}\" alt=\"{Html.Encode(result.Script)}: {Html.Encode(image)}\" loading=\"lazy\"><figcaption>{Html.Encode(image)}</figcaption></figure>\n");
+                html.Append(Figure(result.Script + "/" + image, $"{result.Script}: {image}", image, Wide(Path.Combine(folder.Dir, image))));
             if (learningRate is not null)
-                html.Append($"<figure><img src=\"{Html.Url(learningRate)}\" alt=\"{Html.Encode(result.Script)}: learning rate by epoch\" loading=\"lazy\"><figcaption>learning rate by epoch (it changed during training)</figcaption></figure>\n");
+                html.Append(Figure(learningRate, $"{result.Script}: learning rate by epoch", "learning rate by epoch (it changed during training)"));
+            html.Append("</div>\n");
         }
 
         if (record is not null)
@@ -63,13 +65,15 @@ public static class ReportSections
             if (record.Series.Count > 0)
             {
                 html.Append("<h3>Models</h3>\n");
-                html.Append(Html.Table(SeriesTable(record), "series"));
+                html.Append($"<p class=\"muted\">Each history metric's last value and, when it has a better direction, its best and the epoch it was reached "
+                    + $"(early stopping and a plateau schedule make the last epoch the wrong one to read){(Epochs.FromZero(record) ? "; epochs from 0, as Lightning counts them" : "")}.</p>\n");
+                html.Append(Html.Cards(SeriesTable(record), "series"));
             }
             var values = RunFolders.Values(record);
             if (values.Count > 0)
             {
                 html.Append($"<details{(values.Count <= 16 ? " open" : "")}><summary>Results ({values.Count} values; per-epoch histories are in metrics.json)</summary>\n");
-                html.Append(Html.Table(TextTable.Of([new("name"), TextColumn.Number("value")],
+                html.Append(Html.Cards(TextTable.Of([new("name"), TextColumn.Number("value")],
                     values.Select(v => (IReadOnlyList<TextCell>)[v.Name, RunFolders.Display(v)])), "results"));
                 html.Append("</details>\n");
             }
@@ -81,24 +85,59 @@ public static class ReportSections
                 html.Append($"<pre>{Html.Encode(JsonSerializer.Serialize(record.Config, Pretty))}</pre></details>\n");
             }
             var environment = JsonSerializer.SerializeToElement(record.Environment, RunRecords.Json);
-            html.Append("<details><summary>Environment</summary>\n" + Html.Table(TextTable.Of([new(""), new("")],
+            html.Append("<details><summary>Environment</summary>\n" + Html.Cards(TextTable.Of([new("name"), new("value")],
                 environment.EnumerateObject().Select(p => (IReadOnlyList<TextCell>)[p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText()])),
                 "environment") + "</details>\n");
         }
         return html.Append("</section>\n").ToString();
     }
 
-    /// <summary>One row per model: how its training ended, its last epoch and training time, and its last epoch's metrics.</summary>
-    public static TextTable SeriesTable(RunRecord record) => TextTable.Of(
-        [new("model"), new("status"), TextColumn.Number("epochs"), TextColumn.Number("train (s)"), .. HistoryColumns.All.Select(c => TextColumn.Number(c.Name))],
-        record.Series.Select(s => (IReadOnlyList<TextCell>)
-        [
-            s.Name,
-            new TextCell(RunStatuses.Text(s.Status), Style: s.Status is RunStatus.Completed or RunStatus.EarlyStopped ? CellStyle.Ok : CellStyle.Bad),
-            s.Final is { } last ? last.Epoch.ToString(CultureInfo.InvariantCulture) : "",
-            record.Timings.SeriesTrainSeconds.TryGetValue(s.Name, out var seconds) ? Numbers.Fixed(seconds, "F2") : "",
-            .. HistoryColumns.All.Select(c => (TextCell)(s.Final is { } f && c.Read(f) is { } x ? RunFolders.Display(x) : "")),
-        ]));
+    /// <summary>
+    /// One row per model: how its training ended, its last epoch and training time, and per history metric its last
+    /// value with, for a metric that has a better direction, its best and the epoch of the best (<c>0.6287 · best 0.5256
+    /// @ 11</c>). A metric no model recorded has no column; epochs as the script counts them (<see cref="Epochs"/>).
+    /// </summary>
+    public static TextTable SeriesTable(RunRecord record)
+    {
+        var columns = HistoryColumns.All.Where(c => record.Series.Any(s => s.History.Any(e => c.Read(e) is not null))).ToList();
+        return TextTable.Of(
+            [new("model"), new("status"), TextColumn.Number("last epoch"), TextColumn.Number("train (s)"), .. columns.Select(c => TextColumn.Number(c.Name))],
+            record.Series.Select(s => (IReadOnlyList<TextCell>)
+            [
+                s.Name,
+                new TextCell(RunStatuses.Text(s.Status), Style: s.Status is RunStatus.Completed or RunStatus.EarlyStopped ? CellStyle.Ok : CellStyle.Bad),
+                s.Final is { } last ? Epochs.Text(record, last.Epoch) : "",
+                record.Timings.SeriesTrainSeconds.TryGetValue(s.Name, out var seconds) ? Numbers.Fixed(seconds, "F2") : "",
+                .. columns.Select(c => (TextCell)LastAndBest(record, s, c)),
+            ]));
+    }
+
+    /// <summary>A metric's last value and, when it has a direction and the best came earlier, <c>best B @ E</c> (the first epoch that reached it).</summary>
+    public static string LastAndBest(RunRecord record, Series series, EpochColumn column)
+    {
+        if (series.Final is not { } final || column.Read(final) is not { } last) return "";
+        if (column.Better is not { } better || Epochs.Best(series, column) is not { } best || best.Value == last) return RunFolders.Display(last);
+        return $"{RunFolders.Display(last)} · best {RunFolders.Display(best.Value)} @ {Epochs.Text(record, best.Epoch)}";
+    }
+
+    /// <summary>An image of the report in the figure grid, loaded lazily; class <c>chart</c> follows dark mode (Html's CSS); a wide one spans two grid cells on a desktop.</summary>
+    public static string Figure(string src, string alt, string caption, bool wide = false) =>
+        $"<figure{(wide ? " class=\"wide\"" : "")}><img class=\"chart\" src=\"{Html.Url(src)}\" alt=\"{Html.Encode(alt)}\" loading=\"lazy\"><figcaption>{Html.Encode(caption)}</figcaption></figure>\n";
+
+    /// <summary>True for a PNG at least twice as wide as tall (history.png's loss and accuracy panels side by side), read from its header; false when it is not a PNG.</summary>
+    public static bool Wide(string png)
+    {
+        Span<byte> header = stackalloc byte[24];
+        try
+        {
+            using var file = File.OpenRead(png);
+            if (file.ReadAtLeast(header, 24, throwOnEndOfStream: false) < 24 || header[12] != (byte)'I' || header[13] != (byte)'H') return false;
+        }
+        catch (IOException) { return false; }
+        var width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header[16..]);
+        var height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header[20..]);
+        return height > 0 && width >= 2 * height;
+    }
 
     public static TextCell Status(ScriptResult r) =>
         new(r.Status, Style: r.Ok ? CellStyle.Ok : r.Status == ScriptResults.Skipped ? CellStyle.Muted : CellStyle.Bad);
