@@ -301,7 +301,7 @@ public sealed class ReportTests : IDisposable
         html.Should().Contain("<span class=\"ok\">3 ok / 0 failed</span>").And.Contain("<span class=\"bad\">0 ok / 1 failed</span>");
         html.Should().Contain("<a href=\"xor/seed-2/\">xor/seed-2/</a>").And.Contain("<img class=\"chart\" src=\"xor/seed-1/history.png\"");
         html.Should().NotContain("Against the notebook", "a sweep's seeds are not one run with the notebook's settings");
-        SeedSpread.Of([0.5]).Should().Be(new SeedSpread(0.5, 0, 0.5, 0.5, 1));
+        SeedSpread.Of([0.5]).Should().Be(new SeedSpread(0.5, null, 0.5, 0.5, 1));
         SeedSpread.Of([]).Should().BeNull();
     }
 

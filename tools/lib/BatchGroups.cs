@@ -1,8 +1,5 @@
 #nullable enable
 
-/// <summary>The mean of a sweep's values, their sample standard deviation (null for one value) and how many there are.</summary>
-public sealed record SeedSpread(double Mean, double? Sd, int N);
-
 /// <summary>
 /// One script's results in a batch: its seeds' runs in a seed sweep, or its single run. The console's tables and
 /// headline show a script as one group, however many seeds it ran.
@@ -17,7 +14,7 @@ public sealed record ResultGroup(string Script, IReadOnlyList<ScriptResult> Resu
 
     /// <summary>The key metric over the runs that reported it (the same metric as <see cref="Key"/>), or null when none did.</summary>
     public SeedSpread? Spread => Key is { } key
-        ? BatchGroups.SpreadOf(Results.Select(r => r.KeyMetric).Where(k => k is not null && k.Name == key.Name && k.Series == key.Series && k.Value is not null).Select(k => k!.Value!.Value))
+        ? SeedSpread.Of(Results.Select(r => r.KeyMetric).Where(k => k is not null && k.Name == key.Name && k.Series == key.Series && k.Value is not null).Select(k => k!.Value!.Value))
         : null;
 }
 
@@ -27,16 +24,6 @@ public static class BatchGroups
     /// <summary>The results by script, in the order the scripts first appear (a sweep's seeds in the order they ran).</summary>
     public static IReadOnlyList<ResultGroup> Of(IEnumerable<ScriptResult> results) =>
         results.GroupBy(r => r.Script).Select(g => new ResultGroup(g.Key, g.ToList())).ToList();
-
-    /// <summary>Mean, sample standard deviation (n − 1; null for a single value) and n; null for no values.</summary>
-    public static SeedSpread? SpreadOf(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        if (list.Count == 0) return null;
-        var mean = list.Average();
-        double? sd = list.Count > 1 ? Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1)) : null;
-        return new SeedSpread(mean, sd, list.Count);
-    }
 
     /// <summary>A spread as tables show it: <c>0.9450 ± 0.0120 (n=3)</c>, or <c>0.9450 (n=1)</c>.</summary>
     public static string Describe(SeedSpread spread) =>

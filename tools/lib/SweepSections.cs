@@ -1,22 +1,6 @@
 #nullable enable
 using System.Globalization;
 
-/// <summary>Mean, sample standard deviation, min, max and n of a script's key metric over a sweep's seeds.</summary>
-public sealed record SeedSpread(double Mean, double StandardDeviation, double Min, double Max, int N)
-{
-    /// <summary>Null when no seed recorded the value.</summary>
-    public static SeedSpread? Of(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0) return null;
-        var mean = values.Average();
-        var sd = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(x => (x - mean) * (x - mean)) / (values.Count - 1));
-        return new SeedSpread(mean, sd, values.Min(), values.Max(), values.Count);
-    }
-
-    /// <summary><c>0.9000 ± 0.0100 (0.8900–0.9100, n = 3)</c>; sd is the sample standard deviation (n − 1).</summary>
-    public string Text => $"{RunFolders.Display(Mean)} ± {RunFolders.Display(StandardDeviation, significant: true)} ({RunFolders.Display(Min)}–{RunFolders.Display(Max)}, n = {N.ToString(CultureInfo.InvariantCulture)})";
-}
-
 /// <summary>
 /// A seed sweep's script in report.html: one row in the scripts' table and one section, the seeds as one group (the
 /// key metric's mean ± sd, min–max and n; each seed's status, key metric and links; the plots of the first seed).
