@@ -59,7 +59,10 @@ public sealed class CompareSweepTests : IDisposable
 
         comparison.Scripts.ToDictionary(s => s.Script, s => s.Verdict).Should().BeEquivalentTo(new Dictionary<string, Verdict>
         {
-            ["xor"] = Verdict.Better, ["sequential"] = Verdict.WithinNoise, ["mnist"] = Verdict.CannotTell, ["module"] = Verdict.Unchanged,
+            ["xor"] = Verdict.Better,
+            ["sequential"] = Verdict.WithinNoise,
+            ["mnist"] = Verdict.CannotTell,
+            ["module"] = Verdict.Unchanged,
         });
         comparison.Tally.Should().Be("1 better · 0 worse · 1 within noise · 1 cannot tell · 1 unchanged");
         comparison.Scripts.Single(s => s.Script == "mnist").Summary.Should().StartWith("mnist: one seed: cannot tell · ");
