@@ -21,7 +21,16 @@ public static class CompareHtml
         body.Append($"<h1>Comparison: {CompareMarkdown.RunsLine(c, n => $"<code>{Html.Encode(n)}</code>")}</h1>\n");
         body.Append($"<p class=\"muted\">{string.Join("<br>", c.Paths.Select((p, i) => $"{Compare.Letter(i)}: <code>{Html.Encode(p)}</code>"))}</p>\n");
         body.Append("<h2 id=\"differs\">What differs</h2>\n");
-        body.Append(c.Differences.Count == 0 ? "<p>The runs have the same arguments, settings, seed, runner and versions.</p>\n" : TextTables.ToHtml(CompareTables.DifferencesTable(c), "differences stack"));
+        if (c.Differences.Count == 0) body.Append("<p>The runs have the same arguments, settings, seed, runner and versions.</p>\n");
+        else
+        {
+            // The first settings in view, the rest (often one config entry per script) one click away.
+            var table = CompareTables.DifferencesTable(c);
+            body.Append(TextTables.ToHtml(table with { Rows = table.Rows.Take(ShownDifferences).ToList() }, "differences stack"));
+            if (table.Rows.Count > ShownDifferences)
+                body.Append($"<details><summary>{table.Rows.Count - ShownDifferences} more settings differ</summary>\n")
+                    .Append(TextTables.ToHtml(table with { Rows = table.Rows.Skip(ShownDifferences).ToList() }, "differences stack")).Append("</details>\n");
+        }
         body.Append("<h2 id=\"verdicts\">Is it better?</h2>\n<ul class=\"verdicts\">\n");
         foreach (var s in c.Scripts)
             body.Append($"<li class=\"{CompareTables.VerdictClass(s.Verdict)}\"><a href=\"#{Html.Encode(Compare.Safe(s.Script))}\">{Html.Encode(s.Summary)}</a></li>\n");
@@ -40,7 +49,7 @@ public static class CompareHtml
             body.Append(TextTables.ToHtml(CompareTables.MetricsTable(s.Metrics.Where(CompareTables.Headline), c.Names), "metrics stack"));
             var rest = s.Metrics.Where(m => !CompareTables.Headline(m)).ToList();
             if (rest.Count > 0)
-                body.Append($"<details><summary>{rest.Count} more values ({rest.Count(m => m.Changed)} changed: within the noise or without a direction; timings)</summary>\n")
+                body.Append($"<details><summary>{rest.Count} more values ({rest.Count(m => m.Changed)} changed, none better or worse beyond the seeds' noise)</summary>\n")
                     .Append(TextTables.ToHtml(CompareTables.MetricsTable(rest, c.Names), "metrics stack"))
                     .Append("</details>\n");
             if (s.Charts.Count > 0)
@@ -62,6 +71,9 @@ public static class CompareHtml
         }
         return Html.Page($"ch13 comparison {string.Join(" vs ", c.Names)}", body.ToString());
     }
+
+    /// <summary>How many settings "What differs" shows before folding the rest.</summary>
+    public const int ShownDifferences = 8;
 
     static string ImageRow(Comparison c, ImagePair image, Func<string, string, string, string> img)
     {
