@@ -92,6 +92,57 @@ public sealed class CompareSweepTests : IDisposable
     }
 
     [Fact]
+    public void A_column_constant_within_each_run_is_one_line_naming_each_sides_value()
+    {
+        Sweep("a", "xor", 0.90, 0.91);
+        for (var seed = 1; seed <= 2; seed++)
+        {
+            var record = FakeRuns.Record("xor", validAcc: 0.95);
+            record = record with { Series = record.Series.Select(s => s with { History = s.History.Select(e => e with { LearningRate = 0.02 }).ToList() }).ToList() };
+            FakeRuns.WriteScript(temp.Sub("b", "xor", SeedFolders.Name(seed)), record);
+        }
+
+        var xor = Compare.Run(temp.Sub("a"), temp.Sub("b"), temp.Sub("cmp"), NoReferences).Scripts.Single();
+
+        xor.Charts.Select(c => c.Column).Should().NotContain("lr");
+        xor.FlatColumns.Should().Equal("lr stayed constant in every run: A 0.0150, B 0.0200 (not charted)");
+    }
+
+    [Fact]
+    public void A_five_seed_comparison_of_nine_scripts_fits_its_budget_at_desktop_and_phone_widths()
+    {
+        // The budget held: ≤ 12,000 px tall at 1280 px and ≤ 2 MB, as for two single runs (seeds are bands in the same
+        // charts, and plots are compared for each side's first seed, so seeds add table text, not images).
+        string[] scripts = ["autograd", "sequential", "xor", "module", "custom_layer", "init", "auto_mpg", "mnist", "lightning"];
+        var random = new Random(13);
+        foreach (var run in new[] { "a", "b" })
+            foreach (var script in scripts)
+                for (var seed = 1; seed <= 5; seed++)
+                {
+                    var record = FakeRuns.Record(script, validAcc: 0.9 + random.NextDouble() * 0.05, epochs: 100, lossShift: random.NextDouble() * 0.05);
+                    FakeRuns.WriteScript(temp.Sub(run, script, SeedFolders.Name(seed)), record with { Seed = seed, Arguments = run == "a" ? [] : ["--lr", "0.02"] }, "decision_regions.png");
+                    if (run == "b") FakeRuns.Png(Path.Combine(temp.Sub(run, script, SeedFolders.Name(seed)), "decision_regions.png"), marked: true);
+                }
+        var outDir = temp.Sub("cmp");
+        var comparison = Compare.Run(temp.Sub("a"), temp.Sub("b"), outDir, NoReferences);
+        comparison.Scripts.Should().HaveCount(9).And.OnlyContain(s => s.SeedCounts.SequenceEqual(new[] { 5, 5 }));
+        var page = Path.Combine(outDir, "compare.html");
+
+        foreach (var width in new[] { 1280, 390 })
+        {
+            var load = Chromium.Load(page, width);
+            Console.WriteLine($"5-seed comparison of 9 scripts at {width} px: {load.PageHeight} px tall, {load.ImagesTotal} images");
+            load.ImagesBroken.Should().Be(0);
+            load.Overflowing.Should().Be(0, $"nothing may be wider than {width} px ({load.OverflowingFirst})");
+            load.ScrollWidth.Should().BeLessThanOrEqualTo(width);
+            if (width == 1280) load.PageHeight.Should().BeLessThan(12_000);
+        }
+        var weight = Chromium.PageWeight(page);
+        Console.WriteLine($"5-seed comparison of 9 scripts: {weight} bytes");
+        weight.Should().BeLessThan(2_000_000);
+    }
+
+    [Fact]
     public void Every_directed_history_metric_shows_its_best_value_and_epoch_beside_its_last()
     {
         // valid_acc peaks at epoch 2 (0.95), then falls to 0.80 at epoch 3; loss is lowest at the last epoch.

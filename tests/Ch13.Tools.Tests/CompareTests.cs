@@ -439,6 +439,7 @@ public sealed class CompareTests : IDisposable
             "arguments: --quick | --lr 0.02", "settings: quick | full", "seed: 1 | 7", "runner: test | dotnet-script", "TorchSharp: 0.107.0 | 0.105.0",
             "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
         SettingDifferences.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
+        SettingDifferences.Settings(["--seed", "3", "--quick", "--seed=4"]).Should().Be("--quick", "the seed has its own row");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.IndexOf("## What differs").Should().BeLessThan(md.IndexOf("## xor"));
         md.Should().Contain("| arguments | `--quick` | `--lr 0.02` |");

@@ -27,10 +27,16 @@ public static class CompareCharts
                     if (Band.Of(sides[r], seriesNames[s], column, offset) is { } band) bands.Add(band with { SeriesIndex = s, SideIndex = r });
             var values = bands.SelectMany(b => b.Min.Concat(b.Max)).Distinct().ToList();
             if (values.Count == 0) continue;
-            // A column every run held constant (a fixed lr) is a line, not a chart.
+            // A column every run held constant (a fixed lr) is a line, not a chart: its value, or each side's.
             if (values.Count == 1)
             {
                 flatColumns.Add($"{column.Name} stayed {RunFolders.Display(values[0])} in every epoch of every run (not charted)");
+                continue;
+            }
+            var sideValues = Enumerable.Range(0, sides.Count).Select(r => bands.Where(b => b.SideIndex == r).SelectMany(b => b.Min.Concat(b.Max)).Distinct().ToList()).ToList();
+            if (sideValues.All(v => v.Count <= 1))
+            {
+                flatColumns.Add($"{column.Name} stayed constant in every run: {string.Join(", ", sideValues.Select((v, r) => $"{Compare.Letter(r)} {(v.Count == 0 ? "—" : RunFolders.Display(v[0]))}"))} (not charted)");
                 continue;
             }
             var file = $"{Compare.Safe(script)}/{column.Name}.webp";

@@ -78,14 +78,18 @@ public static class SettingDifferences
         ("OS", r => $"{r.Environment.Os} {r.Environment.Architecture}"),
     ];
 
-    /// <summary>A run's arguments as settings: without <c>--out DIR</c> (where a run writes is not how it ran; ./run-all gives each its own).</summary>
+    /// <summary>
+    /// A run's arguments as settings: without <c>--out DIR</c> (where a run writes is not how it ran; ./run-all gives
+    /// each its own) and without <c>--seed N</c> (the seed has its own row, and a sweep's seeds would make every
+    /// run's arguments differ).
+    /// </summary>
     public static string Settings(IReadOnlyList<string> arguments)
     {
         var kept = new List<string>();
         for (var i = 0; i < arguments.Count; i++)
         {
-            if (arguments[i] == "--out") { i++; continue; }
-            if (arguments[i].StartsWith("--out=", StringComparison.Ordinal)) continue;
+            if (arguments[i] is "--out" or "--seed") { i++; continue; }
+            if (arguments[i].StartsWith("--out=", StringComparison.Ordinal) || arguments[i].StartsWith("--seed=", StringComparison.Ordinal)) continue;
             kept.Add(arguments[i]);
         }
         return string.Join(' ', kept);
