@@ -88,7 +88,7 @@ public sealed class CompareSweepTests : IDisposable
         var html = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(outDir, "compare.html")));
         System.Text.RegularExpressions.Regex.Matches(html, "<p class=\"legend\">").Count.Should().Be(1, "one legend per script, not one per chart");
         html.Should().Contain("<img src=\"xor/valid_acc.webp\" alt=\"xor · valid_acc\" loading=\"lazy\" class=\"chart\"");
-        html.Should().Contain("img.chart { filter: invert(1) hue-rotate(180deg); }", "charts follow dark mode");
+        html.Should().Contain("img.chart { filter: invert(1) hue-rotate(180deg);", "charts follow dark mode");
     }
 
     [Fact]

@@ -14,13 +14,15 @@ public static class Compare
     public static string Usage => $"""
         compare: compares runs: ./csx tools/compare.csx -- A B [C …] [--out DIR]   or   -- SCRIPT
 
-        A, B … are run folders (out/runs/<name>, from ./run-all), run tags (a → out/runs/a), or single script
-        folders (out/xor). A single script name (xor) compares its two latest runs: out/.xor.runs/<newest> with out/xor.
-        First: what differs between the runs (arguments, config, seed, quick or full, runner, versions) and one line
-        per script (its key metric, better or worse). Then per script: values with deltas next to the notebook's,
-        one chart per metric with every model of every run overlaid, and each plot of A and B side by side with a
-        difference image. Writes compare.md and compare.html into DIR (default: out/compare/<A>-vs-<B>).
-        Scripts, models or files on one side only are listed.
+        A, B … are run folders (out/runs/<name>, from ./run-all), run tags (a → out/runs/a), single script
+        folders (out/xor), or runs as tools/runs.csx prints them. A single script name (xor) compares its two latest
+        runs: out/.xor.runs/<newest> with out/xor. A sweep's seeds (<run>/<script>/seed-<N>/) are one group per side.
+        First: the tally (better · worse · within noise), what differs between the runs, and one line per script that
+        leads with its key metric's verdict: better or worse only when Welch's t-test (two-sided, α = 0.05, n ≥ 2 per
+        side) rejects equal means, else within seed noise; one seed: cannot tell. Then per script: values (mean ± sd,
+        min–max, n) next to the notebook's, best and last of every history metric, one chart per metric (seeds as a
+        band), and each plot of A and B side by side with a difference image. Writes compare.md and compare.html into
+        DIR (default: out/compare/<A>-vs-<B>). Scripts, models or files on one side only are listed.
 
         Options:
         {ArgParser.OptionLines([OutOption, HelpOption]).TrimEnd('\n')}

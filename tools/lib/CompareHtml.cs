@@ -118,7 +118,7 @@ public static class CompareHtml
             details.script > summary { font-weight: normal; color: var(--muted); margin: 6px 0; }
             table.stack { max-width: 100%; margin: 8px 0 16px; }
             table.stack td, table.stack td.num { white-space: normal; overflow-wrap: anywhere; }
-            @media (prefers-color-scheme: dark) { img.chart { filter: invert(1) hue-rotate(180deg); } }
+            @media (prefers-color-scheme: dark) { img.chart { filter: invert(1) hue-rotate(180deg); border-color: #c2bbb2; } } /* inverted: the dark --line */
             @media (max-width: 700px) {
               table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; box-sizing: border-box; }
               table.stack thead { display: none; }
