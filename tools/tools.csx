@@ -1,6 +1,8 @@
 // The hub the tools (run-all.csx, compare.csx, runs.csx, write-schema.csx, write-help.csx) #load: the tools' one package, the scripts'
 // lib, then the tools' own modules in dependency order. Tools/Ch13.Tools.csproj compiles exactly these files.
 #r "nuget: Spectre.Console, 0.57.2"
+// compare's verdicts: the Student t distribution for Welch's test (SeedStatistics.cs).
+#r "nuget: MathNet.Numerics, 5.0.0"
 #load "../lib/ch13.csx"
 
 // one table model, rendered as text, a terminal table, Markdown and HTML
@@ -47,6 +49,7 @@
 
 // compare: what it compares, the numbers, the settings, the charts, then compare.md and compare.html; and runs
 #load "lib/RunSources.cs"
+#load "lib/SeedStatistics.cs"
 #load "lib/CompareModel.cs"
 #load "lib/MetricDeltas.cs"
 #load "lib/SettingDifferences.cs"

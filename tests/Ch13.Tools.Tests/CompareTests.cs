@@ -63,7 +63,7 @@ public sealed class CompareTests : IDisposable
         }
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.Should().Contain("| xor | unchanged | MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000 | none | all 1 identical | 0.00% |");
-        md.Should().Contain("- xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000, unchanged").And.Contain("The runs have the same arguments");
+        md.Should().Contain("- xor: unchanged · MLP 2-10-6-2 · valid_acc 0.9000 → 0.9000").And.Contain("The runs have the same arguments");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.Should().NotContain("<span class=\"bad\">", "nothing changed, so nothing is marked");
     }
@@ -76,13 +76,13 @@ public sealed class CompareTests : IDisposable
 
         var xor = Compare.Run(temp.Sub("a"), temp.Sub("a"), outDir, NoReferences).Scripts.Single();
 
-        xor.Metrics.Select(m => m.Metric).Should().Equal(
+        string[] rows =
+        [
             "status", "epochs", "key metric: MLP 2-10-6-2 · valid_acc",
-            "Linear(2, 1) · epochs", "Linear(2, 1) · train_loss", "Linear(2, 1) · train_acc", "Linear(2, 1) · valid_loss", "Linear(2, 1) · valid_acc",
-            "Linear(2, 1) · lr", "Linear(2, 1) · test_acc",
-            "MLP 2-10-6-2 · epochs", "MLP 2-10-6-2 · train_loss", "MLP 2-10-6-2 · train_acc", "MLP 2-10-6-2 · valid_loss", "MLP 2-10-6-2 · valid_acc",
-            "MLP 2-10-6-2 · lr", "MLP 2-10-6-2 · test_acc",
-            "demo", "weights", "train seconds", "wall seconds");
+            .. SeriesRows(FakeRuns.Linear), .. SeriesRows(FakeRuns.Mlp),
+            "demo", "weights", "train seconds", "wall seconds",
+        ];
+        xor.Metrics.Select(m => m.Metric).Should().Equal(rows);
         xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc").A.Should().Be("0.9000");
         xor.Metrics.Single(m => m.Metric == "demo").A.Should().Be("[0.1000, 0.2000]");
         xor.Metrics.Single(m => m.Metric == "weights").A.Should().Be("20 numbers");
@@ -93,6 +93,15 @@ public sealed class CompareTests : IDisposable
             text.Should().NotContain("results[").And.NotContain("results.").And.NotContain("history[");
         }
     }
+
+    // A series' rows: its last epoch's number, each history metric's last value and, for one with a direction, its best
+    // value and the epoch it was reached; then its values.
+    static IEnumerable<string> SeriesRows(string series) =>
+    [
+        $"{series} · epochs",
+        .. new[] { "train_loss", "train_acc", "valid_loss", "valid_acc" }.SelectMany(c => new[] { $"{series} · {c}", $"{series} · {c} (best)", $"{series} · {c} (best epoch)" }),
+        $"{series} · lr", $"{series} · test_acc",
+    ];
 
     [Fact]
     public void A_changed_metric_shows_its_absolute_and_relative_delta()
@@ -110,8 +119,9 @@ public sealed class CompareTests : IDisposable
         key.Changed.Should().BeTrue();
         xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc").Changed.Should().BeTrue();
         xor.Metrics.Single(m => m.Metric == "Linear(2, 1) · valid_acc").Changed.Should().BeFalse();
-        xor.ChangedMetrics.Should().Be(2);
-        File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md")).Should().Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.8000 | 0.9000 | +0.1000 | +12.50% | better |");
+        xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · valid_acc (best)").Changed.Should().BeTrue();
+        xor.ChangedMetrics.Should().Be(3);
+        File.ReadAllText(Path.Combine(temp.Sub("cmp"), "compare.md")).Should().Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.8000 | 0.9000 | +0.1000 | one seed: cannot tell |");
     }
 
     [Fact]
@@ -128,10 +138,11 @@ public sealed class CompareTests : IDisposable
         MetricDeltas.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · test_acc")).Should().BeNull("unchanged");
         MetricDeltas.Improved(xor.Metrics.Single(m => m.Metric == "MLP 2-10-6-2 · epochs")).Should().BeNull("epochs have no better direction");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
-        html.Should().Contain("<td class=\"num\"><span class=\"bad\">−0.1000</span></td>").And.Contain("<td class=\"num\"><span class=\"ok\">−0.0500</span></td>");
-        html.Should().Contain("<td><span class=\"bad\">worse</span></td>").And.Contain("<td><span class=\"ok\">better</span></td>");
-        xor.Verdict.Should().Be(Verdict.Worse, "the key metric (valid_acc) went down");
-        xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.8000, worse");
+        // One seed per side: the direction is known, the noise is not, so no row is green or red.
+        html.Should().NotContain("<span class=\"bad\">").And.NotContain("<span class=\"ok\">");
+        html.Should().Contain("one seed: cannot tell");
+        xor.Verdict.Should().Be(Verdict.CannotTell, "the key metric (valid_acc) went down, from one seed");
+        xor.Summary.Should().StartWith("xor: one seed: cannot tell · MLP 2-10-6-2 · valid_acc 0.9000 → 0.8000");
     }
 
     [Fact]
@@ -249,14 +260,14 @@ public sealed class CompareTests : IDisposable
         comparison.Differences[0].Values.Should().Equal("--lr 0.001", "--lr 0.01", "--lr 0.1");
         var xor = comparison.Scripts.Single();
         xor.Key!.Values.Should().Equal("0.6000", "0.8000", "0.7000");
-        xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.6000 → 0.8000 → 0.7000, better");
+        xor.Summary.Should().StartWith("xor: one seed: cannot tell · MLP 2-10-6-2 · valid_acc 0.6000 → 0.8000 → 0.7000");
         xor.Images.Single().Sources.Should().Equal("xor/samples.A.webp", "xor/samples.B.webp", "xor/samples.C.webp");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.Should().Contain("| value | A | B | C | C − A |").And.Contain("| key metric: MLP 2-10-6-2 · valid_acc | 0.6000 | 0.8000 | 0.7000 | +0.1000 |");
         // One chart per metric holds all three runs.
         var acc = xor.Charts.Single(c => c.Column == "valid_acc");
         using var bitmap = SkiaSharp.SKBitmap.Decode(Path.Combine(outDir, acc.Chart));
-        bitmap.Width.Should().Be(760);
+        bitmap.Width.Should().Be(600);
     }
 
     [Fact]
@@ -269,7 +280,7 @@ public sealed class CompareTests : IDisposable
 
         comparison.NameA.Should().Be("one/xor");
         comparison.NameB.Should().Be("two/xor");
-        comparison.Scripts.Single().ChangedMetrics.Should().Be(2);
+        comparison.Scripts.Single().ChangedMetrics.Should().Be(3, "the key metric, the MLP's last valid_acc and its best");
     }
 
     [Fact]
@@ -305,7 +316,7 @@ public sealed class CompareTests : IDisposable
         var row = xor.Metrics.Single(m => m.Metric == "MLP valid loss, epoch 1");
         row.Notebook.Should().Be("0.6937592625617981");
         row.Changed.Should().BeFalse();
-        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("| MLP valid loss, epoch 1 | — | — |   |   |   | 0.6937592625617981 |");
+        File.ReadAllText(Path.Combine(outDir, "compare.md")).Should().Contain("| MLP valid loss, epoch 1 | — | — |   |   | 0.6937592625617981 |");
         var html = File.ReadAllText(Path.Combine(outDir, "compare.html"));
         html.IndexOf("MLP valid loss, epoch 1").Should().BeGreaterThan(html.IndexOf("<details>"), "a notebook value no run recorded is folded away");
     }
@@ -347,7 +358,7 @@ public sealed class CompareTests : IDisposable
             load.ImagesTotal.Should().Be(xor.Charts.Count + 3, "the charts (history.png among them), and the changed plot as A, B and their difference");
             load.Overflowing.Should().Be(0, $"nothing may be wider than {width} px outside a scrolling box ({load.OverflowingFirst})");
             load.ScrollWidth.Should().BeLessThanOrEqualTo(width);
-            load.Dom.Should().Contain("What differs").And.Contain("Is it better?").And.Contain("xor: MLP 2-10-6-2 · valid_acc 0.9000 → 0.7000, worse");
+            load.Dom.Should().Contain("What differs").And.Contain("Is it better?").And.Contain("xor: one seed: cannot tell · MLP 2-10-6-2 · valid_acc 0.9000 → 0.7000");
             var shot = Chromium.ArtifactPath($"compare-{width}.png");
             Chromium.Screenshot(page, shot, width, 2000);
             Console.WriteLine($"screenshot: {shot} (page height {load.PageHeight} px)");
@@ -399,7 +410,7 @@ public sealed class CompareTests : IDisposable
         var paths = RunSources.Resolve(["xor"], outRoot);
         paths.Should().Equal(Path.Combine(outRoot, ".xor.runs", "20260102-000000"), Path.Combine(outRoot, "xor"));
         var xor = Compare.Run(paths, temp.Sub("cmp"), NoReferences).Scripts.Single();
-        xor.Summary.Should().StartWith("xor: MLP 2-10-6-2 · valid_acc 0.7000 → 0.9000, better");
+        xor.Summary.Should().StartWith("xor: one seed: cannot tell · MLP 2-10-6-2 · valid_acc 0.7000 → 0.9000");
 
         Directory.Delete(Path.Combine(outRoot, ".xor.runs"), recursive: true);
         var once = () => RunSources.Resolve(["xor"], outRoot);
@@ -428,6 +439,7 @@ public sealed class CompareTests : IDisposable
             "arguments: --quick | --lr 0.02", "settings: quick | full", "seed: 1 | 7", "runner: test | dotnet-script", "TorchSharp: 0.107.0 | 0.105.0",
             "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
         SettingDifferences.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
+        SettingDifferences.Settings(["--seed", "3", "--quick", "--seed=4"]).Should().Be("--quick", "the seed has its own row");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
         md.IndexOf("## What differs").Should().BeLessThan(md.IndexOf("## xor"));
         md.Should().Contain("| arguments | `--quick` | `--lr 0.02` |");

@@ -14,13 +14,15 @@ public static class Compare
     public static string Usage => $"""
         compare: compares runs: ./csx tools/compare.csx -- A B [C …] [--out DIR]   or   -- SCRIPT
 
-        A, B … are run folders (out/runs/<name>, from ./run-all), run tags (a → out/runs/a), or single script
-        folders (out/xor). A single script name (xor) compares its two latest runs: out/.xor.runs/<newest> with out/xor.
-        First: what differs between the runs (arguments, config, seed, quick or full, runner, versions) and one line
-        per script (its key metric, better or worse). Then per script: values with deltas next to the notebook's,
-        one chart per metric with every model of every run overlaid, and each plot of A and B side by side with a
-        difference image. Writes compare.md and compare.html into DIR (default: out/compare/<A>-vs-<B>).
-        Scripts, models or files on one side only are listed.
+        A, B … are run folders (out/runs/<name>, from ./run-all), run tags (a → out/runs/a), single script
+        folders (out/xor), or runs as tools/runs.csx prints them. A single script name (xor) compares its two latest
+        runs: out/.xor.runs/<newest> with out/xor. A sweep's seeds (<run>/<script>/seed-<N>/) are one group per side.
+        First: the tally (better · worse · within noise), what differs between the runs, and one line per script that
+        leads with its key metric's verdict: better or worse only when Welch's t-test (two-sided, α = 0.05, n ≥ 2 per
+        side) rejects equal means, else within seed noise; one seed: cannot tell. Then per script: values (mean ± sd,
+        min–max, n) next to the notebook's, best and last of every history metric, one chart per metric (seeds as a
+        band), and each plot of A and B side by side with a difference image. Writes compare.md and compare.html into
+        DIR (default: out/compare/<A>-vs-<B>). Scripts, models or files on one side only are listed.
 
         Options:
         {ArgParser.OptionLines([OutOption, HelpOption]).TrimEnd('\n')}
@@ -40,8 +42,9 @@ public static class Compare
         // A damaged record is refused, naming the file: compared as an empty run it would read as "no differences".
         if (sides.SelectMany(side => side).FirstOrDefault(f => f.Problem is not null) is { } damaged)
             throw new Ch13Exception($"compare: {damaged.Problem}", 1);
-        // Single script folders are compared with each other whatever their names.
-        if (paths.All(RunFolders.IsScriptFolder)) sides = sides.Select(s => (IReadOnlyList<ScriptFolder>)[s[0] with { Script = sides[0][0].Script }]).ToList();
+        // Single script folders (or one script's seed folders) are compared with each other whatever their names.
+        if (paths.All(p => RunFolders.IsScriptFolder(p) || SeedFolders.Of(p).Count > 0) && sides.All(s => s.Count > 0))
+            sides = sides.Select(s => (IReadOnlyList<ScriptFolder>)s.Select(f => f with { Script = sides[0][0].Script }).ToList()).ToList();
         ClaimOutputFolder(outDir);
         // Every writer takes its folder's lock: a second compare into the same folder gets "in use by PID …".
         var folderLock = FolderLocks.Take(outDir, "compare", DateTimeOffset.Now, Display(outDir));
@@ -58,11 +61,13 @@ public static class Compare
     static Comparison Write(IReadOnlyList<string> paths, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<ScriptFolder>> sides, string outDir,
         IReadOnlyDictionary<string, ScriptReference> references)
     {
-        var (sideA, sideB) = (sides[0], sides[^1]);
+        // Each side of a script is the group of its seed runs (one for a plain run).
+        var groups = sides.Select(ScriptGroup.Of).ToList();
+        var (sideA, sideB) = (groups[0], groups[^1]);
         var scripts = new List<ScriptComparison>();
         foreach (var a in ChapterOrder.Sort(sideA.Select(s => s.Script)).Select(name => sideA.First(s => s.Script == name)))
-            if (sides.Skip(1).All(side => side.Any(b => b.Script == a.Script)))
-                scripts.Add(CompareScript(sides.Select(side => side.First(f => f.Script == a.Script)).ToList(), names, outDir, references.GetValueOrDefault(a.Script)));
+            if (groups.Skip(1).All(side => side.Any(b => b.Script == a.Script)))
+                scripts.Add(CompareScript(groups.Select(side => side.First(g => g.Script == a.Script).Runs).ToList(), names, outDir, references.GetValueOrDefault(a.Script)));
         var comparison = new Comparison(names[0], names[^1], Path.GetFullPath(paths[0]), Path.GetFullPath(paths[^1]), scripts,
             sideA.Select(s => s.Script).Except(sideB.Select(s => s.Script)).ToList(),
             sideB.Select(s => s.Script).Except(sideA.Select(s => s.Script)).ToList())
@@ -101,6 +106,13 @@ public static class Compare
         Files.WriteAllTextAtomic(Path.Combine(outDir, Marker), "written by tools/compare.csx: it may replace the files in this folder\n");
     }
 
+    /// <summary>
+    /// The default output folder's name, <c>&lt;A&gt;-vs-&lt;B&gt;</c>: visible (no leading dot, though a kept run lives
+    /// in <c>.xor.runs/</c>), one safe segment.
+    /// </summary>
+    public static string DefaultFolderName(IReadOnlyList<string> paths) =>
+        string.Join("-vs-", paths.Select(p => Safe(Name(p)).TrimStart('.', '_', '-') is { Length: > 0 } n ? n : "run"));
+
     /// <summary>A short name for a side: a run folder's name, or <c>run/script</c> for a script folder.</summary>
     public static string Name(string path)
     {
@@ -110,8 +122,11 @@ public static class Compare
     }
 
 
-    static ScriptComparison CompareScript(IReadOnlyList<ScriptFolder> folders, IReadOnlyList<string> names, string outDir, ScriptReference? reference)
+    // One script: per side the group of its seed runs (the lowest seed first).
+    static ScriptComparison CompareScript(IReadOnlyList<IReadOnlyList<ScriptFolder>> groups, IReadOnlyList<string> names, string outDir, ScriptReference? reference)
     {
+        // Plots are compared pixel by pixel between the first seed of each side: a seed's plot is one picture, not a mean.
+        var folders = groups.Select(g => g[0]).ToList();
         var (a, b) = (folders[0], folders[^1]);
         // The folder is compare's own (ClaimOutputFolder): its per-script charts from an earlier comparison go.
         var scriptDir = OwnedScriptFolder(outDir, a.Script);
@@ -119,9 +134,9 @@ public static class Compare
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw FileErrors.Writing(scriptDir, e, isFolder: true); }
         Files.CreateFolder(scriptDir);
 
-        var seriesA = a.Record?.Series ?? [];
-        var seriesB = b.Record?.Series ?? [];
-        var charts = CompareCharts.Draw(folders, names, outDir, a.Script);
+        var seriesA = groups[0].SelectMany(f => f.Record?.Series ?? []).Select(s => s.Name).Distinct().ToList();
+        var seriesB = groups[^1].SelectMany(f => f.Record?.Series ?? []).Select(s => s.Name).Distinct().ToList();
+        var charts = CompareCharts.Draw(groups, outDir, a.Script, out var flat);
 
         var images = new List<ImagePair>();
         // A history plot (history.png, a loss curve) shows what the overlaid charts above show for every run on one
@@ -143,10 +158,15 @@ public static class Compare
             images.Add(new ImagePair(image, sources, diff.Identical ? null : file, diff));
         }
 
-        return new ScriptComparison(a.Script, MetricDeltas.Of(folders.Select(f => f.Record).ToList(), reference), charts, images,
+        return new ScriptComparison(a.Script, MetricDeltas.OfGroups(groups.Select(g => (IReadOnlyList<RunRecord?>)g.Select(f => f.Record).ToList()).ToList(), reference, a.Script),
+            charts, images,
             a.Images.Except(b.Images).ToList(), b.Images.Except(a.Images).ToList(),
-            seriesA.Select(s => s.Name).Except(seriesB.Select(s => s.Name)).ToList(),
-            seriesB.Select(s => s.Name).Except(seriesA.Select(s => s.Name)).ToList());
+            seriesA.Except(seriesB).ToList(), seriesB.Except(seriesA).ToList())
+        {
+            Legend = charts.Count > 0 ? CompareCharts.Legend(groups, names) : [],
+            FlatColumns = flat,
+            SeedCounts = groups.Select(g => g.Count).ToList(),
+        };
     }
 
 
@@ -182,9 +202,10 @@ public static class Compare
             if (parsed.HelpRequested) { Out.WriteLine(Usage); return 0; }
             var paths = RunSources.Resolve(parsed.Positionals, Path.Combine(repoRoot, "out"));
             var outDir = parsed.Get(OutOption);
-            outDir = Path.GetFullPath(outDir ?? Path.Combine(repoRoot, "out", "compare", string.Join("-vs-", paths.Select(p => Safe(Name(p))))));
+            outDir = Path.GetFullPath(outDir ?? Path.Combine(repoRoot, "out", "compare", DefaultFolderName(paths)));
             var comparison = Run(paths, outDir, References.Load(References.DefaultPath(repoRoot)));
 
+            Out.WriteLine(comparison.Tally);
             Out.Write(comparison.Differences.Count == 0 ? "The runs have the same arguments, settings, seed, runner and versions.\n" : TextTables.ToMarkdown(CompareTables.DifferencesTable(comparison)));
             foreach (var s in comparison.Scripts) Out.WriteLine(s.Summary);
             CompareMarkdown.Sides(comparison, (label, list) => Out.WriteLine($"{label}: {string.Join(", ", list)}"));

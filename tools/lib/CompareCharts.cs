@@ -1,68 +1,128 @@
 #nullable enable
 using ScottPlot;
 
-/// <summary>A comparison's history charts: per history column of a script, every series of every run overlaid on shared axes.</summary>
+/// <summary>
+/// A comparison's history charts: per history column of a script, every series of every side on shared axes. A side
+/// with several seeds is drawn as its mean line and a min–max band (five lines per side would hide each other); the
+/// charts carry no legend of their own: the script's one legend (<see cref="Legend"/>) is shown once, beside them.
+/// </summary>
 public static class CompareCharts
 {
     /// <summary>
     /// Draws one chart per history column that some run recorded and that is not constant (a fixed lr) into
-    /// <c>&lt;outDir&gt;/&lt;script&gt;/&lt;column&gt;.webp</c>; returns them in column order.
+    /// <c>&lt;outDir&gt;/&lt;script&gt;/&lt;column&gt;.webp</c>; returns them in column order, with one line per constant
+    /// column (<paramref name="flat"/>) saying what it held.
     /// </summary>
-    public static IReadOnlyList<HistoryChart> Draw(IReadOnlyList<ScriptFolder> folders, IReadOnlyList<string> names, string outDir, string script)
+    public static IReadOnlyList<HistoryChart> Draw(IReadOnlyList<IReadOnlyList<ScriptFolder>> sides, string outDir, string script, out IReadOnlyList<string> flat)
     {
-        // Every series name in any run, A's first.
-        var seriesNames = folders.SelectMany(f => f.Record?.Series ?? []).Select(s => s.Name).Distinct().ToList();
+        var seriesNames = SeriesNames(sides);
+        var offset = MetricDeltas.EpochOffset(script);
         var charts = new List<HistoryChart>();
+        var flatColumns = new List<string>();
         foreach (var column in HistoryColumns.All)
         {
-            var lines = new List<ChartLine>();
+            var bands = new List<Band>();
             for (var s = 0; s < seriesNames.Count; s++)
-                for (var r = 0; r < folders.Count; r++)
-                    if (folders[r].Record?.SeriesNamed(seriesNames[s]) is { } series && Points(series, column) is { Count: > 0 } points)
-                        lines.Add(new ChartLine(seriesNames[s], s, names[r], r, points));
-            // Nothing to see when no run recorded the column, or all held it constant (e.g. a fixed lr).
-            if (lines.SelectMany(l => l.Points).Select(p => p.Value).Distinct().Count() <= 1) continue;
+                for (var r = 0; r < sides.Count; r++)
+                    if (Band.Of(sides[r], seriesNames[s], column, offset) is { } band) bands.Add(band with { SeriesIndex = s, SideIndex = r });
+            var values = bands.SelectMany(b => b.Min.Concat(b.Max)).Distinct().ToList();
+            if (values.Count == 0) continue;
+            // A column every run held constant (a fixed lr) is a line, not a chart: its value, or each side's.
+            if (values.Count == 1)
+            {
+                flatColumns.Add($"{column.Name} stayed {RunFolders.Display(values[0])} in every epoch of every run (not charted)");
+                continue;
+            }
+            var sideValues = Enumerable.Range(0, sides.Count).Select(r => bands.Where(b => b.SideIndex == r).SelectMany(b => b.Min.Concat(b.Max)).Distinct().ToList()).ToList();
+            if (sideValues.All(v => v.Count <= 1))
+            {
+                flatColumns.Add($"{column.Name} stayed constant in every run: {string.Join(", ", sideValues.Select((v, r) => $"{Compare.Letter(r)} {(v.Count == 0 ? "—" : RunFolders.Display(v[0]))}"))} (not charted)");
+                continue;
+            }
             var file = $"{Compare.Safe(script)}/{column.Name}.webp";
-            OverlayChart(Path.Combine(outDir, file), script, column, lines, folders.Count);
-            charts.Add(new HistoryChart(column.Name, file, lines.Select(l => l.Series).Distinct().ToList()));
+            OverlayChart(Path.Combine(outDir, file), script, column, bands, seriesNames.Count == 1, offset);
+            charts.Add(new HistoryChart(column.Name, file, bands.Select(b => seriesNames[b.SeriesIndex]).Distinct().ToList()));
         }
+        flat = flatColumns;
         return charts;
     }
 
-    sealed record ChartLine(string Series, int SeriesIndex, string Run, int RunIndex, IReadOnlyList<(double Epoch, double Value)> Points);
+    // Every series name in any run, A's first.
+    static IReadOnlyList<string> SeriesNames(IReadOnlyList<IReadOnlyList<ScriptFolder>> sides) =>
+        sides.SelectMany(side => side).SelectMany(f => f.Record?.Series ?? []).Select(s => s.Name).Distinct().ToList();
 
-    // A history column's finite values by epoch.
-    static IReadOnlyList<(double Epoch, double Value)> Points(Series series, EpochColumn column) =>
-        series.History.Select(e => (Epoch: (double)e.Epoch, Value: column.Read(e))).Where(p => p.Value is double v && double.IsFinite(v))
-            .Select(p => (p.Epoch, p.Value!.Value)).ToList();
+    /// <summary>
+    /// The legend the charts share: with one series, a colour per side; with several, a colour per series and a line
+    /// pattern per side. <paramref name="names"/> are the sides' names, <paramref name="seeds"/> their seed counts.
+    /// </summary>
+    public static IReadOnlyList<LegendEntry> Legend(IReadOnlyList<IReadOnlyList<ScriptFolder>> sides, IReadOnlyList<string> names)
+    {
+        var seriesNames = SeriesNames(sides);
+        string Seeds(int r) => sides[r].Count > 1 ? $" (mean of {sides[r].Count} seeds, band: min–max)" : "";
+        if (seriesNames.Count <= 1)
+            return sides.Select((_, r) => new LegendEntry($"{Compare.Letter(r)}: {names[r]}{Seeds(r)}", Hex(Color(r)), "")).ToList();
+        var entries = seriesNames.Select((s, i) => new LegendEntry(s, Hex(Color(i)), "")).ToList();
+        if (sides.Count > 1)
+            entries.AddRange(sides.Select((_, r) => new LegendEntry($"{Compare.Letter(r)}: {names[r]}{Seeds(r)}", "#808080", Dashes[r % Dashes.Length])));
+        return entries;
+    }
+
+    // One series of one side: per epoch the mean, min and max over the side's seeds (finite values only).
+    sealed record Band(double[] Epochs, double[] Mean, double[] Min, double[] Max, int Seeds)
+    {
+        public int SeriesIndex { get; init; }
+        public int SideIndex { get; init; }
+
+        public static Band? Of(IReadOnlyList<ScriptFolder> side, string series, EpochColumn column, int offset)
+        {
+            var points = side.Select(f => f.Record?.SeriesNamed(series)).OfType<Series>()
+                .SelectMany(s => s.History.Select(e => (e.Epoch, Value: column.Read(e))))
+                .Where(p => p.Value is double v && double.IsFinite(v))
+                .GroupBy(p => p.Epoch).OrderBy(g => g.Key)
+                .Select(g => (Epoch: (double)(g.Key + offset), Values: g.Select(p => p.Value!.Value).ToList())).ToList();
+            if (points.Count == 0) return null;
+            return new Band(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Values.Average()).ToArray(),
+                points.Select(p => p.Values.Min()).ToArray(), points.Select(p => p.Values.Max()).ToArray(),
+                side.Count(f => f.Record?.SeriesNamed(series) is not null));
+        }
+    }
 
     static readonly LinePattern[] RunPatterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
 
-    // One chart of a column: with one series, a colour per run; with several, a colour per series and a line pattern per run.
-    static void OverlayChart(string path, string script, EpochColumn column, IReadOnlyList<ChartLine> lines, int runs)
+    // The same patterns as SVG dash arrays, for the HTML legend.
+    static readonly string[] Dashes = ["", "8 4", "2 3", "4 2"];
+
+    static Color Color(int index) => Plots.ClassColors[index % Plots.ClassColors.Length];
+
+    static string Hex(Color color) => $"#{color.R:x2}{color.G:x2}{color.B:x2}";
+
+    // One chart of a column: with one series, a colour per side; with several, a colour per series and a line pattern
+    // per side. A group's min–max is a translucent band under its mean line.
+    static void OverlayChart(string path, string script, EpochColumn column, IReadOnlyList<Band> bands, bool oneSeries, int offset)
     {
         var plot = new Plot();
-        var oneSeries = lines.Select(l => l.Series).Distinct().Count() == 1;
-        foreach (var l in lines)
+        foreach (var b in bands)
         {
-            var color = Plots.ClassColors[(oneSeries ? l.RunIndex : l.SeriesIndex) % Plots.ClassColors.Length];
-            var line = plot.Add.ScatterLine(l.Points.Select(p => p.Epoch).ToArray(), l.Points.Select(p => p.Value).ToArray(), color);
-            line.LegendText = oneSeries ? $"{Compare.Letter(l.RunIndex)}: {l.Run}" : runs == 1 ? l.Series : $"{l.Series} · {Compare.Letter(l.RunIndex)}";
+            var color = Color(oneSeries ? b.SideIndex : b.SeriesIndex);
+            if (b.Seeds > 1 && b.Epochs.Length > 1)
+            {
+                var fill = plot.Add.FillY(b.Epochs, b.Min, b.Max);
+                fill.FillColor = color.WithAlpha(0.18);
+                fill.LineColor = Colors.Transparent;
+            }
+            var line = plot.Add.ScatterLine(b.Epochs, b.Mean, color);
             line.LineWidth = 2.5f;
-            line.LinePattern = oneSeries ? LinePattern.Solid : RunPatterns[l.RunIndex % RunPatterns.Length];
-            line.MarkerSize = l.Points.Count == 1 ? 8 : 0;
+            line.LinePattern = oneSeries ? LinePattern.Solid : RunPatterns[b.SideIndex % RunPatterns.Length];
+            line.MarkerSize = b.Epochs.Length == 1 ? 8 : 0;
         }
-        plot.ShowLegend(Edge.Right);
+        plot.HideLegend();
         var direction = column.Better switch { Better.Higher => " (higher is better)", Better.Lower => " (lower is better)", _ => "" };
-        var note = oneSeries ? $"{lines[0].Series}" : $"line style: {string.Join(", ", Enumerable.Range(0, runs).Select(r => $"{Compare.Letter(r)} {PatternName(r)}"))}";
-        Plots.Label(plot, $"{script} · {column.Name}{direction}", $"Epoch — {note}", column.Name);
+        Plots.Label(plot, $"{column.Name}{direction}", offset == 0 ? "Epoch" : "Epoch (from 0, as Lightning counts)", column.Name);
         var png = Path.ChangeExtension(path, ".png");
-        Plots.Save(plot, png, 760, 360);
+        Plots.Save(plot, png, 600, 330);
         Images.CompactCopy(png, path);
         File.Delete(png);
     }
-
-    static string PatternName(int run) => (run % RunPatterns.Length) switch { 0 => "solid", 1 => "dashed", 2 => "dotted", _ => "densely dashed" };
 
     /// <summary>A script's plot of training curves (the lib's history plot, a loss curve), which compare draws as overlaid charts instead.</summary>
     public static bool IsHistoryPlot(string image) =>

@@ -3,10 +3,13 @@
 /// <summary>compare.md, and the lists both pages show (scripts, images and models on one side only).</summary>
 public static class CompareMarkdown
 {
-    /// <summary>compare.md: what differs, a line per script, the overview, then per script its values, charts and plots (images alongside).</summary>
+    /// <summary>compare.md: the tally and the rule, what differs, a line per script, the overview, then per script its values, charts and plots (images alongside).</summary>
     public static string Markdown(Comparison c)
     {
-        var md = new StringBuilder($"# Comparison: {RunsLine(c, n => $"`{n}`")}\n\n");
+        var md = new StringBuilder($"**{c.Tally}**\n\n");
+        md.Append($"Verdicts by each script's key metric: better or worse only when {SeedStatistics.Rule} rejects equal means; " +
+            "otherwise within seed noise. With one seed on a side: one seed, cannot tell.\n\n");
+        md.Append($"# Comparison: {RunsLine(c, n => $"`{n}`")}\n\n");
         md.Append(string.Join("  \n", c.Paths.Select((p, i) => $"{Compare.Letter(i)}: `{p}`"))).Append("\n\n## What differs\n\n");
         md.Append(c.Differences.Count == 0 ? "The runs have the same arguments, settings, seed, runner and versions.\n" : TextTables.ToMarkdown(CompareTables.DifferencesTable(c)));
         md.Append("\n## Is it better?\n\n");
@@ -19,7 +22,9 @@ public static class CompareMarkdown
             md.Append($"\n## {s.Script}\n\n{s.Summary}\n\n");
             md.Append(TextTables.ToMarkdown(CompareTables.MetricsTable(s.Metrics, c.Names)));
             if (s.Charts.Count > 0) md.Append("\n### Training histories\n\n");
+            if (s.Legend.Count > 0) md.Append($"Legend: {string.Join("; ", s.Legend.Select(e => $"{e.Label} ({e.Color}{(e.Dash.Length > 0 ? ", dashed" : "")})"))}\n\n");
             foreach (var chart in s.Charts) md.Append($"![{s.Script} · {chart.Column}]({Html.Url(chart.Chart)})\n");
+            foreach (var line in s.FlatColumns) md.Append($"\n{line}\n");
             if (s.Images.Count > 0) md.Append($"\n### Plots ({string.Join(" | ", c.Names.Select((_, i) => Compare.Letter(i)))} | where A and {Compare.Letter(c.Names.Count - 1)} differ)\n\n");
             foreach (var image in s.Images)
             {

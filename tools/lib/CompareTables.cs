@@ -7,8 +7,6 @@ public static class CompareTables
     public static string Delta(double? value, bool integers = false) =>
         value is not { } d ? "" : d == 0 ? "0" : (d > 0 ? "+" : "−") + (integers && d == Math.Round(d) ? Numbers.Fixed(Math.Abs(d), "F0") : RunFolders.Display(Math.Abs(d), significant: true));
 
-    static string Percent(double? value) => value is 0 ? "0%" : value is { } r ? (r > 0 ? "+" : "−") + Pct(Math.Abs(r)) : "";
-
     static string Pct(double share) => share * 100 is var p && p != 0 && p < 0.01 ? RunFolders.Display(p, significant: true) + "%" : Numbers.Fixed(share * 100, "F2") + "%";
 
     public static string ImageNote(ImageDiff d) =>
@@ -16,9 +14,42 @@ public static class CompareTables
         : $"{Pct(d.ChangedPixels)} of pixels changed (score {RunFolders.Display(d.Score, significant: true)})"
           + (d.SameSize ? "" : $", size {d.WidthA}×{d.HeightA} → {d.WidthB}×{d.HeightB}");
 
-    public static string VerdictText(Verdict v) => v switch { Verdict.Better => "better", Verdict.Worse => "worse", Verdict.Unchanged => "unchanged", _ => "changed" };
+    /// <summary>A script's verdict in words: better, worse, within seed noise, one seed: cannot tell, unchanged, changed.</summary>
+    public static string VerdictText(Verdict v) => v switch
+    {
+        Verdict.Better => "better",
+        Verdict.Worse => "worse",
+        Verdict.WithinNoise => SeedStatistics.Text(NoiseVerdict.WithinNoise),
+        Verdict.CannotTell => SeedStatistics.Text(NoiseVerdict.CannotTell),
+        Verdict.Unchanged => "unchanged",
+        _ => "changed",
+    };
 
-    static CellStyle VerdictStyle(Verdict v) => v switch { Verdict.Better => CellStyle.Ok, Verdict.Worse => CellStyle.Bad, Verdict.Unchanged => CellStyle.Muted, _ => CellStyle.Highlight };
+    /// <summary>The CSS class of a verdict: only a change beyond the noise is green or red; one seed reads as "changed".</summary>
+    public static string VerdictClass(Verdict v) => v switch
+    {
+        Verdict.Better => "better",
+        Verdict.Worse => "worse",
+        Verdict.WithinNoise => "noise",
+        Verdict.Unchanged => "unchanged",
+        _ => "changed",
+    };
+
+    static CellStyle VerdictStyle(Verdict v) => v switch
+    {
+        Verdict.Better => CellStyle.Ok,
+        Verdict.Worse => CellStyle.Bad,
+        Verdict.Unchanged or Verdict.WithinNoise => CellStyle.Muted,
+        _ => CellStyle.Highlight,
+    };
+
+    static CellStyle NoiseStyle(NoiseVerdict v) => v switch
+    {
+        NoiseVerdict.Better => CellStyle.Ok,
+        NoiseVerdict.Worse => CellStyle.Bad,
+        NoiseVerdict.CannotTell => CellStyle.Highlight,
+        _ => CellStyle.Muted,
+    };
 
     /// <summary>The settings the runs differ in, one column per run.</summary>
     public static TextTable DifferencesTable(Comparison c) => TextTable.Of(
@@ -39,7 +70,11 @@ public static class CompareTables
         s.Images.Count == 0 ? "" : Pct(s.Images.Max(i => i.Diff.ChangedPixels)),
     ]));
 
-    /// <summary>Metrics rows, one column per run: a delta marked better (ok) or worse (bad) by the direction its value improves in; unchanged rows muted.</summary>
+    /// <summary>
+    /// Metrics rows, one column per side (a group as mean ± sd (min–max, n)), the last side's change against A's
+    /// (of the means), and the verdict: for a value with a direction, <see cref="MetricDelta.Noise"/> (green or red only
+    /// beyond the seeds' noise); for one without, "changed" when it moved; unchanged rows muted.
+    /// </summary>
     public static TextTable MetricsTable(IEnumerable<MetricDelta> metrics, IReadOnlyList<string>? names = null)
     {
         var list = metrics.ToList();
@@ -47,26 +82,35 @@ public static class CompareTables
         var last = Compare.Letter(runs - 1);
         var columns = new List<TextColumn> { new("value") };
         columns.AddRange(Enumerable.Range(0, runs).Select(i => TextColumn.Number(Compare.Letter(i))));
-        columns.AddRange([TextColumn.Number($"{last} − A"), TextColumn.Number("relative"), new(""), TextColumn.Number("notebook")]);
+        columns.AddRange([TextColumn.Number($"{last} − A"), new("verdict"), TextColumn.Number("notebook")]);
         return TextTable.Of(columns, list.Select(m =>
         {
-            var improved = MetricDeltas.Improved(m);
-            var style = improved is true ? CellStyle.Ok : improved is false ? CellStyle.Bad : m.Changed ? CellStyle.Highlight : CellStyle.Muted;
+            var (word, style) = RowVerdict(m);
             var cells = new List<TextCell> { new(m.Metric, Style: m.Changed ? CellStyle.Strong : CellStyle.Plain) };
             cells.AddRange(m.Values.Select(v => (TextCell)(v ?? "—")));
             cells.Add(new TextCell(Delta(m.Delta, m.Integers), Style: style));
-            cells.Add(new TextCell(Percent(m.Relative), Style: style));
-            cells.Add(new TextCell(improved is true ? "better" : improved is false ? "worse" : m.Timing ? "" : m.Changed ? "changed" : "", Style: style));
+            cells.Add(new TextCell(word, Style: style));
             cells.Add(m.Notebook ?? "");
             return (IReadOnlyList<TextCell>)cells;
         }));
     }
 
-    /// <summary>The rows a section shows first: what changed, the headline rows, the notebook's that some run recorded.</summary>
-    // The rows a section shows first: what changed, the headline rows, the notebook's that some run recorded; the
-    // unchanged rest (and notebook values no run reached, e.g. epochs a quick run never got to) is folded away.
-    public static bool Headline(MetricDelta m) => m.Changed || m.Timing || (m.Notebook is not null && m.Values.Any(v => v is not null))
-        || m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric", StringComparison.Ordinal);
+    /// <summary>A row's verdict word and style: the noise-aware verdict for a value with a direction, else "changed" when it moved.</summary>
+    public static (string Word, CellStyle Style) RowVerdict(MetricDelta m) =>
+        m.Noise is { } noise ? (noise == NoiseVerdict.Unchanged ? "" : SeedStatistics.Text(noise), NoiseStyle(noise))
+        : m.Timing ? ("", CellStyle.Muted)
+        : m.Changed ? ("changed", CellStyle.Highlight) : ("", CellStyle.Muted);
+
+    /// <summary>
+    /// The rows a section shows first: status and epochs, the key metric, the values that got better or worse beyond
+    /// the noise, the notebook's that some run recorded. The rest (within the noise, from one seed, unchanged, without
+    /// a direction, timings) is folded away: with one seed per side every moved value "cannot tell", and forty such
+    /// rows would bury the few that can.
+    /// </summary>
+    public static bool Headline(MetricDelta m) =>
+        m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric", StringComparison.Ordinal)
+        || m.Noise is NoiseVerdict.Better or NoiseVerdict.Worse
+        || (m.Notebook is not null && m.Values.Any(v => v is not null));
 
     /// <summary>The overview without its in-page links (for compare.md and the console, where there are no anchors).</summary>
     // The overview without its in-page links (for compare.md and the console, where there are no anchors).

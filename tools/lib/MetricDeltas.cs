@@ -3,48 +3,100 @@
 /// <summary>The metrics table of a comparison: one <see cref="MetricDelta"/> per value any run recorded, and which way each moved.</summary>
 public static class MetricDeltas
 {
-    /// <summary>The metrics table of A against B (see <see cref="Of(IReadOnlyList{RunRecord?}, ScriptReference?)"/>).</summary>
+    /// <summary>The metrics table of A against B (see <see cref="Of(IReadOnlyList{RunRecord?}, ScriptReference?, string?)"/>).</summary>
     public static IReadOnlyList<MetricDelta> Of(RunRecord? a, RunRecord? b, ScriptReference? reference) => Of([a, b], reference);
 
+    /// <summary>The metrics table of single runs, one per side (see <see cref="OfGroups"/>).</summary>
+    public static IReadOnlyList<MetricDelta> Of(IReadOnlyList<RunRecord?> records, ScriptReference? reference, string? script = null) =>
+        OfGroups(records.Select(r => (IReadOnlyList<RunRecord?>)[r]).ToList(), reference, script);
+
     /// <summary>
-    /// The metrics table: status, epochs, key metric; per series its final epoch metrics and values, then the run's
-    /// values (<see cref="RunFolders.Results"/>); the notebook's printed values beside the runs' (<see cref="NotebookRows"/>);
-    /// then the timings. Deltas are the last run's against the first's; a value missing in a run shows as null.
+    /// The metrics table, each side a group of seed runs (a plain run is a group of one): status, epochs, key metric;
+    /// per series its final epoch metrics, each directed history metric's best value and the epoch it was reached
+    /// (beside its last: early stopping and ReduceLROnPlateau make the last epoch the wrong one to read), and its
+    /// values; then the run's values; the notebook's printed values beside the runs' (<see cref="NotebookRows"/>);
+    /// then the timings. A value missing in a run shows as null. Epochs count as the script's plots count them
+    /// (<see cref="EpochOffset"/>).
     /// </summary>
-    public static IReadOnlyList<MetricDelta> Of(IReadOnlyList<RunRecord?> records, ScriptReference? reference)
+    public static IReadOnlyList<MetricDelta> OfGroups(IReadOnlyList<IReadOnlyList<RunRecord?>> sides, ScriptReference? reference, string? script = null)
     {
-        RunValue? Status(RunRecord? r) => r is null ? null : RunValue.OfText("status", RunStatuses.Text(r.Status));
-        RunValue? Epochs(RunRecord? r) => r is null ? null : RunValue.Of("epochs", r.Epochs);
+        script ??= sides.SelectMany(s => s).FirstOrDefault(r => r is not null)?.Script;
+        MetricDelta Row(string name, Func<RunRecord?, RunValue?> read, string? notebook = null, bool timing = false, int? decimals = null) =>
+            MetricDelta.OfGroups(name, sides.Select(side => (IReadOnlyList<RunValue?>)side.Select(read).ToList()).ToList(), notebook, timing, decimals);
+
         var rows = new List<MetricDelta>
         {
-            new("status", records.Select(Status).ToList(), null),
-            new("epochs", records.Select(Epochs).ToList(), null),
+            Row("status", r => r is null ? null : RunValue.OfText("status", RunStatuses.Text(r.Status))),
+            Row("epochs", r => r is null ? null : RunValue.Of("epochs", r.Epochs)),
         };
-        if (records.Select(r => r?.KeyMetric).FirstOrDefault(k => k is not null) is { } key)
-        {
-            RunValue? Key(RunRecord? r) => r?.KeyMetric is { } k ? RunValue.Of(k.Name, k.Value, k.Better) : null;
-            rows.Add(new($"key metric: {RunFolders.Label(key)}", records.Select(Key).ToList(), References.ForKeyMetric(reference, key)?.NotebookText));
-        }
+        if (sides.SelectMany(s => s).Select(r => r?.KeyMetric).FirstOrDefault(k => k is not null) is { } key)
+            rows.Add(Row($"key metric: {RunFolders.Label(key)}", r => r?.KeyMetric is { } k ? RunValue.Of(k.Name, k.Value, k.Better) : null,
+                References.ForKeyMetric(reference, key)?.NotebookText));
 
-        var results = records.Select(r => r is null ? [] : RunFolders.Results(r)).ToList();
-        foreach (var name in results.SelectMany(v => v.Select(x => x.Name)).Distinct())
-            rows.Add(new(name, results.Select(v => v.FirstOrDefault(x => x.Name == name)).ToList(), null));
+        var offset = EpochOffset(script);
+        var results = sides.Select(side => side.Select(r => r is null ? [] : Results(r, offset)).ToList()).ToList();
+        foreach (var name in results.SelectMany(s => s).SelectMany(v => v.Select(x => x.Name)).Distinct())
+            rows.Add(MetricDelta.OfGroups(name, results.Select(side => (IReadOnlyList<RunValue?>)side.Select(v => v.FirstOrDefault(x => x.Name == name)).ToList()).ToList(), null));
 
-        if (reference is not null) rows.AddRange(NotebookRows(reference, records));
+        if (reference is not null) rows.AddRange(NotebookRows(reference, sides));
 
-        RunValue? Seconds(RunRecord? r, Func<RunTimings, double> read) => r is null ? null : RunValue.Of("seconds", read(r.Timings));
-        rows.Add(new("train seconds", records.Select(r => Seconds(r, t => t.TrainSeconds)).ToList(), null, Timing: true));
-        rows.Add(new("wall seconds", records.Select(r => Seconds(r, t => t.WallSeconds)).ToList(), null, Timing: true));
+        rows.Add(Row("train seconds", r => r is null ? null : RunValue.Of("seconds", r.Timings.TrainSeconds), timing: true));
+        rows.Add(Row("wall seconds", r => r is null ? null : RunValue.Of("seconds", r.Timings.WallSeconds), timing: true));
         return rows;
     }
 
     /// <summary>
-    /// The notebook's printed values (one row per reference value, by its label) with every run's, as References finds
-    /// them, rounded to the notebook's precision (the precision they are compared at); the delta is the last run's
-    /// against the first's.
+    /// How a script's plots number epochs relative to its record: Lightning's trainer counts from 0 (its history plot,
+    /// checkpoint names and best_epoch do), the record from 1; every other script counts from 1 as the record does.
+    /// </summary>
+    public static int EpochOffset(string? script) => script == "lightning" ? -1 : 0;
+
+    /// <summary>Suffixes of the rows that hold a history metric's best value and the epoch it was reached.</summary>
+    public const string BestSuffix = " (best)", BestEpochSuffix = " (best epoch)";
+
+    /// <summary>
+    /// <see cref="RunFolders.Results"/> with, after each directed history metric of a series' last epoch, its best
+    /// value over the epochs and the epoch of that best (the first epoch reaching it).
+    /// </summary>
+    public static IReadOnlyList<RunValue> Results(RunRecord record, int epochOffset = 0)
+    {
+        var values = new List<RunValue>();
+        foreach (var series in record.Series)
+        {
+            foreach (var last in RunFolders.FinalMetrics(series))
+            {
+                values.Add(last with { Name = RunFolders.Label(series.Name, last.Name) });
+                if (HistoryColumns.Named(last.Name) is not { Better: { } better } column || Best(series, column, better) is not { } best) continue;
+                values.Add(RunValue.Of(RunFolders.Label(series.Name, column.Name + BestSuffix), best.Value, better));
+                values.Add(RunValue.Of(RunFolders.Label(series.Name, column.Name + BestEpochSuffix), best.Epoch + epochOffset));
+            }
+            values.AddRange(series.Values.Select(v => v with { Name = RunFolders.Label(series.Name, v.Name) }));
+        }
+        values.AddRange(record.Results);
+        return values;
+    }
+
+    /// <summary>A series' best finite value of <paramref name="column"/> and the first epoch that reached it; null when it has none.</summary>
+    public static (double Value, int Epoch)? Best(Series series, EpochColumn column, Better better)
+    {
+        (double Value, int Epoch)? best = null;
+        foreach (var e in series.History)
+            if (column.Read(e) is double v && double.IsFinite(v) && (best is null || (better == Better.Higher ? v > best.Value.Value : v < best.Value.Value)))
+                best = (v, e.Epoch);
+        return best;
+    }
+
+    /// <summary>
+    /// The notebook's printed values (one row per reference value, by its label) with every side's, as References finds
+    /// them, rounded to the notebook's precision (the precision they are compared at).
     /// </summary>
     public static IReadOnlyList<MetricDelta> NotebookRows(ScriptReference reference, IReadOnlyList<RunRecord?> records) =>
-        reference.Values.Select(value => new MetricDelta(value.Label, records.Select(r => Ours(value, r)).ToList(), value.NotebookText, Decimals: value.Decimals)).ToList();
+        NotebookRows(reference, records.Select(r => (IReadOnlyList<RunRecord?>)[r]).ToList());
+
+    /// <summary>The notebook's rows with every seed's value per side.</summary>
+    public static IReadOnlyList<MetricDelta> NotebookRows(ScriptReference reference, IReadOnlyList<IReadOnlyList<RunRecord?>> sides) =>
+        reference.Values.Select(value => MetricDelta.OfGroups(value.Label,
+            sides.Select(side => (IReadOnlyList<RunValue?>)side.Select(r => Ours(value, r)).ToList()).ToList(), value.NotebookText, decimals: value.Decimals)).ToList();
 
     static RunValue? Ours(ReferenceValue value, RunRecord? record)
     {

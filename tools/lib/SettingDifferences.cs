@@ -14,10 +14,13 @@ public static class SettingDifferences
     public static IReadOnlyList<SettingDifference> Of(IReadOnlyList<IReadOnlyList<ScriptFolder>> sides)
     {
         var rows = new List<SettingDifference>();
-        var records = sides.Select(side => side.Where(f => f.Record is not null).ToDictionary(f => f.Script, f => f.Record!)).ToList();
+        // Per side, per script, its runs' records (a seed sweep has one per seed): a setting reads as its distinct values.
+        var records = sides.Select(side => side.Where(f => f.Record is not null).GroupBy(f => f.Script)
+            .ToDictionary(g => g.Key, g => g.OrderBy(f => f.Seed ?? int.MinValue).Select(f => f.Record!).ToList())).ToList();
+        static string Joined(IEnumerable<RunRecord> runs, Func<RunRecord, string> read) => string.Join(", ", runs.Select(read).Distinct());
         foreach (var (setting, read) in RunSettings)
         {
-            var values = records.Select(run => run.Values.Select(read).Distinct().ToList()).ToList();
+            var values = records.Select(run => run.Values.Select(r => Joined(r, read)).Distinct().ToList()).ToList();
             if (values.All(v => v.Count <= 1))
             {
                 var single = values.Select(v => v.Count == 0 ? "—" : v[0]).ToList();
@@ -26,22 +29,29 @@ public static class SettingDifferences
             }
             foreach (var script in records.SelectMany(r => r.Keys).Distinct())
             {
-                var perScript = records.Select(r => r.TryGetValue(script, out var record) ? read(record) : "—").ToList();
+                var perScript = records.Select(r => r.TryGetValue(script, out var runs) ? Joined(runs, read) : "—").ToList();
                 if (perScript.Distinct().Count() > 1) rows.Add(new SettingDifference($"{script} · {setting}", perScript));
             }
         }
+        var configRows = new List<(string Script, string Key, IReadOnlyList<string> Values)>();
         foreach (var script in records.SelectMany(r => r.Keys).Distinct())
         {
             // A setting that names the run's own folder (Lightning's log_dir) differs in every comparison: it is compared
-            // as "<run folder>/…", so only a real difference shows.
-            var configs = sides.Select(side => side.FirstOrDefault(f => f.Script == script && f.Record is not null) is { } folder
+            // as "<run folder>/…", so only a real difference shows. A sweep's config is its first seed's.
+            var configs = sides.Select(side => side.Where(f => f.Script == script && f.Record is not null).OrderBy(f => f.Seed ?? int.MinValue).FirstOrDefault() is { } folder
                 ? ConfigSettings(folder.Record!.Config).ToDictionary(kv => kv.Key, kv => OwnFolder(kv.Value, folder.Dir))
                 : []).ToList();
             foreach (var key in configs.SelectMany(c => c.Keys).Distinct())
             {
                 var values = configs.Select(c => c.TryGetValue(key, out var v) ? v : (Shown: "—", Full: "")).ToList();
-                if (values.Select(v => v.Full).Distinct().Count() > 1) rows.Add(new SettingDifference($"{script} · {key}", values.Select(v => v.Shown).ToList()));
+                if (values.Select(v => v.Full).Distinct().Count() > 1) configRows.Add((script, key, values.Select(v => v.Shown).ToList()));
             }
+        }
+        // The same change in several scripts (--lr 0.02 for all) is one row naming them, not one row each.
+        foreach (var same in configRows.GroupBy(r => (r.Key, Values: string.Join("\u0000", r.Values))))
+        {
+            var scripts = same.Select(r => r.Script).ToList();
+            rows.Add(new SettingDifference(scripts.Count == 1 ? $"{scripts[0]} · {same.Key.Key}" : $"{same.Key.Key} ({string.Join(", ", scripts)})", same.First().Values));
         }
         return rows;
     }
@@ -68,14 +78,18 @@ public static class SettingDifferences
         ("OS", r => $"{r.Environment.Os} {r.Environment.Architecture}"),
     ];
 
-    /// <summary>A run's arguments as settings: without <c>--out DIR</c> (where a run writes is not how it ran; ./run-all gives each its own).</summary>
+    /// <summary>
+    /// A run's arguments as settings: without <c>--out DIR</c> (where a run writes is not how it ran; ./run-all gives
+    /// each its own) and without <c>--seed N</c> (the seed has its own row, and a sweep's seeds would make every
+    /// run's arguments differ).
+    /// </summary>
     public static string Settings(IReadOnlyList<string> arguments)
     {
         var kept = new List<string>();
         for (var i = 0; i < arguments.Count; i++)
         {
-            if (arguments[i] == "--out") { i++; continue; }
-            if (arguments[i].StartsWith("--out=", StringComparison.Ordinal)) continue;
+            if (arguments[i] is "--out" or "--seed") { i++; continue; }
+            if (arguments[i].StartsWith("--out=", StringComparison.Ordinal) || arguments[i].StartsWith("--seed=", StringComparison.Ordinal)) continue;
             kept.Add(arguments[i]);
         }
         return string.Join(' ', kept);

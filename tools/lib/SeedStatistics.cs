@@ -1,0 +1,104 @@
+#nullable enable
+using MathNet.Numerics.Distributions;
+
+/// <summary>
+/// One side's values of a value across its seeds: mean, sample standard deviation (n − 1), min, max and n, over the
+/// finite values (<see cref="NonFinite"/> counts the NaN/∞ left out: a diverged seed).
+/// </summary>
+public sealed record SeedSample(IReadOnlyList<double> Values, int NonFinite)
+{
+    public int N => Values.Count;
+    public double Mean => N == 0 ? double.NaN : Values.Average();
+    /// <summary>The sample standard deviation (n − 1 in the denominator); 0 for one value.</summary>
+    public double Sd => N < 2 ? 0 : Math.Sqrt(Values.Sum(v => (v - Mean) * (v - Mean)) / (N - 1));
+    public double Min => N == 0 ? double.NaN : Values.Min();
+    public double Max => N == 0 ? double.NaN : Values.Max();
+
+    /// <summary>The sample of <paramref name="values"/> (missing values are not part of it; non-finite ones are counted apart).</summary>
+    public static SeedSample Of(IEnumerable<double?> values)
+    {
+        var present = values.OfType<double>().ToList();
+        return new SeedSample(present.Where(double.IsFinite).ToList(), present.Count(v => !double.IsFinite(v)));
+    }
+
+    /// <summary>As one table cell: <c>0.9450 ± 0.0120 (0.9300–0.9600, n=5)</c>; one value as itself; all equal as <c>0.9 (n=3, all equal)</c>.</summary>
+    public string Text()
+    {
+        var nonFinite = NonFinite > 0 ? $", {NonFinite} not finite" : "";
+        if (N == 0) return NonFinite > 0 ? $"not finite (n={NonFinite})" : "—";
+        if (N == 1) return RunFolders.Display(Values[0]) + (NonFinite > 0 ? $" ({NonFinite} not finite)" : "");
+        if (Min == Max) return $"{RunFolders.Display(Mean)} (n={N}, all equal{nonFinite})";
+        return $"{RunFolders.Display(Mean)} ± {RunFolders.Display(Sd, significant: true)} ({RunFolders.Display(Min)}–{RunFolders.Display(Max)}, n={N}{nonFinite})";
+    }
+}
+
+/// <summary>Welch's t statistic (B − A over the unequal-variance standard error), its Welch–Satterthwaite degrees of freedom and the two-sided p.</summary>
+public sealed record WelchTest(double T, double Df, double P);
+
+/// <summary>What a value's change says once the seeds' noise is known (see <see cref="SeedStatistics.Rule"/>).</summary>
+public enum NoiseVerdict { Unchanged, Better, Worse, WithinNoise, CannotTell }
+
+/// <summary>
+/// Whether a change between two groups of seed runs is larger than the seeds' noise: Welch's t-test, two-sided, at
+/// α = 0.05, with at least two seeds per side. Welch's rather than Student's: a change of settings may change the
+/// spread too (a higher lr is noisier), and Welch does not assume equal variances.
+/// </summary>
+public static class SeedStatistics
+{
+    public const double Alpha = 0.05;
+
+    /// <summary>The rule, as the pages state it.</summary>
+    public const string Rule = "Welch's t-test, two-sided, α = 0.05, n ≥ 2 per side";
+
+    /// <summary>The words the pages use for each verdict.</summary>
+    public static string Text(NoiseVerdict verdict) => verdict switch
+    {
+        NoiseVerdict.Better => "better",
+        NoiseVerdict.Worse => "worse",
+        NoiseVerdict.WithinNoise => "within seed noise",
+        NoiseVerdict.CannotTell => "one seed: cannot tell",
+        _ => "unchanged",
+    };
+
+    /// <summary>Welch's test of equal means; null when a side has fewer than two values or both have no spread (no standard error).</summary>
+    public static WelchTest? Welch(SeedSample a, SeedSample b)
+    {
+        if (a.N < 2 || b.N < 2) return null;
+        var (va, vb) = (a.Sd * a.Sd / a.N, b.Sd * b.Sd / b.N);
+        var se2 = va + vb;
+        if (!(se2 > 0)) return null;
+        var t = (b.Mean - a.Mean) / Math.Sqrt(se2);
+        var df = se2 * se2 / (va * va / (a.N - 1) + vb * vb / (b.N - 1));
+        var p = 2 * StudentT.CDF(0, 1, df, -Math.Abs(t));
+        return new WelchTest(t, df, Math.Min(1, p));
+    }
+
+    /// <summary>
+    /// B against A for a value that improves in direction <paramref name="better"/>:
+    /// <list type="bullet">
+    /// <item>the same values on both sides (all seeds, NaN included): unchanged;</item>
+    /// <item>fewer than two finite values on a side: one seed, cannot tell;</item>
+    /// <item>both sides without spread (every seed gave the same value) and different means: better or worse, because
+    ///   the seed does not move the value, so the difference is exact, not noise;</item>
+    /// <item>otherwise better or worse when Welch's two-sided p is below α, else within seed noise.</item>
+    /// </list>
+    /// Non-finite values (a diverged seed) are left out of the test; the cell says how many.
+    /// </summary>
+    public static NoiseVerdict Judge(IReadOnlyList<double?> a, IReadOnlyList<double?> b, Better better)
+    {
+        if (SameValues(a, b)) return NoiseVerdict.Unchanged;
+        var (sa, sb) = (SeedSample.Of(a), SeedSample.Of(b));
+        if (sa.N < 2 || sb.N < 2) return NoiseVerdict.CannotTell;
+        var direction = better == Better.Higher ? 1 : -1;
+        NoiseVerdict Way(double d) => d * direction > 0 ? NoiseVerdict.Better : NoiseVerdict.Worse;
+        if (Welch(sa, sb) is not { } test)
+            return sb.Mean == sa.Mean ? NoiseVerdict.WithinNoise : Way(sb.Mean - sa.Mean);
+        return test.P < Alpha ? Way(test.T) : NoiseVerdict.WithinNoise;
+    }
+
+    // The same multiset of values (NaN equal to NaN, a missing value to a missing one).
+    static bool SameValues(IReadOnlyList<double?> a, IReadOnlyList<double?> b) =>
+        a.Count == b.Count && a.Select(Key).Order().SequenceEqual(b.Select(Key).Order());
+
+    static string Key(double? v) => v is not { } x ? "none" : double.IsNaN(x) ? "NaN" : x.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
