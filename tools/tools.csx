@@ -13,7 +13,7 @@
 #load "lib/RunRecordSchema.cs"
 #load "lib/RunFolders.cs"
 #load "lib/SeedFolders.cs"
-#load "lib/SeedSpread.cs"
+#load "lib/SeedSample.cs"
 #load "lib/References.cs"
 #load "lib/Images.cs"
 #load "lib/Html.cs"

@@ -190,10 +190,14 @@ public sealed class CompareSweepTests : IDisposable
         FakeRuns.WriteScript(temp.Sub("out", "runs", "t", "mnist"), FakeRuns.Record("mnist"));
         FakeRuns.WriteScript(temp.Sub("out", "runs", "t", ".mnist.runs", "20260103-000000-7"), FakeRuns.Record("mnist"));
 
-        // runs.csx prints a kept run relative to its script folder's parent, and takes a script's name.
-        var printed = RunHistory.Table(RunHistory.Runs(Path.Combine(outRoot, "xor")), Path.Combine(outRoot, "xor")).Rows[1][0].Text;
-        printed.Should().Be(Path.Combine(".xor.runs", "20260102-000000-42"));
-        RunSources.Resolve([printed, "xor"], outRoot).Should().Equal(Path.Combine(outRoot, printed), Path.Combine(outRoot, "xor"));
+        // runs.csx prints each run as a path from the current directory (absolute here: the test folder is elsewhere),
+        // and compare takes it as printed; a kept run named relative to out/ (.xor.runs/<stamp>) and a script's name too.
+        var table = RunHistory.Table(RunHistory.Runs(Path.Combine(outRoot, "xor")), Path.Combine(outRoot, "xor"));
+        var printed = table.Rows[1][table.Columns.ToList().FindIndex(c => c.Header == "folder")].Text;
+        printed.Should().Be(Path.Combine(outRoot, ".xor.runs", "20260102-000000-42"));
+        RunSources.Resolve([printed, "xor"], outRoot).Should().Equal(printed, Path.Combine(outRoot, "xor"));
+        var kept = Path.Combine(".xor.runs", "20260102-000000-42");
+        RunSources.Resolve([kept, "xor"], outRoot).Should().Equal(Path.Combine(outRoot, kept), Path.Combine(outRoot, "xor"));
         RunSources.Resolve([Path.Combine(".mnist.runs", "20260103-000000-7"), Path.Combine(outRoot, "runs", "t", "mnist")], outRoot)[0]
             .Should().Be(Path.Combine(outRoot, "runs", "t", ".mnist.runs", "20260103-000000-7"), "found in the one tagged run that holds it");
         var escaping = () => RunSources.Resolve([Path.Combine("..", "elsewhere"), "xor"], outRoot);

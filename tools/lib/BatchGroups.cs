@@ -13,8 +13,8 @@ public sealed record ResultGroup(string Script, IReadOnlyList<ScriptResult> Resu
     public KeyMetric? Key => Results.Select(r => r.KeyMetric).FirstOrDefault(k => k?.Value is not null);
 
     /// <summary>The key metric over the runs that reported it (the same metric as <see cref="Key"/>), or null when none did.</summary>
-    public SeedSpread? Spread => Key is { } key
-        ? SeedSpread.Of(Results.Select(r => r.KeyMetric).Where(k => k is not null && k.Name == key.Name && k.Series == key.Series && k.Value is not null).Select(k => k!.Value!.Value))
+    public SeedSample? Spread => Key is { } key
+        ? SeedSample.Of(Results.Select(r => r.KeyMetric).Where(k => k is not null && k.Name == key.Name && k.Series == key.Series).Select(k => k!.Value))
         : null;
 }
 
@@ -26,8 +26,10 @@ public static class BatchGroups
         results.GroupBy(r => r.Script).Select(g => new ResultGroup(g.Key, g.ToList())).ToList();
 
     /// <summary>A spread as tables show it: <c>0.9450 ± 0.0120 (n=3)</c>, or <c>0.9450 (n=1)</c>.</summary>
-    public static string Describe(SeedSpread spread) =>
-        BatchSummaries.Number(spread.Mean) + (spread.Sd is { } sd ? " ± " + BatchSummaries.Number(sd) : "") + $" (n={spread.N})";
+    public static string Describe(SeedSample spread) =>
+        spread.N == 0 ? $"not finite (n={spread.NonFinite})"
+        : BatchSummaries.Number(spread.Mean) + (spread.N > 1 ? " ± " + BatchSummaries.Number(spread.Sd) : "") + $" (n={spread.N})"
+            + (spread.NonFinite > 0 ? $", {spread.NonFinite} not finite" : "");
 
     /// <summary>
     /// A sweep's status in a few words: <c>ok 3/3</c>, or how many of its runs ended otherwise (<c>ok 2/3, 1 failed</c>);

@@ -18,7 +18,7 @@ public static class SweepSections
             new TextCell(script, Link: "#" + ReportSections.Anchor(script)),
             new TextCell($"{ok} ok / {seeds.Count - ok} failed", Style: ok == seeds.Count ? CellStyle.Ok : CellStyle.Bad),
             key is null ? "" : RunFolders.Label(key),
-            Spread(seeds)?.Text ?? "",
+            Spread(seeds)?.Text() ?? "",
             new TextCell("one run's numbers", Style: CellStyle.Muted),
             new TextCell($"seed sweep ({seeds.Count} seeds): not checked", Style: CellStyle.Muted),
             Numbers.Fixed(seeds.Sum(s => s.WallSeconds), "F1"),
@@ -26,8 +26,8 @@ public static class SweepSections
     }
 
     /// <summary>The key metric's spread over the seeds that recorded it.</summary>
-    public static SeedSpread? Spread(IReadOnlyList<ScriptResult> seeds) =>
-        SeedSpread.Of(seeds.Where(s => s.Ok).Select(s => s.KeyMetric?.Value).OfType<double>().ToList());
+    public static SeedSample? Spread(IReadOnlyList<ScriptResult> seeds) =>
+        seeds.Any(s => s.Ok && s.KeyMetric?.Value is not null) ? SeedSample.Of(seeds.Where(s => s.Ok).Select(s => s.KeyMetric?.Value)) : null;
 
     /// <summary>A sweep's section: the key metric over the seeds, a row per seed, the first seed's plots.</summary>
     public static string Section(string runDir, IReadOnlyList<(ScriptResult Result, ScriptFolder Folder)> seeds, ChapterManifest? chapter)
@@ -39,7 +39,7 @@ public static class SweepSections
         html.Append($"<p class=\"what\">{Html.Encode(ReportSections.Description(seeds[0].Folder, chapter))}</p>\n");
         var results = seeds.Select(s => s.Result).ToList();
         if (results.Select(r => r.KeyMetric).FirstOrDefault(k => k is not null) is { } key)
-            html.Append($"<p>key metric <strong>{Html.Encode(RunFolders.Label(key))} = {Html.Encode(Spread(results)?.Text ?? "none")}</strong> "
+            html.Append($"<p>key metric <strong>{Html.Encode(RunFolders.Label(key))} = {Html.Encode(Spread(results)?.Text() ?? "none")}</strong> "
                 + "<span class=\"muted\">(mean ± sample standard deviation, min–max, n: the seeds that ended ok)</span></p>\n");
         html.Append(Html.Cards(TextTable.Of(
             [TextColumn.Number("seed"), new("status"), TextColumn.Number("key metric"), TextColumn.Number("wall (s)"), new("folder"), new("log")],
