@@ -95,7 +95,8 @@ public sealed class ToolsTests : IClassFixture<ToolsTests.Tools>
 
         result.ExitCode.Should().Be(0, result.Errors);
         result.Output.Should().Contain("The runs have the same arguments, settings, seed, runner and versions.");
-        result.Output.Should().MatchRegex(@"xor: MLP 2-10-6-2 · valid_acc (0\.\d{4}) → \1, unchanged\n");
+        result.Output.Should().StartWith("0 better · 0 worse · 0 within noise · 1 unchanged\n", "the tally comes first");
+        result.Output.Should().MatchRegex(@"xor: unchanged · MLP 2-10-6-2 · valid_acc (0\.\d{4}) → \1\n");
         File.Exists(Path.Combine(outDir, "compare.md")).Should().BeTrue();
         var load = Chromium.Load(Path.Combine(outDir, "compare.html"));
         load.ImagesBroken.Should().Be(0);

@@ -158,7 +158,7 @@ public static class Compare
             images.Add(new ImagePair(image, sources, diff.Identical ? null : file, diff));
         }
 
-        return new ScriptComparison(a.Script, MetricDeltas.OfGroups(groups.Select(g => (IReadOnlyList<RunRecord?>)g.Select(f => f.Record).ToList()).ToList(), reference, a.Script),
+        return new ScriptComparison(a.Script, MetricDeltas.OfGroups(groups.Select(g => (IReadOnlyList<RunRecord?>)g.Select(f => f.Record).ToList()).ToList(), reference),
             charts, images,
             a.Images.Except(b.Images).ToList(), b.Images.Except(a.Images).ToList(),
             seriesA.Except(seriesB).ToList(), seriesB.Except(seriesA).ToList())

@@ -16,7 +16,8 @@ public static class CompareCharts
     public static IReadOnlyList<HistoryChart> Draw(IReadOnlyList<IReadOnlyList<ScriptFolder>> sides, string outDir, string script, out IReadOnlyList<string> flat)
     {
         var seriesNames = SeriesNames(sides);
-        var offset = MetricDeltas.EpochOffset(script);
+        // Epochs as the run counts them (Lightning's from 0), as the report shows them.
+        var offset = sides.SelectMany(side => side).Select(f => f.Record).OfType<RunRecord>().Select(Epochs.Offset).FirstOrDefault();
         var charts = new List<HistoryChart>();
         var flatColumns = new List<string>();
         foreach (var column in HistoryColumns.All)

@@ -18,13 +18,16 @@ public static class Epochs
 
     public static string Text(RunRecord record, int epoch) => Shown(record, epoch).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A history metric's best value (by its direction) and the first epoch (record numbering) that reached it; null without a direction or values.</summary>
+    /// <summary>What to add to a record's epoch to show it: −1 for a run counted from 0, else 0.</summary>
+    public static int Offset(RunRecord record) => FromZero(record) ? -1 : 0;
+
+    /// <summary>A history metric's best finite value (by its direction) and the first epoch (record numbering) that reached it; null without a direction or values.</summary>
     public static (double Value, int Epoch)? Best(Series series, EpochColumn column)
     {
         if (column.Better is not { } better) return null;
         (double Value, int Epoch)? best = null;
         foreach (var e in series.History)
-            if (column.Read(e) is double x && !double.IsNaN(x) && (best is null || (better == Better.Lower ? x < best.Value.Value : x > best.Value.Value)))
+            if (column.Read(e) is double x && double.IsFinite(x) && (best is null || (better == Better.Lower ? x < best.Value.Value : x > best.Value.Value)))
                 best = (x, e.Epoch);
         return best;
     }

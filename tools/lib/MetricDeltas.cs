@@ -7,20 +7,19 @@ public static class MetricDeltas
     public static IReadOnlyList<MetricDelta> Of(RunRecord? a, RunRecord? b, ScriptReference? reference) => Of([a, b], reference);
 
     /// <summary>The metrics table of single runs, one per side (see <see cref="OfGroups"/>).</summary>
-    public static IReadOnlyList<MetricDelta> Of(IReadOnlyList<RunRecord?> records, ScriptReference? reference, string? script = null) =>
-        OfGroups(records.Select(r => (IReadOnlyList<RunRecord?>)[r]).ToList(), reference, script);
+    public static IReadOnlyList<MetricDelta> Of(IReadOnlyList<RunRecord?> records, ScriptReference? reference) =>
+        OfGroups(records.Select(r => (IReadOnlyList<RunRecord?>)[r]).ToList(), reference);
 
     /// <summary>
     /// The metrics table, each side a group of seed runs (a plain run is a group of one): status, epochs, key metric;
     /// per series its final epoch metrics, each directed history metric's best value and the epoch it was reached
     /// (beside its last: early stopping and ReduceLROnPlateau make the last epoch the wrong one to read), and its
     /// values; then the run's values; the notebook's printed values beside the runs' (<see cref="NotebookRows"/>);
-    /// then the timings. A value missing in a run shows as null. Epochs count as the script's plots count them
-    /// (<see cref="EpochOffset"/>).
+    /// then the timings. A value missing in a run shows as null. Epochs count as the run counts them
+    /// (<see cref="Epochs"/>).
     /// </summary>
-    public static IReadOnlyList<MetricDelta> OfGroups(IReadOnlyList<IReadOnlyList<RunRecord?>> sides, ScriptReference? reference, string? script = null)
+    public static IReadOnlyList<MetricDelta> OfGroups(IReadOnlyList<IReadOnlyList<RunRecord?>> sides, ScriptReference? reference)
     {
-        script ??= sides.SelectMany(s => s).FirstOrDefault(r => r is not null)?.Script;
         MetricDelta Row(string name, Func<RunRecord?, RunValue?> read, string? notebook = null, bool timing = false, int? decimals = null) =>
             MetricDelta.OfGroups(name, sides.Select(side => (IReadOnlyList<RunValue?>)side.Select(read).ToList()).ToList(), notebook, timing, decimals);
 
@@ -33,8 +32,7 @@ public static class MetricDeltas
             rows.Add(Row($"key metric: {RunFolders.Label(key)}", r => r?.KeyMetric is { } k ? RunValue.Of(k.Name, k.Value, k.Better) : null,
                 References.ForKeyMetric(reference, key)?.NotebookText));
 
-        var offset = EpochOffset(script);
-        var results = sides.Select(side => side.Select(r => r is null ? [] : Results(r, offset)).ToList()).ToList();
+        var results = sides.Select(side => side.Select(r => r is null ? [] : Results(r)).ToList()).ToList();
         foreach (var name in results.SelectMany(s => s).SelectMany(v => v.Select(x => x.Name)).Distinct())
             rows.Add(MetricDelta.OfGroups(name, results.Select(side => (IReadOnlyList<RunValue?>)side.Select(v => v.FirstOrDefault(x => x.Name == name)).ToList()).ToList(), null));
 
@@ -45,28 +43,24 @@ public static class MetricDeltas
         return rows;
     }
 
-    /// <summary>
-    /// How a script's plots number epochs relative to its record: Lightning's trainer counts from 0 (its history plot,
-    /// checkpoint names and best_epoch do), the record from 1; every other script counts from 1 as the record does.
-    /// </summary>
-    public static int EpochOffset(string? script) => script == "lightning" ? -1 : 0;
-
     /// <summary>Suffixes of the rows that hold a history metric's best value and the epoch it was reached.</summary>
     public const string BestSuffix = " (best)", BestEpochSuffix = " (best epoch)";
 
     /// <summary>
     /// <see cref="RunFolders.Results"/> with, after each directed history metric of a series' last epoch, its best
-    /// value over the epochs and the epoch of that best (the first epoch reaching it).
+    /// value over the epochs and the epoch of that best (the first epoch reaching it), counted as the run counts
+    /// epochs (<see cref="Epochs"/>: Lightning's from 0).
     /// </summary>
-    public static IReadOnlyList<RunValue> Results(RunRecord record, int epochOffset = 0)
+    public static IReadOnlyList<RunValue> Results(RunRecord record)
     {
+        var epochOffset = Epochs.Offset(record);
         var values = new List<RunValue>();
         foreach (var series in record.Series)
         {
             foreach (var last in RunFolders.FinalMetrics(series))
             {
                 values.Add(last with { Name = RunFolders.Label(series.Name, last.Name) });
-                if (HistoryColumns.Named(last.Name) is not { Better: { } better } column || Best(series, column, better) is not { } best) continue;
+                if (HistoryColumns.Named(last.Name) is not { Better: { } better } column || Epochs.Best(series, column) is not { } best) continue;
                 values.Add(RunValue.Of(RunFolders.Label(series.Name, column.Name + BestSuffix), best.Value, better));
                 values.Add(RunValue.Of(RunFolders.Label(series.Name, column.Name + BestEpochSuffix), best.Epoch + epochOffset));
             }
@@ -74,16 +68,6 @@ public static class MetricDeltas
         }
         values.AddRange(record.Results);
         return values;
-    }
-
-    /// <summary>A series' best finite value of <paramref name="column"/> and the first epoch that reached it; null when it has none.</summary>
-    public static (double Value, int Epoch)? Best(Series series, EpochColumn column, Better better)
-    {
-        (double Value, int Epoch)? best = null;
-        foreach (var e in series.History)
-            if (column.Read(e) is double v && double.IsFinite(v) && (best is null || (better == Better.Higher ? v > best.Value.Value : v < best.Value.Value)))
-                best = (v, e.Epoch);
-        return best;
     }
 
     /// <summary>
