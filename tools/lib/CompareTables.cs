@@ -103,14 +103,15 @@ public static class CompareTables
 
     /// <summary>
     /// The rows a section shows first: status and epochs, the key metric, the values that got better or worse beyond
-    /// the noise, the notebook's that some run recorded. The rest (within the noise, from one seed, unchanged, without
-    /// a direction, timings) is folded away: with one seed per side every moved value "cannot tell", and forty such
-    /// rows would bury the few that can.
+    /// the noise, and, between single runs, the notebook's that some run recorded. The rest (within the noise, from one
+    /// seed, unchanged, without a direction, timings; the notebook's beside seed groups, which only its one seed can
+    /// match) is folded away: with one seed per side every moved value "cannot tell", and forty such rows would bury
+    /// the few that can.
     /// </summary>
     public static bool Headline(MetricDelta m) =>
         m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric", StringComparison.Ordinal)
         || m.Noise is NoiseVerdict.Better or NoiseVerdict.Worse
-        || (m.Notebook is not null && m.Values.Any(v => v is not null));
+        || (m.Notebook is not null && m.Seeds == 1 && m.Values.Any(v => v is not null));
 
     /// <summary>The overview without its in-page links (for compare.md and the console, where there are no anchors).</summary>
     // The overview without its in-page links (for compare.md and the console, where there are no anchors).
