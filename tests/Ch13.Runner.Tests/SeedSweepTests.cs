@@ -116,20 +116,7 @@ public sealed class SeedSweepTests(SharedRunner shared, ITestOutputHelper output
         return RunnerProcess.Complete(start, TimeSpan.FromMinutes(8), $"run-all {string.Join(' ', args)}");
     }
 
-    // Runs run-all on a pseudo-terminal of the given width and returns everything it wrote there.
-    string OnTerminal(int columns, IReadOnlyList<string> args)
-    {
-        var command = new[] { "dotnet", Repo.RunnerDll, Path.Combine(Repo.Root, "tools", "run-all.csx"), "--" }.Concat(args);
-        var quoted = string.Join(' ', command.Select(a => "'" + a.Replace("'", "'\\''") + "'"));
-        var start = new ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-q", "-e", "-c", $"stty cols {columns} rows 40; {quoted}", "/dev/null" }) start.ArgumentList.Add(a);
-        start.Environment["CH13_CSX_CACHE"] = shared.Runner.CacheDir;
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
-            start.Environment["CH13_DATA"] = Repo.SharedData;
-        start.Environment.Remove("CH13_PROGRESS");
-        start.Environment.Remove("COLUMNS"); // the terminal's own width (stty), as a user's shell has it
-        var result = RunnerProcess.Complete(start, TimeSpan.FromMinutes(8), $"script -c {quoted}");
-        result.ExitCode.Should().Be(0, result.Output + result.Errors);
-        return result.Output;
-    }
+    // run-all on a pseudo-terminal of the given width: everything it wrote there.
+    string OnTerminal(int columns, IReadOnlyList<string> args) =>
+        PseudoTerminal.Run(columns, ["dotnet", Repo.RunnerDll, Path.Combine(Repo.Root, "tools", "run-all.csx"), "--", .. args], shared.Runner.CacheDir, TimeSpan.FromMinutes(8));
 }

@@ -69,18 +69,5 @@ public sealed class TerminalProgressTests(SharedRunner shared) : IClassFixture<S
 
     static string StripEscapes(string text) => Regex.Replace(text, "\u001b(\\[[0-9;?]*[A-Za-z]|[=>])", "");
 
-    // Runs a command on a pseudo-terminal of the given width and returns everything it wrote there.
-    string OnTerminal(int columns, IReadOnlyList<string> command)
-    {
-        var quoted = string.Join(' ', command.Select(a => "'" + a.Replace("'", "'\\''") + "'"));
-        var start = new ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-q", "-e", "-c", $"stty cols {columns} rows 40; {quoted}", "/dev/null" }) start.ArgumentList.Add(a);
-        start.Environment["CH13_CSX_CACHE"] = shared.Runner.CacheDir;
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CH13_DATA")) && Directory.Exists(Repo.SharedData))
-            start.Environment["CH13_DATA"] = Repo.SharedData;
-        start.Environment.Remove("CH13_PROGRESS");
-        var result = RunnerProcess.Complete(start, TimeSpan.FromMinutes(3), $"script -c {quoted}");
-        result.ExitCode.Should().Be(0, result.Output + result.Errors);
-        return result.Output;
-    }
+    string OnTerminal(int columns, IReadOnlyList<string> command) => PseudoTerminal.Run(columns, command, shared.Runner.CacheDir, TimeSpan.FromMinutes(3));
 }

@@ -29,7 +29,7 @@ public sealed class CompareSweepTests : IDisposable
         xor.Key!.A.Should().Be("0.9100 ± 0.0100 (0.9000–0.9200, n=3)");
         xor.Key.B.Should().Be("0.9600 ± 0.0100 (0.9500–0.9700, n=3)");
         xor.Key.Delta.Should().BeApproximately(0.05, 1e-12, "the difference of the means");
-        xor.Key.Noise.Should().Be(NoiseVerdict.Better);
+        xor.Key.Noise.Should().Be(Verdict.Better);
         xor.Verdict.Should().Be(Verdict.Better);
         xor.Summary.Should().StartWith("xor: better · MLP 2-10-6-2 · valid_acc 0.9100 ± 0.0100");
         comparison.Tally.Should().Be("1 better · 0 worse · 0 within noise");

@@ -6,50 +6,50 @@ namespace Ch13.Tools.Tests;
 /// </summary>
 public sealed class SeedStatisticsTests
 {
-    static NoiseVerdict Judge(double[] a, double[] b, Better better = Better.Higher) =>
+    static Verdict Judge(double[] a, double[] b, Better better = Better.Higher) =>
         SeedStatistics.Judge(a.Select(v => (double?)v).ToList(), b.Select(v => (double?)v).ToList(), better);
 
     [Fact]
     public void Two_clearly_separated_samples_are_better_or_worse_by_the_direction()
     {
         double[] low = [0.90, 0.91, 0.92], high = [0.95, 0.96, 0.97];
-        Judge(low, high).Should().Be(NoiseVerdict.Better);
-        Judge(high, low).Should().Be(NoiseVerdict.Worse);
-        Judge(low, high, Better.Lower).Should().Be(NoiseVerdict.Worse, "a loss that went up");
+        Judge(low, high).Should().Be(Verdict.Better);
+        Judge(high, low).Should().Be(Verdict.Worse);
+        Judge(low, high, Better.Lower).Should().Be(Verdict.Worse, "a loss that went up");
     }
 
     [Fact]
     public void The_same_values_in_any_order_are_unchanged_and_overlapping_samples_are_within_noise()
     {
-        Judge([0.90, 0.91, 0.92], [0.92, 0.90, 0.91]).Should().Be(NoiseVerdict.Unchanged);
+        Judge([0.90, 0.91, 0.92], [0.92, 0.90, 0.91]).Should().Be(Verdict.Unchanged);
         // Means 0.9233 and 0.9267, sds ≈ 0.025 and 0.015: t ≈ 0.20, far from significant.
-        Judge([0.90, 0.95, 0.92], [0.91, 0.94, 0.93]).Should().Be(NoiseVerdict.WithinNoise);
+        Judge([0.90, 0.95, 0.92], [0.91, 0.94, 0.93]).Should().Be(Verdict.WithinNoise);
     }
 
     [Fact]
     public void Fewer_than_two_seeds_on_a_side_cannot_tell_unless_nothing_changed()
     {
-        Judge([0.90], [0.95]).Should().Be(NoiseVerdict.CannotTell);
-        Judge([0.90], [0.90, 0.91]).Should().Be(NoiseVerdict.CannotTell);
-        Judge([0.90], [0.90]).Should().Be(NoiseVerdict.Unchanged);
-        SeedStatistics.Text(NoiseVerdict.CannotTell).Should().Be("one seed: cannot tell");
+        Judge([0.90], [0.95]).Should().Be(Verdict.CannotTell);
+        Judge([0.90], [0.90, 0.91]).Should().Be(Verdict.CannotTell);
+        Judge([0.90], [0.90]).Should().Be(Verdict.Unchanged);
+        CompareTables.VerdictText(Verdict.CannotTell).Should().Be("one seed: cannot tell");
     }
 
     [Fact]
     public void Sides_without_spread_differ_exactly_and_equal_means_are_within_noise()
     {
         // Every seed gave the same value on each side: the seed does not move it, so the difference is exact.
-        Judge([0.9, 0.9, 0.9], [0.8, 0.8, 0.8]).Should().Be(NoiseVerdict.Worse);
-        Judge([0.9, 0.9], [0.9, 0.9, 0.9]).Should().Be(NoiseVerdict.WithinNoise, "same mean, no spread, different n");
+        Judge([0.9, 0.9, 0.9], [0.8, 0.8, 0.8]).Should().Be(Verdict.Worse);
+        Judge([0.9, 0.9], [0.9, 0.9, 0.9]).Should().Be(Verdict.WithinNoise, "same mean, no spread, different n");
         SeedStatistics.Welch(SeedSample.Of([0.9, 0.9]), SeedSample.Of([0.8, 0.8])).Should().BeNull("no standard error");
     }
 
     [Fact]
     public void Non_finite_values_are_left_out_of_the_test_and_counted()
     {
-        Judge([double.NaN, 0.90, 0.91], [0.95, 0.96, 0.97]).Should().Be(NoiseVerdict.Better, "two finite seeds remain on A");
-        Judge([double.NaN, 0.90], [0.95, 0.96]).Should().Be(NoiseVerdict.CannotTell, "one finite seed on A");
-        Judge([double.NaN, double.NaN], [double.NaN, double.NaN]).Should().Be(NoiseVerdict.Unchanged);
+        Judge([double.NaN, 0.90, 0.91], [0.95, 0.96, 0.97]).Should().Be(Verdict.Better, "two finite seeds remain on A");
+        Judge([double.NaN, 0.90], [0.95, 0.96]).Should().Be(Verdict.CannotTell, "one finite seed on A");
+        Judge([double.NaN, double.NaN], [double.NaN, double.NaN]).Should().Be(Verdict.Unchanged);
         SeedSample.Of([double.NaN, 0.90, 0.92]).Text().Should().Be("0.9100 ± 0.0141 (0.9000–0.9200, n=2, 1 not finite)");
     }
 
@@ -81,7 +81,7 @@ public sealed class SeedStatisticsTests
         test.T.Should().BeApproximately(t, 1e-9);
         test.Df.Should().BeApproximately(df, 1e-9);
         test.P.Should().BeApproximately(TwoSidedP(t, df), 1e-6);
-        var expected = test.P < 0.05 ? (t > 0 ? NoiseVerdict.Better : NoiseVerdict.Worse) : NoiseVerdict.WithinNoise;
+        var expected = test.P < 0.05 ? (t > 0 ? Verdict.Better : Verdict.Worse) : Verdict.WithinNoise;
         Judge(a, b).Should().Be(expected);
     }
 

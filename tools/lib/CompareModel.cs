@@ -60,7 +60,7 @@ public sealed record MetricDelta(string Metric, IReadOnlyList<RunValue?> Runs, s
     /// B against A by <see cref="SeedStatistics.Judge"/> for a number with a direction (not a timing), null otherwise.
     /// At the notebook's precision (<see cref="Decimals"/>) the rounded values are judged, as they are shown.
     /// </summary>
-    public NoiseVerdict? Noise =>
+    public Verdict? Noise =>
         Timing || Better is not { } better || !Groups.All(g => g.All(v => v is null || v.Number is not null)) || Runs[0]?.Number is null || Runs[^1]?.Number is null
             ? null
             : SeedStatistics.Judge(Groups[0].Select(v => v?.Number).ToList(), Groups[^1].Select(v => v?.Number).ToList(), better);
@@ -97,12 +97,6 @@ public sealed record LegendEntry(string Label, string Color, string Dash);
 /// <summary>A setting in which the runs differ (arguments, seed, quick or full, runner, versions, a script's config): its value in each run.</summary>
 public sealed record SettingDifference(string Setting, IReadOnlyList<string> Values);
 
-/// <summary>
-/// How B's key metric compares with A's: better or worse beyond the seeds' noise, within it, one seed (cannot tell),
-/// unchanged, or changed (no key metric with a direction, but something moved).
-/// </summary>
-public enum Verdict { Unchanged, Better, Worse, Changed, WithinNoise, CannotTell }
-
 /// <summary>Everything compared for one script present on both sides, and what only one side has.</summary>
 public sealed record ScriptComparison(
     string Script,
@@ -133,15 +127,7 @@ public sealed record ScriptComparison(
     /// The key metric's verdict (<see cref="MetricDelta.Noise"/>: Welch's test across the seeds); without a key metric
     /// that has a direction, changed when any value or plot moved, else unchanged.
     /// </summary>
-    public Verdict Verdict => Key?.Noise is { } noise
-        ? noise switch
-        {
-            NoiseVerdict.Better => Verdict.Better,
-            NoiseVerdict.Worse => Verdict.Worse,
-            NoiseVerdict.WithinNoise => Verdict.WithinNoise,
-            NoiseVerdict.CannotTell => Verdict.CannotTell,
-            _ => Verdict.Unchanged,
-        }
+    public Verdict Verdict => Key?.Noise is { } noise ? noise
         : Key is { Changed: false } ? Verdict.Unchanged
         : ChangedMetrics > 0 || ChangedImages > 0 ? Verdict.Changed : Verdict.Unchanged;
 

@@ -19,8 +19,8 @@ public static class CompareTables
     {
         Verdict.Better => "better",
         Verdict.Worse => "worse",
-        Verdict.WithinNoise => SeedStatistics.Text(NoiseVerdict.WithinNoise),
-        Verdict.CannotTell => SeedStatistics.Text(NoiseVerdict.CannotTell),
+        Verdict.WithinNoise => "within seed noise",
+        Verdict.CannotTell => "one seed: cannot tell",
         Verdict.Unchanged => "unchanged",
         _ => "changed",
     };
@@ -41,14 +41,6 @@ public static class CompareTables
         Verdict.Worse => CellStyle.Bad,
         Verdict.Unchanged or Verdict.WithinNoise => CellStyle.Muted,
         _ => CellStyle.Highlight,
-    };
-
-    static CellStyle NoiseStyle(NoiseVerdict v) => v switch
-    {
-        NoiseVerdict.Better => CellStyle.Ok,
-        NoiseVerdict.Worse => CellStyle.Bad,
-        NoiseVerdict.CannotTell => CellStyle.Highlight,
-        _ => CellStyle.Muted,
     };
 
     /// <summary>The settings the runs differ in, one column per run.</summary>
@@ -97,7 +89,7 @@ public static class CompareTables
 
     /// <summary>A row's verdict word and style: the noise-aware verdict for a value with a direction, else "changed" when it moved.</summary>
     public static (string Word, CellStyle Style) RowVerdict(MetricDelta m) =>
-        m.Noise is { } noise ? (noise == NoiseVerdict.Unchanged ? "" : SeedStatistics.Text(noise), NoiseStyle(noise))
+        m.Noise is { } noise ? (noise == Verdict.Unchanged ? "" : VerdictText(noise), VerdictStyle(noise))
         : m.Timing ? ("", CellStyle.Muted)
         : m.Changed ? ("changed", CellStyle.Highlight) : ("", CellStyle.Muted);
 
@@ -110,7 +102,7 @@ public static class CompareTables
     /// </summary>
     public static bool Headline(MetricDelta m) =>
         m.Metric is "status" or "epochs" || m.Metric.StartsWith("key metric", StringComparison.Ordinal)
-        || m.Noise is NoiseVerdict.Better or NoiseVerdict.Worse
+        || m.Noise is Verdict.Better or Verdict.Worse
         || (m.Notebook is not null && m.Seeds == 1 && m.Values.Any(v => v is not null));
 
     /// <summary>The overview without its in-page links (for compare.md and the console, where there are no anchors).</summary>

@@ -4,8 +4,12 @@ using MathNet.Numerics.Distributions;
 /// <summary>Welch's t statistic (B − A over the unequal-variance standard error), its Welch–Satterthwaite degrees of freedom and the two-sided p.</summary>
 public sealed record WelchTest(double T, double Df, double P);
 
-/// <summary>What a value's change says once the seeds' noise is known (see <see cref="SeedStatistics.Rule"/>).</summary>
-public enum NoiseVerdict { Unchanged, Better, Worse, WithinNoise, CannotTell }
+/// <summary>
+/// What a change from A to B says once the seeds' noise is known (<see cref="SeedStatistics.Judge"/>): better or worse
+/// beyond the noise, within it, one seed (cannot tell), unchanged; and, for a script without a key metric that has a
+/// direction, changed (something moved that no rule can judge).
+/// </summary>
+public enum Verdict { Unchanged, Better, Worse, Changed, WithinNoise, CannotTell }
 
 /// <summary>
 /// Whether a change between two groups of seed runs is larger than the seeds' noise: Welch's t-test, two-sided, at
@@ -18,16 +22,6 @@ public static class SeedStatistics
 
     /// <summary>The rule, as the pages state it.</summary>
     public const string Rule = "Welch's t-test, two-sided, α = 0.05, n ≥ 2 per side";
-
-    /// <summary>The words the pages use for each verdict.</summary>
-    public static string Text(NoiseVerdict verdict) => verdict switch
-    {
-        NoiseVerdict.Better => "better",
-        NoiseVerdict.Worse => "worse",
-        NoiseVerdict.WithinNoise => "within seed noise",
-        NoiseVerdict.CannotTell => "one seed: cannot tell",
-        _ => "unchanged",
-    };
 
     /// <summary>Welch's test of equal means; null when a side has fewer than two values or both have no spread (no standard error).</summary>
     public static WelchTest? Welch(SeedSample a, SeedSample b)
@@ -53,16 +47,16 @@ public static class SeedStatistics
     /// </list>
     /// Non-finite values (a diverged seed) are left out of the test; the cell says how many.
     /// </summary>
-    public static NoiseVerdict Judge(IReadOnlyList<double?> a, IReadOnlyList<double?> b, Better better)
+    public static Verdict Judge(IReadOnlyList<double?> a, IReadOnlyList<double?> b, Better better)
     {
-        if (SameValues(a, b)) return NoiseVerdict.Unchanged;
+        if (SameValues(a, b)) return Verdict.Unchanged;
         var (sa, sb) = (SeedSample.Of(a), SeedSample.Of(b));
-        if (sa.N < 2 || sb.N < 2) return NoiseVerdict.CannotTell;
+        if (sa.N < 2 || sb.N < 2) return Verdict.CannotTell;
         var direction = better == Better.Higher ? 1 : -1;
-        NoiseVerdict Way(double d) => d * direction > 0 ? NoiseVerdict.Better : NoiseVerdict.Worse;
+        Verdict Way(double d) => d * direction > 0 ? Verdict.Better : Verdict.Worse;
         if (Welch(sa, sb) is not { } test)
-            return sb.Mean == sa.Mean ? NoiseVerdict.WithinNoise : Way(sb.Mean - sa.Mean);
-        return test.P < Alpha ? Way(test.T) : NoiseVerdict.WithinNoise;
+            return sb.Mean == sa.Mean ? Verdict.WithinNoise : Way(sb.Mean - sa.Mean);
+        return test.P < Alpha ? Way(test.T) : Verdict.WithinNoise;
     }
 
     // The same multiset of values (NaN equal to NaN, a missing value to a missing one).
