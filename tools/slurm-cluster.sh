@@ -20,9 +20,22 @@ wait_seconds=${CH13_SLURM_WAIT:-90}
 fail() { echo "slurm-cluster: $*" >&2; exit 1; }
 say() { echo "slurm-cluster: $*"; }
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A daemon removes its pid file as it exits: read it once, quietly.
+alive() { local pid; pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 munge_works() { command -v munge >/dev/null && munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
 node_state() { sinfo -h -N -o '%t' 2>/dev/null | head -1; }
+
+# A daemon keeps every descriptor it inherits for its whole life (munged does): started from a caller holding a lock
+# file or a pipe, it would hold them too. Runs "$@" with only stdin, stdout and stderr.
+without_inherited_fds() {
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+    done
+    exec "$@"
+  )
+}
 
 need_root() {
   [ "$(id -u)" = 0 ] || fail "$1 needs root (it installs packages and runs munged, slurmctld and slurmd); run: sudo $0 $1"
@@ -61,9 +74,9 @@ start_munge() {
   chown munge:munge /run/munge /var/lib/munge /var/log/munge 2>/dev/null
   chmod 0755 /run/munge
   if id munge >/dev/null 2>&1; then
-    runuser -u munge -- /usr/sbin/munged || fail "munged did not start; see /var/log/munge/munged.log"
+    without_inherited_fds runuser -u munge -- /usr/sbin/munged || fail "munged did not start; see /var/log/munge/munged.log"
   else
-    /usr/sbin/munged --force || fail "munged did not start; see /var/log/munge/munged.log"
+    without_inherited_fds /usr/sbin/munged --force || fail "munged did not start; see /var/log/munge/munged.log"
   fi
   touch "$run/munged.ours"
   for _ in $(seq 1 20); do munge_works && return; sleep 0.5; done
@@ -129,10 +142,10 @@ start() {
   fi
   write_config
   if ! alive "$run/slurmctld.pid"; then
-    slurmctld >>"$logs/start.log" 2>&1 || fail "slurmctld did not start; see $logs/slurmctld.log and $logs/start.log"
+    without_inherited_fds slurmctld >>"$logs/start.log" 2>&1 || fail "slurmctld did not start; see $logs/slurmctld.log and $logs/start.log"
   fi
   if ! alive "$run/slurmd.pid"; then
-    slurmd >>"$logs/start.log" 2>&1 || fail "slurmd did not start; see $logs/slurmd.log and $logs/start.log"
+    without_inherited_fds slurmd >>"$logs/start.log" 2>&1 || fail "slurmd did not start; see $logs/slurmd.log and $logs/start.log"
   fi
   wait_idle
   say "running: node $(hostname -s) ($(sinfo -h -N -o '%c CPUs, %m MB')), partition main; config $conf, logs $logs/"

@@ -65,6 +65,29 @@ public class LoaderTests
         y2.data<long>().ToArray().Should().Equal(0L, 3L);
     }
 
+    [Theory]
+    [InlineData(1000)] // 3.1 MB of MNIST-shaped rows: gathered once per epoch, batches are views
+    [InlineData(5400)] // 16.9 MB: past EpochBatches.GatherOnceBytes, each batch gathered on its own
+    public void Epoch_batches_hold_the_rows_of_the_order_whichever_way_they_are_gathered(int rows)
+    {
+        var bytes = rows * (784 * sizeof(float) + sizeof(long));
+        (bytes > EpochBatches.GatherOnceBytes).Should().Be(rows > 1000, "the two cases straddle the threshold");
+        using var data = new TensorData(
+            torch.arange(rows * 784L, dtype: torch.ScalarType.Float32).reshape(rows, 784),
+            torch.arange(rows, dtype: torch.ScalarType.Int64));
+        var order = Enumerable.Range(0, rows).Select(i => (long)((i * 7919L) % rows)).ToArray(); // a permutation (7919 is prime)
+        using var batches = new EpochBatches(data, order);
+        foreach (var (start, count) in Loader.BatchRanges(rows, 64).Where((_, i) => i % 20 == 0))
+        {
+            using var scope = torch.NewDisposeScope();
+            var (x, y) = batches.Batch(start, count);
+            x.is_contiguous().Should().BeTrue();
+            y.data<long>().ToArray().Should().Equal(order[(int)start..(int)(start + count)]);
+            var firstRow = order[start];
+            x[0].data<float>().ToArray().Should().Equal(Enumerable.Range(0, 784).Select(j => (float)(firstRow * 784 + j)));
+        }
+    }
+
     [Fact]
     public void Bad_batch_size_throws()
     {
