@@ -59,7 +59,7 @@ build() {
   if [ -f "$light/ch13-csx.dll" ] || [ -f "$fast/ch13-csx.dll" ]; then
     echo "csx: rebuilding the bundled runner (its sources changed)…" >&2
   else
-    echo "csx: building the bundled runner (first run only; about 15 s)…" >&2
+    echo "csx: building the bundled runner (first run only; about 10 s)…" >&2
   fi
   # In the background, so that `wait` returns as soon as a signal arrives and the trap runs at once.
   DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \

@@ -78,7 +78,7 @@ public sealed class CsxWrapperBuildTests : IDisposable
 
         first.ExitCode.Should().Be(0, first.Errors);
         first.Output.Should().Be("ran runner/bin/Release/light/ch13-csx.dll\n");
-        first.Errors.Should().StartWith("csx: building the bundled runner (first run only; about 15 s)…\ncsx: runner ready (")
+        first.Errors.Should().StartWith("csx: building the bundled runner (first run only; about 10 s)…\ncsx: runner ready (")
             .And.Contain("csx: after this run, a faster (ReadyToRun) runner builds in the background.");
         first.Errors.Split('\n').Should().AllSatisfy(l => l.Length.Should().BeLessThanOrEqualTo(80, "./csx's lines fit 80 columns"));
         WaitForFastBuild();
