@@ -36,6 +36,7 @@
 #load "core/NoisyLayers.cs"
 #load "core/TensorText.cs"
 #load "core/CachedScalars.cs"
+#load "core/AdamDenominator.cs"
 #load "core/FlatOptimizers.cs"
 #load "core/EpochCallbacks.cs"
 #load "core/EpochProgressBar.cs"

@@ -277,8 +277,10 @@ public sealed class FlatAdam : TorchSharp.Modules.Adam
         expAvgSq!.mul_(factors.Beta2.Of(beta2)).addcmul_(grad, grad, value: scalars.OneMinusBeta2.Of(1 - beta2));
         // denom = √exp_avg_sq / √bc2 + ε in its own buffer: the reference's ops in its order, without two new tensors.
         using Scalar stepSize = -(lr / biasCorrection1);
-        denom!.copy_(expAvgSq).sqrt_().div_(factors.SqrtBiasCorrection2.Of(Math.Sqrt(biasCorrection2))).add_(factors.Eps.Of(eps));
-        flat.Values.addcdiv_(expAvg, denom, value: stepSize);
+        var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2);
+        if (!AdamDenominator.TryCompute(expAvgSq, denom!, sqrtBiasCorrection2, eps))
+            denom!.copy_(expAvgSq).sqrt_().div_(factors.SqrtBiasCorrection2.Of(sqrtBiasCorrection2)).add_(factors.Eps.Of(eps));
+        flat.Values.addcdiv_(expAvg, denom!, value: stepSize);
         return null!;
     }
 

@@ -39,14 +39,15 @@ public sealed class PlateauScheduler(PlateauSpec spec, double learningRate, Acti
 
 /// <summary>
 /// The notebook's early stopping: after each epoch steps <see cref="Schedules.StepEarlyStop"/>; a new best keeps a
-/// copy of the model's weights, written to <see cref="CheckpointPath"/> (<see cref="Checkpoints.Save"/>) when it stops
-/// and at the fit's end however it ended (Fit's finally: also interrupted or thrown), so once
+/// copy of the model's weights, written to <see cref="CheckpointPath"/> (<see cref="Checkpoints.Save"/>) once, at the
+/// fit's end however it ended (Fit's finally: stopped early, completed, interrupted or thrown), so once
 /// <see cref="BestEpoch"/> says there is a best the file holds it by the time Fit returns; <c>Patience</c> epochs
 /// without one print "Early stopping triggered!" and stop.
 /// </summary>
 /// <remarks>
 /// The notebook saves at every new best; MNIST improves on most early epochs, and each save is a pickle and an
-/// atomic write (fsync). A copy in memory costs one copy_ per tensor; the file is written once.
+/// atomic write. A copy in memory costs one copy_ per tensor; the file is written once, after the last epoch, so
+/// training never waits for it.
 /// </remarks>
 public sealed class EarlyStopWithCheckpoint(EarlyStopSpec spec, string checkpointPath, Action<string>? print = null, Func<EpochMetrics, double>? monitor = null)
     : EpochCallback
@@ -70,7 +71,6 @@ public sealed class EarlyStopWithCheckpoint(EarlyStopSpec spec, string checkpoin
         State = Schedules.StepEarlyStop(Spec, State, monitor(epoch.Metrics));
         if (State.Improved) best.Keep(epoch.Model);
         if (!State.ShouldStop) return EpochDecision.Continue;
-        best.WriteIfNewer(CheckpointPath);
         print?.Invoke("Early stopping triggered!");
         StoppedEpoch = epoch.Metrics.Epoch;
         return EpochDecision.Stop;

@@ -156,6 +156,8 @@ public sealed class EpochCallbacksTests : IDisposable
         stop.StoppedEpoch.Should().Be(7);
         (stop.BestEpoch, stop.Best).Should().Be((4, 0.3));
         printed.Should().Equal("Early stopping triggered!");
+        File.Exists(stop.CheckpointPath).Should().BeFalse("the best weights are written once, when the fit ends");
+        stop.OnFitEnd();
 
         using var restored = nn.Linear(2, 2);
         Checkpoints.Load(restored, stop.CheckpointPath);

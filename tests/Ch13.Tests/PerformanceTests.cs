@@ -17,10 +17,12 @@ public class PerformanceTests
 
     /// <summary>Trains two copies of a model on the same batches, one per optimiser; returns both parameter lists.</summary>
     static (float[][] Reference, float[][] Flat) TrainTwins(MlpSpec spec, Func<IEnumerable<Parameter>, optim.Optimizer> reference,
-        Func<IEnumerable<Parameter>, optim.Optimizer> flat, int steps, int batch = 20, Action<int, (nn.Module, optim.Optimizer), (nn.Module, optim.Optimizer)>? between = null)
+        Func<IEnumerable<Parameter>, optim.Optimizer> flat, int steps, int batch = 20, Action<int, (nn.Module, optim.Optimizer), (nn.Module, optim.Optimizer)>? between = null,
+        int zeroInputs = 0)
     {
         manual_seed(5);
         using var x = randn(batch * 7, spec.InputSize);
+        using (no_grad()) x.narrow(1, 0, zeroInputs).zero_(); // inputs that are always zero, as MNIST's border pixels
         using var y = randint(0, Math.Max(spec.OutputSize, 2), batch * 7);
         using var target = randn(batch * 7);
         manual_seed(1);
@@ -76,6 +78,19 @@ public class PerformanceTests
                 ps => new FlatAdam(ps, 0.015, weightDecay: weightDecay), steps: 60);
             flat.Should().BeEquivalentTo(reference, o => o.WithStrictOrdering());
         }
+    }
+
+    [Fact]
+    public void Flat_adam_gives_torchsharps_adam_numbers_where_many_gradients_stay_zero()
+    {
+        // 300 of 784 inputs always zero: their weights never get a gradient, so Adam's v stays 0 there (AdamDenominator).
+        manual_seed(1);
+        using var initial = Nets.Mlp(MnistMlp);
+        var (reference, flat) = TrainTwins(MnistMlp, ps => optim.Adam(ps, 0.015), ps => new FlatAdam(ps, 0.015), steps: 60, zeroInputs: 300);
+        flat.Should().BeEquivalentTo(reference, o => o.WithStrictOrdering());
+        var firstWeights = initial.parameters().First().data<float>().ToArray();
+        Enumerable.Range(0, 32 * 784).Where(i => i % 784 < 300).Should().OnlyContain(i => flat[0][i] == firstWeights[i], "no gradient, no update");
+        Enumerable.Range(0, 32 * 784).Count(i => i % 784 >= 300 && flat[0][i] != firstWeights[i]).Should().BeGreaterThan(32 * 400);
     }
 
     [Fact]
