@@ -33,6 +33,9 @@ public static class AdamDenominator
     }
 
     /// <summary><c>d[i] = v[i]</c>, but 1 where <c>v[i]</c> is ±0.</summary>
+    // Optimised from the first call: a script's training starts while warm-ups JIT on the other core, which holds back
+    // tiering, and these loops at tier 0 made a step slower than libtorch's ops (75–85 µs against 38 µs optimised).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void OnesForZeros(ReadOnlySpan<float> v, Span<float> d)
     {
         CheckLengths(v, d);
@@ -47,6 +50,7 @@ public static class AdamDenominator
     }
 
     /// <summary><c>d[i] = r / scale + eps</c>, where r is <c>v[i]</c> itself where that is ±0 and <c>d[i]</c> elsewhere; each operation rounded to float32.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void ZerosBackScaled(ReadOnlySpan<float> v, Span<float> d, float scale, float eps)
     {
         CheckLengths(v, d);
