@@ -52,7 +52,6 @@ public static class PhasedLoop
         var stop = false;
         long t = Stopwatch.GetTimestamp();
         void Lap(int phase) { var now = Stopwatch.GetTimestamp(); ticks[phase] += now - t; t = now; }
-        using var epochBatches = new EpochBatches(s.Train);
         while (!stop && ++epoch <= s.Config.Epochs)
         {
             t = Stopwatch.GetTimestamp();
@@ -60,7 +59,7 @@ public static class PhasedLoop
             double lossSum = 0, accuracySum = 0;
             var batches = 0;
             var order = Loader.EpochOrder(s.Train.Count, s.Config.Shuffle);
-            epochBatches.StartEpoch(order);
+            using var epochBatches = new EpochBatches(s.Train, order);
             Lap(0);
             foreach (var (start, count) in Loader.BatchRanges(s.Train.Count, s.Config.BatchSize))
             {

@@ -84,76 +84,40 @@ public static class Loader
 }
 
 /// <summary>
-/// One fit's batches, epoch by epoch (<see cref="StartEpoch"/> with the epoch's sample order, then <see cref="Batch"/>).
-/// A contiguous CPU set of at most <see cref="GatherOnceBytes"/> is copied row by row, in that order, into one buffer the
-/// fit keeps (allocated once, so no epoch pays fresh pages), and a batch is a narrow view of it; any other set (all of
-/// MNIST) gathers each batch's rows (<see cref="Loader.Gather(TensorData, Tensor, long, long)"/>), so no second copy of
-/// it is ever held. Either way a batch holds the same rows with the same values, contiguous, until the next epoch starts.
+/// One epoch's batches in its sample order. A set of at most <see cref="GatherOnceBytes"/> is gathered once, in that
+/// order (one index_select per tensor), and a batch is a narrow view of it; a larger set (all of MNIST) gathers each
+/// batch's rows (<see cref="Loader.Gather(TensorData, Tensor, long, long)"/>), so no second copy of it is ever held.
+/// Either way a batch holds the same rows with the same values, contiguous.
 /// </summary>
 public sealed class EpochBatches : IDisposable
 {
     /// <summary>
-    /// The largest set (X and Y together) copied whole per epoch: Auto MPG, XOR, blobs and the notebook's MNIST subset
+    /// The largest set (X and Y together) gathered whole per epoch: Auto MPG, XOR, blobs and the notebook's MNIST subset
     /// (3.1 MB: one copy per epoch instead of three tensor ops per batch), not all of MNIST (188 MB).
     /// </summary>
     public const long GatherOnceBytes = 16 << 20;
 
     readonly TensorData data;
-    readonly Tensor? x, y; // the ordered copy, when the set is copied whole
-    Tensor? order;         // the epoch's order as an index tensor, when batches are gathered one by one
+    readonly Tensor order;
+    readonly Tensor? x, y;
 
-    /// <summary>The batches of <paramref name="data"/>; call <see cref="StartEpoch"/> before the first.</summary>
-    public EpochBatches(TensorData data)
+    /// <summary>The epoch whose order is <paramref name="order"/> (<see cref="Loader.EpochOrder"/>) over <paramref name="data"/>.</summary>
+    public EpochBatches(TensorData data, long[] order)
     {
         this.data = data;
-        if (!CopiesWhole(data)) return;
-        x = empty_like(data.X).DetachFromDisposeScope();
-        y = empty_like(data.Y).DetachFromDisposeScope();
-    }
-
-    /// <summary>Puts the rows in <paramref name="order"/> (<see cref="Loader.EpochOrder"/>: indices into the set) for this epoch's batches.</summary>
-    public void StartEpoch(long[] order)
-    {
-        if (order.Length != data.Count) throw new ArgumentException($"an order of {order.Length} rows for a set of {data.Count}.", nameof(order));
-        foreach (var row in order)
-            if ((ulong)row >= (ulong)order.Length) throw new ArgumentOutOfRangeException(nameof(order), row, $"row {row} of a set of {order.Length}.");
-        if (x is not null)
-        {
-            CopyRows(data.X, x, order);
-            CopyRows(data.Y, y!, order);
-            return;
-        }
-        this.order?.Dispose();
         this.order = Tensors.Of(order, device: data.X.device);
+        if (data.X.numel() * data.X.ElementSize + data.Y.numel() * data.Y.ElementSize > GatherOnceBytes) return;
+        x = data.X.index_select(0, this.order).DetachFromDisposeScope();
+        y = data.Y.index_select(0, this.order).DetachFromDisposeScope();
     }
 
     /// <summary>Rows <c>order[start .. start+count)</c> of X and Y, in the caller's dispose scope.</summary>
-    public (Tensor X, Tensor Y) Batch(long start, long count)
-    {
-        if (x is not null) return (x.narrow(0, start, count), y!.narrow(0, start, count));
-        return Loader.Gather(data, order ?? throw new InvalidOperationException("StartEpoch comes before the first batch."), start, count);
-    }
-
-    static bool CopiesWhole(TensorData data) =>
-        data.X.numel() * data.X.ElementSize + data.Y.numel() * data.Y.ElementSize <= GatherOnceBytes
-        && data.X.device_type == DeviceType.CPU && data.Y.device_type == DeviceType.CPU
-        && data.X.is_contiguous() && data.Y.is_contiguous();
-
-    // destination row i = source row order[i]: plain copies of each row's bytes (checked slices: nothing outside the
-    // tensors is ever touched).
-    static void CopyRows(Tensor source, Tensor destination, long[] order)
-    {
-        if (order.Length == 0) return;
-        var from = source.bytes;
-        var to = destination.bytes;
-        var rowBytes = from.Length / order.Length;
-        for (var i = 0; i < order.Length; i++)
-            from.Slice(checked((int)(order[i] * rowBytes)), rowBytes).CopyTo(to.Slice(i * rowBytes, rowBytes));
-    }
+    public (Tensor X, Tensor Y) Batch(long start, long count) =>
+        x is null ? Loader.Gather(data, order, start, count) : (x.narrow(0, start, count), y!.narrow(0, start, count));
 
     public void Dispose()
     {
-        order?.Dispose();
+        order.Dispose();
         x?.Dispose();
         y?.Dispose();
     }

@@ -66,7 +66,6 @@ public static class Training
         // Labels on the managed side once, so a batch's accuracy costs one argmax (see BatchAccuracy).
         var labels = classification && IsCpuInt64(train.Y) && train.X.device_type == DeviceType.CPU ? train.Y.data<long>().ToArray() : null;
         var batchCount = (int)((train.Count + config.BatchSize - 1) / Math.Max(1, config.BatchSize));
-        using var epochBatches = new EpochBatches(train); // small sets: one ordered copy per epoch, into one buffer
 
         for (var epoch = 1; epoch <= config.Epochs && status == RunStatus.Completed; epoch++)
         {
@@ -75,7 +74,7 @@ public static class Training
             double lossSum = 0, accuracySum = 0;
             var batches = 0;
             var order = Loader.EpochOrder(train.Count, config.Shuffle);
-            epochBatches.StartEpoch(order);
+            using var epochBatches = new EpochBatches(train, order); // no per-batch index tensors; small sets gathered once
             foreach (var (start, count) in Loader.BatchRanges(train.Count, config.BatchSize))
             {
                 using var scope = NewDisposeScope();

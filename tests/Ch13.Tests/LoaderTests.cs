@@ -75,23 +75,17 @@ public class LoaderTests
         using var data = new TensorData(
             torch.arange(rows * 784L, dtype: torch.ScalarType.Float32).reshape(rows, 784),
             torch.arange(rows, dtype: torch.ScalarType.Int64));
-        using var batches = new EpochBatches(data);
-        foreach (var step in new[] { 7919L, 104729L }) // two epochs, two permutations (both primes)
+        var order = Enumerable.Range(0, rows).Select(i => (long)((i * 7919L) % rows)).ToArray(); // a permutation (7919 is prime)
+        using var batches = new EpochBatches(data, order);
+        foreach (var (start, count) in Loader.BatchRanges(rows, 64).Where((_, i) => i % 20 == 0))
         {
-            var order = Enumerable.Range(0, rows).Select(i => (long)((i * step) % rows)).ToArray();
-            batches.StartEpoch(order);
-            foreach (var (start, count) in Loader.BatchRanges(rows, 64).Where((_, i) => i % 20 == 0))
-            {
-                using var scope = torch.NewDisposeScope();
-                var (x, y) = batches.Batch(start, count);
-                x.is_contiguous().Should().BeTrue();
-                y.data<long>().ToArray().Should().Equal(order[(int)start..(int)(start + count)]);
-                var firstRow = order[start];
-                x[0].data<float>().ToArray().Should().Equal(Enumerable.Range(0, 784).Select(j => (float)(firstRow * 784 + j)));
-            }
+            using var scope = torch.NewDisposeScope();
+            var (x, y) = batches.Batch(start, count);
+            x.is_contiguous().Should().BeTrue();
+            y.data<long>().ToArray().Should().Equal(order[(int)start..(int)(start + count)]);
+            var firstRow = order[start];
+            x[0].data<float>().ToArray().Should().Equal(Enumerable.Range(0, 784).Select(j => (float)(firstRow * 784 + j)));
         }
-        FluentActions.Invoking(() => batches.StartEpoch(new long[rows - 1])).Should().Throw<ArgumentException>().WithMessage("*order of*rows*");
-        FluentActions.Invoking(() => batches.StartEpoch([.. Enumerable.Repeat(0L, rows - 1), rows])).Should().Throw<ArgumentOutOfRangeException>("a row past the end is never read");
     }
 
     [Fact]
