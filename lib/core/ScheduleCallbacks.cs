@@ -46,8 +46,8 @@ public sealed class PlateauScheduler(PlateauSpec spec, double learningRate, Acti
 /// </summary>
 /// <remarks>
 /// The notebook saves at every new best; MNIST improves on most early epochs, and each save is a pickle and an
-/// atomic write. A copy in memory costs one copy_ per tensor; the file is written once, after the last epoch, so
-/// training never waits for it.
+/// atomic write. A copy in memory costs one copy_ per tensor; the file is written once, after the last epoch, so no
+/// epoch waits for it.
 /// </remarks>
 public sealed class EarlyStopWithCheckpoint(EarlyStopSpec spec, string checkpointPath, Action<string>? print = null, Func<EpochMetrics, double>? monitor = null)
     : EpochCallback
