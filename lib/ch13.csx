@@ -101,6 +101,7 @@
 #load "run/Options.cs"
 #load "run/Signals.cs"
 #load "run/NativeRuntime.cs"
+#load "run/Allocators.cs"
 #load "run/Run.cs"
 #load "run/RecordWarmUp.cs"
 #load "run/Runs.cs"

@@ -126,7 +126,8 @@ public sealed record KeyMetric(
     [property: Description("The series it belongs to; absent for a run-level result.")] string? Series);
 
 /// <summary>What ran, where and how: the same for the same machine and packages.</summary>
-public sealed record RunEnvironment(string? Torchsharp, string Libtorch, int TorchThreads, string Os, string Architecture, string Dotnet, string Host);
+public sealed record RunEnvironment(string? Torchsharp, string Libtorch, int TorchThreads, string Os, string Architecture, string Dotnet, string Host,
+    [property: Description("The malloc the process ran with: system, or tcmalloc (which ./csx preloads where installed), jemalloc or mimalloc when preloaded; absent in older records.")] string? Allocator = null);
 
 /// <summary>When and how long: the only part of a record that differs between two runs with the same seed.</summary>
 public sealed record RunTimings(

@@ -239,7 +239,8 @@ public static class Runs
         Os: RuntimeInformation.OSDescription,
         Architecture: RuntimeInformation.ProcessArchitecture.ToString(),
         Dotnet: Environment.Version.ToString(),
-        Host: System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "unknown");
+        Host: System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "unknown",
+        Allocator: Allocators.InUse());
 
     /// <summary>
     /// Ends a run: writes <c>metrics.json</c> (a <see cref="RunRecord"/>: script, status, seed, arguments, config, the

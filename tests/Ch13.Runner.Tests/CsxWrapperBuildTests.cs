@@ -8,7 +8,8 @@ namespace Ch13.Runner.Tests;
 /// The ./csx wrapper's two builds, over a copy of the wrapper and a stub <c>dotnet</c> that logs what it is asked
 /// (a publish makes an empty ch13-csx.dll in its -o folder; a run prints which dll ran): the first run builds the
 /// plain one in the foreground and runs it, the ReadyToRun one follows in the background only after that run ended,
-/// later runs use it without building, and a changed runner source makes the next run rebuild the plain one.
+/// later runs use it without building, and a changed runner source makes the next run rebuild the plain one. And the
+/// malloc it preloads into the run: tcmalloc where installed, unless CH13_MALLOC=system or LD_PRELOAD is already set.
 /// </summary>
 public sealed class CsxWrapperBuildTests : IDisposable
 {
@@ -18,11 +19,19 @@ public sealed class CsxWrapperBuildTests : IDisposable
     string Root => Path.Combine(scratch.Path, "wrapper");
     string Log => Path.Combine(scratch.Path, "dotnet.log");
 
-    (int ExitCode, string Output, string Errors) Csx(params string[] args)
+    string Preloaded => Path.Combine(scratch.Path, "preloaded");
+
+    (int ExitCode, string Output, string Errors) Csx(params string[] args) => CsxWith(new Dictionary<string, string>(), args);
+
+    /// <summary>The wrapper with <paramref name="environment"/> added, and no LD_PRELOAD or CH13_MALLOC unless it names them.</summary>
+    (int ExitCode, string Output, string Errors) CsxWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(Root, "csx"), .. args])
         { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         start.Environment["PATH"] = Path.Combine(scratch.Path, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment.Remove("LD_PRELOAD");
+        start.Environment.Remove("CH13_MALLOC");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -51,6 +60,7 @@ public sealed class CsxWrapperBuildTests : IDisposable
               exit 0
             fi
             echo "run ${1#{{Root}}/} start" >> '{{Log}}'
+            printf '%s' "${LD_PRELOAD:-}" > '{{Preloaded}}'
             sleep {{runSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}
             echo "run ${1#{{Root}}/} end" >> '{{Log}}'
             echo "ran ${1#{{Root}}/}"
@@ -122,5 +132,36 @@ public sealed class CsxWrapperBuildTests : IDisposable
         WaitForFastBuild();
         Thread.Sleep(500);
         Logged().Count(l => l.StartsWith("publish r2r=true", StringComparison.Ordinal)).Should().Be(1);
+    }
+
+    [Fact]
+    public void The_run_gets_tcmalloc_where_installed_unless_CH13_MALLOC_says_system_or_LD_PRELOAD_is_set()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the wrapper preloads only on Linux
+        Setup(runSeconds: 0);
+
+        Csx("scripts/xor.csx").ExitCode.Should().Be(0);
+        File.ReadAllText(Preloaded).Should().Be(Tcmalloc.Installed ?? "", "by default the run gets tcmalloc where it is installed");
+
+        CsxWith(new Dictionary<string, string> { ["CH13_MALLOC"] = "system" }, "scripts/xor.csx").ExitCode.Should().Be(0);
+        File.ReadAllText(Preloaded).Should().BeEmpty("CH13_MALLOC=system keeps the platform's malloc");
+
+        var own = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libSystem.Native.so");
+        CsxWith(new Dictionary<string, string> { ["LD_PRELOAD"] = own }, "scripts/xor.csx").ExitCode.Should().Be(0);
+        File.ReadAllText(Preloaded).Should().Be(own, "an LD_PRELOAD the user set is left as it is");
+    }
+
+    [Fact]
+    public void A_CH13_MALLOC_that_is_no_choice_is_one_line_and_exit_2_before_anything_builds_or_runs()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Setup(runSeconds: 0);
+
+        var result = CsxWith(new Dictionary<string, string> { ["CH13_MALLOC"] = "jemalloc" }, "scripts/xor.csx");
+
+        result.ExitCode.Should().Be(2);
+        result.Errors.Should().Be("csx: CH13_MALLOC=jemalloc is not a choice: use tcmalloc (the default, where installed) or system.\n");
+        result.Output.Should().BeEmpty();
+        Logged().Should().BeEmpty("nothing is built or run");
     }
 }

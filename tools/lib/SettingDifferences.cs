@@ -74,6 +74,7 @@ public static class SettingDifferences
         ("TorchSharp", r => r.Environment.Torchsharp ?? "—"),
         ("libtorch", r => r.Environment.Libtorch),
         ("torch threads", r => r.Environment.TorchThreads.ToString(CultureInfo.InvariantCulture)),
+        ("malloc", r => r.Environment.Allocator ?? "—"),
         (".NET", r => r.Environment.Dotnet),
         ("OS", r => $"{r.Environment.Os} {r.Environment.Architecture}"),
     ];
