@@ -38,22 +38,9 @@ newer_than() {
   return 1
 }
 
-# The malloc the run uses: gperftools' tcmalloc where it is installed (Debian, Ubuntu: libtcmalloc-minimal4; Fedora:
-# gperftools-libs), else the platform's. libtorch makes and frees a few dozen small tensors every training step, and
-# tcmalloc serves them faster than glibc (Auto MPG's training loop ~10 % shorter; docs/performance.md), with the same
-# numbers to the bit. CH13_MALLOC=system keeps the platform's malloc; an LD_PRELOAD already set is left as it is.
-# Checked here, before any build; preloaded only into the run itself (below).
-malloc_lib=""
-case "${CH13_MALLOC:-tcmalloc}" in
-  tcmalloc)
-    if [ -z "${LD_PRELOAD:-}" ] && [ "$(uname -s)" = Linux ]; then
-      for lib in "/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4" /usr/lib64/libtcmalloc_minimal.so.4; do
-        if [ -f "$lib" ]; then malloc_lib="$lib"; break; fi
-      done
-    fi ;;
-  system) ;;
-  *) echo "csx: CH13_MALLOC=${CH13_MALLOC} is not a choice: use tcmalloc (the default, where installed) or system." >&2; exit 2 ;;
-esac
+# The malloc the run gets (tools/malloc.sh: tcmalloc where installed): a bad CH13_MALLOC stops here, before any build.
+. "$root/tools/malloc.sh"
+choose_malloc csx || exit 2
 
 # Ctrl+C or SIGTERM while building: stop the build, leave no temp files, exit 130 (interrupted) like every script.
 build_pid=""
@@ -147,9 +134,5 @@ if stale "$fast"; then
 fi
 
 trap - INT TERM
-if [ -n "$malloc_lib" ]; then
-  export LD_PRELOAD="$malloc_lib"
-  # tcmalloc reports each allocation over 1 GB on stderr by default: a run's output stays the script's own.
-  export TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD="${TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD:-1099511627776}"
-fi
+preload_malloc
 exec dotnet "$dll" "$@"

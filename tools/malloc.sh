@@ -1,0 +1,31 @@
+# The malloc a run uses, sourced by ./csx and bench/run: gperftools' tcmalloc where it is installed (Debian, Ubuntu:
+# libtcmalloc-minimal4; Fedora: gperftools-libs), else the platform's. libtorch makes and frees a few dozen small
+# tensors every training step, and tcmalloc serves them faster than glibc (Auto MPG's training loop ~12 % shorter;
+# docs/performance.md), with the same numbers to the bit. CH13_MALLOC=system keeps the platform's malloc; an
+# LD_PRELOAD already set is left as it is.
+
+# Sets malloc_lib to the library to preload (empty: none); for a CH13_MALLOC that is no choice, says so in one line
+# on stderr and returns 2.
+choose_malloc() {
+  malloc_lib=""
+  case "${CH13_MALLOC:-tcmalloc}" in
+    tcmalloc)
+      if [ -z "${LD_PRELOAD:-}" ] && [ "$(uname -s)" = Linux ]; then
+        local lib
+        for lib in "/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4" /usr/lib64/libtcmalloc_minimal.so.4; do
+          if [ -f "$lib" ]; then malloc_lib="$lib"; break; fi
+        done
+      fi ;;
+    system) ;;
+    *) echo "${1:-csx}: CH13_MALLOC=${CH13_MALLOC} is not a choice: use tcmalloc (the default, where installed) or system." >&2
+       return 2 ;;
+  esac
+}
+
+# Exports what choose_malloc chose, for the process about to be exec'd (and its children).
+preload_malloc() {
+  [ -n "$malloc_lib" ] || return 0
+  export LD_PRELOAD="$malloc_lib"
+  # tcmalloc reports each allocation over 1 GB on stderr by default: a run's output stays the script's own.
+  export TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD="${TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD:-1099511627776}"
+}
