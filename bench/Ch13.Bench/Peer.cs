@@ -71,6 +71,10 @@ public sealed class Peer
         var start = new ProcessStartInfo("chroot") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(root);
         foreach (var arg in command) start.ArgumentList.Add(arg);
+        // PyTorch runs with its own system's malloc, as shipped: the malloc bench/run preloads into this harness
+        // (tools/malloc.sh) is a host path, absent inside the chroot.
+        start.Environment.Remove("LD_PRELOAD");
+        start.Environment.Remove("TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD");
         return TimeProcess(start, OutputCap);
     }
 

@@ -107,6 +107,7 @@ public static class Workloads
             ["load_average_before"] = loadBefore,
             ["load_average_after"] = LoadAverage(),
             ["torch_threads"] = TorchSharp.torch.get_num_threads(),
+            ["malloc"] = Allocators.InUse(), // this process's and the scripts' (bench/run and ./csx preload the same; tools/malloc.sh)
             ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3),
             ["libtorch"] = TorchSharp.torch.__version__,
             ["dotnet"] = Environment.Version.ToString(),
