@@ -43,9 +43,7 @@ public sealed class CsxWrapperBuildTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(Root, "runner"));
         File.WriteAllText(Path.Combine(Root, "runner", "Program.cs"), "// v1");
-        File.Copy(Path.Combine(Repo.Root, "csx"), Path.Combine(Root, "csx"));
-        Directory.CreateDirectory(Path.Combine(Root, "tools"));
-        File.Copy(Path.Combine(Repo.Root, "tools", "malloc.sh"), Path.Combine(Root, "tools", "malloc.sh"));
+        Repo.CopyCsxWrapper(Root);
         var bin = Path.Combine(scratch.Path, "bin");
         Directory.CreateDirectory(bin);
         // publish: log the ReadyToRun setting and the -o folder, make the dll; anything else is a run of a dll.

@@ -18,6 +18,15 @@ public static class Repo
 
     public static string Fixture(string name) => Path.Combine(FixtureDir(name), name + ".csx");
 
+    /// <summary>Copies the ./csx wrapper and the file it sources (tools/malloc.sh) into <paramref name="root"/>, for tests
+    /// that run it over a stub <c>dotnet</c>.</summary>
+    public static void CopyCsxWrapper(string root)
+    {
+        File.Copy(Path.Combine(Root, "csx"), Path.Combine(root, "csx"));
+        Directory.CreateDirectory(Path.Combine(root, "tools"));
+        File.Copy(Path.Combine(Root, "tools", "malloc.sh"), Path.Combine(root, "tools", "malloc.sh"));
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -54,7 +54,7 @@ public sealed class SignalEndToEndTests(SharedRunner shared) : IClassFixture<Sha
         var root = scratch.PathFor("wrapper");
         Directory.CreateDirectory(Path.Combine(root, "runner"));
         File.WriteAllText(Path.Combine(root, "runner", "Program.cs"), "");
-        File.Copy(Path.Combine(Repo.Root, "csx"), Path.Combine(root, "csx"));
+        Repo.CopyCsxWrapper(root);
         var bin = Path.Combine(root, "bin");
         Directory.CreateDirectory(bin);
         var marker = Path.Combine(root, "building");
