@@ -40,7 +40,7 @@ newer_than() {
 
 # The malloc the run gets (tools/malloc.sh: tcmalloc where installed): a bad CH13_MALLOC stops here, before any build.
 . "$root/tools/malloc.sh"
-choose_malloc csx || exit 2
+choose_malloc csx || exit $?
 
 # Ctrl+C or SIGTERM while building: stop the build, leave no temp files, exit 130 (interrupted) like every script.
 build_pid=""

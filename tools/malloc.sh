@@ -4,17 +4,22 @@
 # docs/performance.md), with the same numbers to the bit. CH13_MALLOC=system keeps the platform's malloc; an
 # LD_PRELOAD already set is left as it is.
 
-# Sets malloc_lib to the library to preload (empty: none); for a CH13_MALLOC that is no choice, says so in one line
-# on stderr and returns 2.
+# Sets malloc_lib to the library to preload (empty: none). Says what is wrong in one line on stderr and returns 2 for
+# a CH13_MALLOC that is no choice, 1 when CH13_MALLOC=tcmalloc is asked for explicitly and cannot be had.
 choose_malloc() {
   malloc_lib=""
   case "${CH13_MALLOC:-tcmalloc}" in
     tcmalloc)
-      if [ -z "${LD_PRELOAD:-}" ] && [ "$(uname -s)" = Linux ]; then
+      [ -z "${LD_PRELOAD:-}" ] || return 0
+      if [ "$(uname -s)" = Linux ]; then
         local lib
         for lib in "/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4" /usr/lib64/libtcmalloc_minimal.so.4; do
-          if [ -f "$lib" ]; then malloc_lib="$lib"; break; fi
+          if [ -f "$lib" ]; then malloc_lib="$lib"; return 0; fi
         done
+      fi
+      if [ -n "${CH13_MALLOC:-}" ]; then   # the default falls back quietly; an explicit ask does not
+        echo "${1:-csx}: CH13_MALLOC=tcmalloc, but tcmalloc is not installed: 'sudo apt-get install -y libtcmalloc-minimal4' (Linux), or unset CH13_MALLOC." >&2
+        return 1
       fi ;;
     system) ;;
     *) echo "${1:-csx}: CH13_MALLOC=${CH13_MALLOC} is not a choice: use tcmalloc (the default, where installed) or system." >&2

@@ -152,6 +152,28 @@ public sealed class CsxWrapperBuildTests : IDisposable
     }
 
     [Fact]
+    public void An_explicit_CH13_MALLOC_tcmalloc_gets_it_or_stops_with_one_line_and_exit_1_where_it_is_missing()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Setup(runSeconds: 0);
+
+        var result = CsxWith(new Dictionary<string, string> { ["CH13_MALLOC"] = "tcmalloc" }, "scripts/xor.csx");
+
+        if (Tcmalloc.Installed is { } installed)
+        {
+            result.ExitCode.Should().Be(0, result.Errors);
+            File.ReadAllText(Preloaded).Should().Be(installed);
+        }
+        else
+        {
+            result.ExitCode.Should().Be(1);
+            result.Errors.Should().Be("csx: CH13_MALLOC=tcmalloc, but tcmalloc is not installed: " +
+                                      "'sudo apt-get install -y libtcmalloc-minimal4' (Linux), or unset CH13_MALLOC.\n");
+            Logged().Should().BeEmpty("nothing is built or run");
+        }
+    }
+
+    [Fact]
     public void A_CH13_MALLOC_that_is_no_choice_is_one_line_and_exit_2_before_anything_builds_or_runs()
     {
         if (OperatingSystem.IsWindows()) return;
