@@ -427,7 +427,7 @@ public sealed class CompareTests : IDisposable
             Quick = false,
             Seed = 7,
             Config = System.Text.Json.JsonSerializer.SerializeToElement(new { model = "MyModule(\n  (l1): Linear(in_features=2, out_features=10, bias=True)\n)", lr = 0.02, optimizer = new { name = "adam", learning_rate = 0.02 } }),
-            Environment = a.Environment with { Host = "dotnet-script", Torchsharp = "0.105.0" },
+            Environment = a.Environment with { Host = "dotnet-script", Torchsharp = "0.105.0", Allocator = "tcmalloc" }, // a: a record from before the field
         };
         FakeRuns.WriteScript(temp.Sub("a", "xor"), a);
         FakeRuns.WriteScript(temp.Sub("b", "xor"), b);
@@ -437,7 +437,7 @@ public sealed class CompareTests : IDisposable
 
         comparison.Differences.Select(d => $"{d.Setting}: {string.Join(" | ", d.Values)}").Should().Equal(
             "arguments: --quick | --lr 0.02", "settings: quick | full", "seed: 1 | 7", "runner: test | dotnet-script", "TorchSharp: 0.107.0 | 0.105.0",
-            "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
+            "malloc: — | tcmalloc", "xor · lr: 0.015 | 0.02", "xor · optimizer.name: — | adam", "xor · optimizer.learning_rate: — | 0.02");
         SettingDifferences.Settings(["--out", "out/runs/a/xor", "--quick"]).Should().Be("--quick", "where a run writes is not a setting");
         SettingDifferences.Settings(["--seed", "3", "--quick", "--seed=4"]).Should().Be("--quick", "the seed has its own row");
         var md = File.ReadAllText(Path.Combine(outDir, "compare.md"));
