@@ -116,7 +116,8 @@ public static class SlurmJobs
     /// <summary>
     /// Follows the array until every task has ended, polling every <paramref name="poll"/> (default 2 s) and reporting each
     /// task's state to <paramref name="observe"/> and its outcome to <paramref name="ended"/> once. When <paramref name="cancel"/> fires, cancels the array (scancel) and
-    /// waits for the running tasks to stop. Each task's outcome comes from its exit file, else from Slurm's state.
+    /// waits for the running tasks to stop. Each task's outcome comes from its exit file, else from Slurm's state; a task
+    /// whose exit file is there is taken once Slurm says it ended too (or after <see cref="Grace"/>), with that state.
     /// </summary>
     public static IReadOnlyList<SlurmTaskOutcome> Wait(string runDir, SlurmJob job, Action<SlurmTaskUpdate>? observe = null,
         CancellationToken cancel = default, TimeSpan? poll = null, Action<SlurmTaskOutcome>? ended = null)
@@ -125,6 +126,7 @@ public static class SlurmJobs
         var outcomes = new SlurmTaskOutcome?[count];
         var last = new SlurmTaskState?[count];
         var endedAt = new DateTime?[count];
+        var exitSeenAt = new DateTime?[count];
         var lastAnswer = DateTime.UtcNow;
         var accounting = true;
         var cancelled = false;
@@ -154,11 +156,14 @@ public static class SlurmJobs
                 if (known.TryGetValue(i, out var s)) last[i] = s;
                 else if (states is not null && last[i]?.Phase is SlurmPhase.Pending or SlurmPhase.Running) last[i] = null; // forgotten
                 var end = SlurmJobScript.ReadEnd(runDir, name);
+                // The exit file comes a moment before Slurm's end state: wait for that (at most Grace), so the outcome carries it.
+                if (end is not null) exitSeenAt[i] ??= DateTime.UtcNow;
+                var settled = end is not null && (last[i]?.Phase is not (SlurmPhase.Pending or SlurmPhase.Running) || DateTime.UtcNow - exitSeenAt[i] > Grace);
                 // Ended by Slurm's word, or lost (squeue answers without it): its exit file may still be on its way.
                 var over = last[i]?.Phase is SlurmPhase.Completed or SlurmPhase.Failed || (last[i] is null && states is not null);
                 endedAt[i] = over ? endedAt[i] ?? DateTime.UtcNow : null;
                 var started = Started(runDir, name);
-                if (end is not null || (last[i]?.Phase == SlurmPhase.Failed && !started) || (over && DateTime.UtcNow - endedAt[i] > Grace))
+                if (settled || (last[i]?.Phase == SlurmPhase.Failed && !started) || (over && DateTime.UtcNow - endedAt[i] > Grace))
                 {
                     outcomes[i] = Outcome(runDir, i, name, end, last[i], cancelled);
                     ended?.Invoke(outcomes[i]!);
